@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Hydra.Logging;
+using Hydra.Messages;
+using Hydra.Peers;
+
+namespace Hydra.Cli;
+
+/// <summary><c>hydra pong</c>: the reference server, answering ping with pong.</summary>
+internal static class PongCommand
+{
+    public static Command Create()
+    {
+        var router = CommonOptions.Router();
+        var port = CommonOptions.Port();
+        var heartbeatPort = CommonOptions.HeartbeatPort();
+        var id = new Option<string>("--id")
+        {
+            Description = "This server's identity (what clients target)",
+            DefaultValueFactory = _ => HydraIdentities.Server,
+        };
+        var logLevel = CommonOptions.LogLevel();
+        var command = new Command("pong", "Run a server that answers ping with pong")
+        {
+            router, port, heartbeatPort, id, logLevel,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var identity = parse.GetValue(id)!;
+            using var log = new HydraLog(identity, toConsole: true, level: HydraLogLevels.Parse(parse.GetValue(logLevel)!));
+            var options = CommonOptions.PeerOptions(parse, router, port, heartbeatPort) with { Identity = identity, LoggerFactory = log.LoggerFactory };
+            await using var server = new PongServer(options);
+            server.Start();
+            log.Info($"{identity} answering ping via {options.RouterAddress}:{options.RouterPort}");
+            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Hydra.Logging;
+using Hydra.Routing;
+
+namespace Hydra.Cli;
+
+/// <summary><c>hydra router</c>: the router, headless or in the terminal app.</summary>
+internal static class RouterCommand
+{
+    public static Command Create()
+    {
+        var headless = new Option<bool>("--headless") { Description = "Run without the terminal app: log lines only" };
+        var address = new Option<string>("--address")
+        {
+            Description = "Interface to listen on: * for all, 127.0.0.1 for this machine only",
+            DefaultValueFactory = _ => "*",
+        };
+        var port = CommonOptions.Port();
+        var heartbeatPort = CommonOptions.HeartbeatPort();
+        var logLevel = CommonOptions.LogLevel();
+        var logFile = CommonOptions.LogFile();
+        var command = new Command("router", "Run the Hydra router")
+        {
+            headless, address, port, heartbeatPort, logLevel, logFile,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new RouterOptions
+            {
+                Address = parse.GetValue(address)!,
+                Port = parse.GetValue(port),
+                HeartbeatPort = parse.GetValue(heartbeatPort),
+            };
+            if (!parse.GetValue(headless))
+            {
+                await Console.Error.WriteLineAsync("ERROR: the terminal app is not built yet; run with --headless");
+                return 2;
+            }
+            using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, HydraLogLevels.Parse(parse.GetValue(logLevel)!));
+            return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunHeadlessAsync(RouterOptions options, CancellationToken cancellationToken)
+    {
+        await using var router = new RouterEngine(options);
+        try
+        {
+            router.Start();
+        }
+        catch (HydraException e)
+        {
+            await Console.Error.WriteLineAsync($"ERROR: {e.Message}");
+            return 1;
+        }
+        // Ctrl+C and SIGTERM cancel the token; then the router closes its sockets and we exit 0.
+        await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        return 0;
+    }
+}

@@ -1,0 +1,38 @@
+namespace Hydra.Messages;
+
+/// <summary>Names with a meaning on the wire.</summary>
+public static class HydraMethods
+{
+    /// <summary>Asks the target for a <see cref="Pong"/>.</summary>
+    public const string Ping = "ping";
+    /// <summary>The answer to <see cref="Ping"/>.</summary>
+    public const string Pong = "pong";
+    /// <summary>Sent by peers on the heartbeat socket.</summary>
+    public const string Heartbeat = "heartbeat";
+    /// <summary>The router's answer to <see cref="Heartbeat"/>.</summary>
+    public const string HeartbeatReply = "heartbeat_reply";
+    /// <summary>Asks the router for its client table.</summary>
+    public const string Clients = "clients";
+    /// <summary>Something went wrong; <c>payload.code</c> and <c>payload.detail</c> say what.</summary>
+    public const string Error = "error";
+}
+
+/// <summary>Identities with a meaning on the wire (the original's module names).</summary>
+public static class HydraIdentities
+{
+    /// <summary>The router itself.</summary>
+    public const string Router = "HydraRouter";
+    /// <summary>The original's default peer name.</summary>
+    public const string MQ = "HydraMQ";
+    /// <summary>The original's client app.</summary>
+    public const string Client = "HydraClient";
+    /// <summary>The original's reference server.</summary>
+    public const string Server = "HydraServer";
+
+    /// <summary>
+    /// A name unique to this process and call, e.g. <c>HydraClient-3f9a1c</c>, so two clients
+    /// started with defaults never clash (the original's fixed names did).
+    /// </summary>
+    public static string Unique(string prefix) =>
+        $"{prefix}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
+}

@@ -1,0 +1,71 @@
+using Hydra.Messages;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hydra.Mq;
+
+/// <summary>
+/// Answers one incoming message. Return a reply (usually <see cref="HydraMsg.CreateReply"/>)
+/// to send it back, or null to answer nothing.
+/// </summary>
+public delegate ValueTask<HydraMsg?> HydraMethodHandler(HydraMsg message, CancellationToken cancellationToken);
+
+/// <summary>How a <see cref="HydraMQ"/> reaches its router and what it answers.</summary>
+public sealed record HydraMQOptions
+{
+    /// <summary>Defaults as the original: <c>localhost:5757</c>, heartbeats on 5758.</summary>
+    public static HydraMQOptions Default { get; } = new();
+
+    /// <summary>Host name or address of the router.</summary>
+    public string RouterAddress { get; init; } = "localhost";
+
+    /// <summary>The router's main port.</summary>
+    public int RouterPort { get; init; } = 5757;
+
+    /// <summary>The router's heartbeat port.</summary>
+    public int RouterHeartbeatPort { get; init; } = 5758;
+
+    /// <summary>
+    /// This peer's routing identity and <c>sender</c>. Null gives a name unique to this
+    /// process, e.g. <c>HydraMQ-3f9a1c</c>, so two peers started with defaults never clash.
+    /// </summary>
+    public string? Identity { get; init; }
+
+    /// <summary>Time between heartbeats; the peer counts as connected while a reply is at most 2 × this old.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Default wait for <see cref="HydraMQ.ReceiveAsync"/> and <see cref="HydraMQ.RequestAsync"/>.</summary>
+    public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Method handlers (the original's <c>srv_methods</c>). When set, a request for a method
+    /// not in here gets an <c>unknown_method</c> error reply.
+    /// </summary>
+    public IReadOnlyDictionary<string, HydraMethodHandler>? Methods { get; init; }
+
+    /// <summary>
+    /// Messages waiting for <see cref="HydraMQ.ReceiveAsync"/> (or for a handler). When full, the
+    /// sender of a further message gets a <c>busy</c> error reply instead of a silent drop.
+    /// </summary>
+    public int InboxCapacity { get; init; } = 10_000;
+
+    /// <summary>Messages queued towards the router before <see cref="HydraMQ.SendAsync"/> reports <c>busy</c>.</summary>
+    public int HighWatermark { get; init; } = 10_000;
+
+    /// <summary>Largest frame accepted from the router.</summary>
+    public long MaxMessageSize { get; init; } = 1024 * 1024;
+
+    /// <summary>Clock for heartbeat ages.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the peer logs.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+}
+
+/// <summary>Shortcuts for writing handlers.</summary>
+public static class HydraHandlers
+{
+    /// <summary>Wraps a synchronous handler.</summary>
+    public static HydraMethodHandler Sync(Func<HydraMsg, HydraMsg?> handler) =>
+        (message, _) => ValueTask.FromResult(handler(message));
+}

@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace Hydra.Routing.Internal;
+
+/// <summary>A client as the router tracks it. Touched only on the router's poller thread.</summary>
+internal sealed class ClientEntry(byte[] identity, string displayName)
+{
+    public byte[] Identity { get; } = identity;
+    public string DisplayName { get; } = displayName;
+    public long LastSeenTimestamp { get; set; }
+    public long MessagesIn { get; set; }
+    public long MessagesOut { get; set; }
+}
+
+/// <summary>
+/// Who the router has heard from, keyed by routing identity bytes. Lookups take a span,
+/// so the routing path finds a client without allocating.
+/// </summary>
+internal sealed class ClientTable(TimeProvider time, TimeSpan heartbeatInterval, TimeSpan pruneAfter, int maxClients)
+{
+    private readonly Dictionary<byte[], ClientEntry> _clients = new(ByteArrayComparer.Instance);
+
+    public int Count => _clients.Count;
+
+    public bool TryGet(ReadOnlySpan<byte> identity, out ClientEntry entry) =>
+        _clients.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(identity, out entry!);
+
+    /// <summary>Marks a client as seen now; adds it when new. Null when the table is full.</summary>
+    public ClientEntry? Touch(ReadOnlySpan<byte> identity)
+    {
+        if (!TryGet(identity, out var entry))
+        {
+            if (_clients.Count >= maxClients)
+            {
+                return null;
+            }
+            var bytes = identity.ToArray();
+            entry = new ClientEntry(bytes, DisplayNameOf(bytes));
+            _clients.Add(bytes, entry);
+        }
+        entry.LastSeenTimestamp = time.GetTimestamp();
+        return entry;
+    }
+
+    /// <summary>Drops clients not seen for longer than the prune time; returns their names.</summary>
+    public List<string> Prune()
+    {
+        var now = time.GetTimestamp();
+        var gone = new List<string>();
+        foreach (var (key, entry) in _clients)
+        {
+            if (time.GetElapsedTime(entry.LastSeenTimestamp, now) > pruneAfter)
+            {
+                gone.Add(entry.DisplayName);
+                _clients.Remove(key);
+            }
+        }
+        return gone;
+    }
+
+    public List<ClientInfo> Snapshot()
+    {
+        var now = time.GetTimestamp();
+        var rows = new List<ClientInfo>(_clients.Count);
+        foreach (var entry in _clients.Values)
+        {
+            var ago = time.GetElapsedTime(entry.LastSeenTimestamp, now);
+            rows.Add(new ClientInfo(entry.DisplayName, ClientStatusRule.Of(ago, heartbeatInterval), ago, entry.MessagesIn, entry.MessagesOut));
+        }
+        rows.Sort((a, b) => string.CompareOrdinal(a.Identity, b.Identity));
+        return rows;
+    }
+
+    /// <summary>UTF-8 identities show as text; anything else (e.g. ZeroMQ's generated ids) as hex.</summary>
+    public static string DisplayNameOf(ReadOnlySpan<byte> identity) =>
+        Utf8.IsValid(identity) && !identity.ContainsAnyInRange((byte)0, (byte)31)
+            ? Encoding.UTF8.GetString(identity)
+            : "0x" + Convert.ToHexStringLower(identity);
+}
+
+/// <summary>Compares identity bytes by content; also accepts spans, for allocation-free lookups.</summary>
+internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+{
+    public static readonly ByteArrayComparer Instance = new();
+
+    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+    public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+    public int GetHashCode(ReadOnlySpan<byte> alternate)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(alternate);
+        return hash.ToHashCode();
+    }
+    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+}

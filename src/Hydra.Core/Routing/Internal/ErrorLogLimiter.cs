@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hydra.Routing.Internal;
+
+/// <summary>
+/// Logs each refused message, but at most <see cref="PerSecond"/> lines a second: a peer
+/// spraying garbage must not turn the log into the bottleneck. What is held back is
+/// counted and reported once a second. Poller thread only.
+/// </summary>
+internal sealed class ErrorLogLimiter(ILogger log)
+{
+    public const int PerSecond = 20;
+    private int _budget = PerSecond;
+    private long _suppressed;
+
+    public void Refused(string identity, HydraErrorCode code, string detail)
+    {
+        if (!log.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+        if (_budget > 0)
+        {
+            _budget--;
+            log.LogWarning("Refused message from {Identity}: {Code}: {Detail}", identity, code.ToWire(), detail);
+        }
+        else
+        {
+            _suppressed++;
+        }
+    }
+
+    public void Refill()
+    {
+        if (_suppressed > 0)
+        {
+            log.LogWarning("{Count} more refused messages in the last second were not logged (see the error counters)", _suppressed);
+            _suppressed = 0;
+        }
+        _budget = PerSecond;
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using Hydra.Messages;
+
+namespace Hydra.Routing.Internal;
+
+/// <summary>A string value inside a frame: where it sits, or its unescaped bytes when it had escapes.</summary>
+internal readonly struct JsonField
+{
+    private readonly int _start;
+    private readonly int _length;
+    private readonly byte[]? _unescaped;
+
+    private JsonField(int start, int length, byte[]? unescaped)
+    {
+        _start = start;
+        _length = length;
+        _unescaped = unescaped;
+        IsPresent = true;
+    }
+
+    public bool IsPresent { get; }
+
+    public ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> frame) =>
+        _unescaped ?? frame.Slice(_start, _length);
+
+    public string ToString(ReadOnlySpan<byte> frame) => IsPresent ? Encoding.UTF8.GetString(Bytes(frame)) : "";
+
+    internal static JsonField Read(ref Utf8JsonReader reader)
+    {
+        // Escaped strings (rare) are unescaped once; plain ones are only pointed at.
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return new JsonField(0, 0, Encoding.UTF8.GetBytes(reader.GetString()!));
+        }
+        return new JsonField((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, null);
+    }
+}
+
+/// <summary>The fields the router needs from a frame; everything else stays in the bytes.</summary>
+internal struct FrameHeader
+{
+    public JsonField Sender;
+    public JsonField Target;
+    public JsonField Method;
+    public JsonField Id;
+}
+
+/// <summary>
+/// Reads <c>sender</c>, <c>target</c>, <c>method</c> and <c>id</c> from a wire frame without
+/// building objects, while still checking the whole frame is a valid Hydra message
+/// (same rules as <see cref="HydraMsg.FromJson"/>), so nothing invalid is ever forwarded.
+/// </summary>
+internal static class FrameInspector
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    /// <summary>Returns null when the frame is a valid message, else what is wrong with it.</summary>
+    public static string? Inspect(ReadOnlySpan<byte> frame, out FrameHeader header)
+    {
+        header = default;
+        if (!Utf8.IsValid(frame))
+        {
+            return "message is not valid UTF-8";
+        }
+        try
+        {
+            return ReadObject(frame, ref header);
+        }
+        catch (JsonException e)
+        {
+            return $"message is not JSON: {e.Message}";
+        }
+    }
+
+    private static string? ReadObject(ReadOnlySpan<byte> frame, ref FrameHeader header)
+    {
+        var reader = new Utf8JsonReader(frame, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return "message is not a JSON object";
+        }
+        bool hasVersion = false, versionOk = false, hasLegacy = false, legacyOk = false;
+        string? problem = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(HydraMsg.SenderKey))
+            {
+                problem ??= ReadString(ref reader, "sender", ref header.Sender);
+            }
+            else if (reader.ValueTextEquals(HydraMsg.TargetKey))
+            {
+                problem ??= ReadString(ref reader, "target", ref header.Target);
+            }
+            else if (reader.ValueTextEquals(HydraMsg.MethodKey))
+            {
+                problem ??= ReadString(ref reader, "method", ref header.Method);
+            }
+            else if (reader.ValueTextEquals(HydraMsg.PayloadKey))
+            {
+                reader.Read();
+                if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.Null))
+                {
+                    problem ??= $"payload is not an object (got {KindOf(reader.TokenType)})";
+                }
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals(HydraMsg.ProtocolVersionKey))
+            {
+                hasVersion = true;
+                versionOk = ReadVersion(ref reader);
+            }
+            else if (reader.ValueTextEquals(HydraMsg.LegacyVersionKey))
+            {
+                hasLegacy = true;
+                legacyOk = ReadVersion(ref reader);
+            }
+            else if (reader.ValueTextEquals(HydraMsg.IdKey))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    header.Id = JsonField.Read(ref reader);
+                }
+                reader.Skip();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip(); // unknown keys are allowed and forwarded untouched
+            }
+        }
+        if (reader.Read())
+        {
+            return "unexpected data after the JSON object"; // normally the reader throws first
+        }
+        if (!hasVersion && !hasLegacy)
+        {
+            return "missing field protocol_version";
+        }
+        if (hasVersion ? !versionOk : !legacyOk)
+        {
+            return "unsupported protocol version";
+        }
+        return problem
+            ?? (!header.Sender.IsPresent ? "missing field sender"
+            : !header.Target.IsPresent ? "missing field target"
+            : !header.Method.IsPresent ? "missing field method"
+            : null);
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader, string key, ref JsonField field)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            field = JsonField.Read(ref reader);
+            return null;
+        }
+        var kind = KindOf(reader.TokenType);
+        reader.Skip();
+        return kind == "null" ? $"missing field {key}" : $"field {key} must be a string (got {kind})";
+    }
+
+    private static bool ReadVersion(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        var ok = reader.TokenType == JsonTokenType.Number
+            && reader.TryGetDouble(out var version) && version == HydraMsg.ProtocolVersion;
+        reader.Skip();
+        return ok;
+    }
+
+    private static string KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => "object",
+    };
+}
