@@ -170,9 +170,11 @@ public sealed partial class RouterEngine
     {
         ReadOnlySpan<byte> frame = body.Slice();
         var target = header.Target.Bytes(frame);
-        // Known clients give their cached identity bytes; anyone else costs one copy (rare).
+        // Known clients give their cached identity bytes; a peer that has only listened so far
+        // is cached apart once a message reached it; anything else costs one copy.
         var known = _clients.TryGet(target, out var targetEntry);
-        var targetIdentity = known ? targetEntry.Identity : target.ToArray();
+        var cached = false;
+        var targetIdentity = known ? targetEntry.Identity : _targets.Get(target, out cached);
         var traced = _trace is null ? null : Traced(frame, header, RouteOutcome.Forwarded);
         switch (TrySend(socket, targetIdentity, ref body))
         {
@@ -182,9 +184,17 @@ public sealed partial class RouterEngine
                 {
                     targetEntry.MessagesOut++;
                 }
+                else if (!cached)
+                {
+                    _targets.Remember(targetIdentity);
+                }
                 Record(traced);
                 break;
             case SendResult.UnknownPeer:
+                if (cached)
+                {
+                    _targets.Forget(targetIdentity);
+                }
                 Refuse(socket, identity, entry, HydraErrorCode.UnknownTarget,
                     $"no peer named '{header.Target.ToString(frame)}' is connected", header.Id.Bytes(frame));
                 break;

@@ -42,6 +42,15 @@ public sealed record RouterOptions
     /// </summary>
     public int TraceCapacity { get; init; }
 
+    /// <summary>
+    /// Let NetMQ reuse frame buffers (pooled by size class) instead of
+    /// allocating a new array and counter for every frame it receives; this is what makes routing
+    /// nearly allocation-free. NetMQ's pools are process-wide: <see cref="RouterEngine.Start"/> installs
+    /// them once for the whole process (peers in the same process benefit too). Turn it off if your
+    /// process sets NetMQ's <c>BufferPool</c> or <c>AtomicCounterPool</c> itself.
+    /// </summary>
+    public bool PoolBuffers { get; init; } = true;
+
     /// <summary>Clock for last-seen times; tests may pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

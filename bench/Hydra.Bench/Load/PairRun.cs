@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Hydra.Bench.Load;
+
+/// <summary>What one sender→receiver pair saw.</summary>
+internal sealed record PairResult(long Sent, long Received, long Errors, long Gaps, long OutOfOrder, double Seconds, string? FirstError)
+{
+    /// <summary>Messages neither delivered nor answered with an error.</summary>
+    public long Unaccounted => Sent - Received - Errors;
+    public bool Clean => Unaccounted == 0 && Errors == 0 && Gaps == 0 && OutOfOrder == 0;
+}
+
+/// <summary>
+/// One sender and one receiver, driven from one thread: the sender keeps at most
+/// <c>window</c> messages in flight, each carries a sequence number, and the receiver checks
+/// that they arrive complete, once each and in order. Both sockets belong to this thread.
+/// </summary>
+internal sealed class PairRun : IDisposable
+{
+    private const int SendBatch = 256;
+    private readonly DealerSocket _sender;
+    private readonly DealerSocket _receiver;
+    private readonly byte[][] _ring; // one buffer per in-flight message: zero-copy sends stay intact until delivered
+    private readonly int _seqOffset;
+    private readonly int _window;
+    private long _sent, _received, _errors, _gaps, _outOfOrder, _expected;
+    private string? _firstError;
+
+    public PairRun(string name, int port, int size, int window)
+    {
+        _window = window;
+        var senderId = SenderId = $"{name}-s";
+        var receiverId = ReceiverId = $"{name}-r";
+        _receiver = Sockets.Dealer(receiverId, port);
+        _sender = Sockets.Dealer(senderId, port);
+        _ring = new byte[window][];
+        for (var i = 0; i < window; i++)
+        {
+            _ring[i] = Frames.Build(senderId, receiverId, size, out _seqOffset);
+        }
+    }
+
+    /// <summary>
+    /// Pings the router from both sockets and waits for the answers, so both are connected and
+    /// known to the router before traffic starts (otherwise the first messages have nowhere to go).
+    /// </summary>
+    public bool Handshake(TimeSpan timeout) =>
+        Sockets.PingRouter(_receiver, Frames.Ping(ReceiverId), timeout) && Sockets.PingRouter(_sender, Frames.Ping(SenderId), timeout);
+
+    public string SenderId { get; }
+    public string ReceiverId { get; }
+
+    public PairResult Run(TimeSpan duration, TimeSpan drainLimit)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var stopSending = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var giveUp = stopSending + (long)(drainLimit.TotalSeconds * Stopwatch.Frequency);
+        var lastReceive = start;
+        var msg = new Msg();
+        while (true)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var sending = now < stopSending;
+            if ((!sending && _received + _errors >= _sent) || now > giveUp)
+            {
+                break;
+            }
+            var sentNow = sending ? SendUpToWindow() : 0;
+            var receivedNow = DrainReceiver(ref msg, TimeSpan.Zero);
+            DrainSender(ref msg);
+            if (receivedNow > 0)
+            {
+                lastReceive = Stopwatch.GetTimestamp();
+            }
+            else if (sentNow == 0 && DrainReceiver(ref msg, TimeSpan.FromMilliseconds(20)) > 0)
+            {
+                // Window full (or draining): block on the receiver instead of spinning on 2 cores.
+                lastReceive = Stopwatch.GetTimestamp();
+            }
+        }
+        return new PairResult(_sent, _received, _errors, _gaps, _outOfOrder,
+            Stopwatch.GetElapsedTime(start, lastReceive).TotalSeconds, _firstError);
+    }
+
+    private int SendUpToWindow()
+    {
+        var n = 0;
+        while (n < SendBatch && _sent - _received - _errors < _window)
+        {
+            var frame = _ring[_sent % _window];
+            Frames.WriteSeq(frame, _seqOffset, _sent);
+            if (!Sockets.TrySendNoCopy(_sender, frame))
+            {
+                break;
+            }
+            _sent++;
+            n++;
+        }
+        return n;
+    }
+
+    private int DrainReceiver(ref Msg msg, TimeSpan firstWait)
+    {
+        var n = 0;
+        var wait = firstWait;
+        while (n < SendBatch * 4)
+        {
+            msg.InitEmpty();
+            if (!Sockets.TryReceiveLast(_receiver, ref msg, wait))
+            {
+                msg.Close();
+                break;
+            }
+            Check(Frames.ReadSeq(msg.Slice()));
+            msg.Close();
+            n++;
+            wait = TimeSpan.Zero;
+        }
+        return n;
+    }
+
+    private void Check(long seq)
+    {
+        _received++;
+        if (seq == _expected)
+        {
+            _expected++;
+        }
+        else if (seq > _expected)
+        {
+            _gaps += seq - _expected;
+            _expected = seq + 1;
+        }
+        else
+        {
+            _outOfOrder++; // a duplicate, or late after a gap
+        }
+    }
+
+    /// <summary>Anything the router sends the sender is an error reply (busy, unknown target, …).</summary>
+    private void DrainSender(ref Msg msg)
+    {
+        while (true)
+        {
+            msg.InitEmpty();
+            if (!Sockets.TryReceiveLast(_sender, ref msg, TimeSpan.Zero))
+            {
+                msg.Close();
+                return;
+            }
+            _errors++;
+            _firstError ??= System.Text.Encoding.UTF8.GetString(msg.Slice());
+            msg.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        _sender.Dispose();
+        _receiver.Dispose();
+    }
+}

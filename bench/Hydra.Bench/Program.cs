@@ -1,0 +1,61 @@
+using System.Globalization;
+using Hydra.Bench.Serve;
+using Hydra.Bench.Suite;
+using NetMQ;
+
+// Hydra.Bench: the router load benchmark.
+//   dotnet run -c Release --project bench/Hydra.Bench              full suite (a few minutes)
+//   dotnet run -c Release --project bench/Hydra.Bench -- --smoke   quick check for CI (< 60 s), exit 1 on any loss
+//   Hydra.Bench serve hydra|raw [--hwm N]                          a router under test (started by the suite)
+// Other flags: --repeats N, --seconds S, --no-python, --out FILE (also write the report there),
+//   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves).
+
+// 1,000 idle peers use two sockets each; NetMQ's default limit is 1,024 sockets a process.
+NetMQConfig.MaxSockets = 8192;
+// Every process here (load generator, Hydra, raw forwarder) gets the same pooled NetMQ frame
+// buffers that RouterOptions.PoolBuffers gives the router, so the comparison is like for like
+// and the load generator does not spend the shared cores on garbage collection.
+if (!args.Contains("--no-pool"))
+{
+    Hydra.Routing.Internal.NetMQPools.Install();
+}
+try
+{
+    if (args is ["serve", var kind, ..])
+    {
+        return await ServeMode.RunAsync(kind, IntFlag(args, "--hwm") ?? 10_000, pool: !args.Contains("--no-pool"));
+    }
+    var settings = args.Contains("--smoke") ? BenchSettings.Quick : BenchSettings.Full;
+    settings = settings with
+    {
+        Repeats = IntFlag(args, "--repeats") ?? settings.Repeats,
+        ThroughputDuration = DoubleFlag(args, "--seconds") is { } s ? TimeSpan.FromSeconds(s) : settings.ThroughputDuration,
+        IncludePython = !args.Contains("--no-python"),
+        PoolBuffers = !args.Contains("--no-pool"),
+    };
+    var outFile = StringFlag(args, "--out");
+    var report = new StringWriter();
+    var output = new TeeWriter(Console.Out, report);
+    var exitCode = await new SuiteRunner(settings, output).RunAsync();
+    if (outFile is not null)
+    {
+        await File.WriteAllTextAsync(outFile, report.ToString());
+    }
+    return exitCode;
+}
+finally
+{
+    NetMQConfig.Cleanup(block: false);
+}
+
+static string? StringFlag(string[] args, string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static int? IntFlag(string[] args, string name) =>
+    StringFlag(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+
+static double? DoubleFlag(string[] args, string name) =>
+    StringFlag(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;

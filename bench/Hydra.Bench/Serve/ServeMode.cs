@@ -1,0 +1,52 @@
+using System.Globalization;
+using Hydra.Routing;
+using Hydra.Routing.Internal;
+
+namespace Hydra.Bench.Serve;
+
+/// <summary>
+/// <c>Hydra.Bench serve hydra|raw</c>: a router under test, in a process of its own so its
+/// memory and allocations are its own. Prints <c>READY main hb</c>, then answers one line per
+/// command on standard input: <c>stats</c> (counters and allocated bytes) and <c>mem</c>
+/// (managed heap after a full collection). Exits when standard input closes.
+/// </summary>
+internal static class ServeMode
+{
+    public static async Task<int> RunAsync(string kind, int highWatermark, bool pool)
+    {
+        await using var hydra = kind == "hydra"
+            ? new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool })
+            : null;
+        using var raw = kind == "raw" ? new RawForwarder() : null;
+        if (hydra is null && raw is null)
+        {
+            await Console.Error.WriteLineAsync($"unknown router kind '{kind}' (hydra or raw)");
+            return 2;
+        }
+        using var sampler = Environment.GetEnvironmentVariable("HYDRA_BENCH_ALLOC_SAMPLES") == "1" ? new AllocationSampler() : null;
+        hydra?.Start();
+        Console.WriteLine($"READY {hydra?.Port ?? raw!.Port} {hydra?.HeartbeatPort ?? raw!.HeartbeatPort}");
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            var answer = command.Trim() switch
+            {
+                "stats" => await StatsAsync(hydra, raw),
+                "samples" => $"SAMPLES {sampler?.Report()}",
+                "mem" => Invariant($"MEM heap={GC.GetTotalMemory(forceFullCollection: true)}"),
+                _ => "ERR unknown command",
+            };
+            Console.WriteLine(answer);
+        }
+        return 0;
+    }
+
+    private static async Task<string> StatsAsync(RouterEngine? hydra, RawForwarder? raw)
+    {
+        var pollerAllocated = hydra is null ? -1 : await hydra.GetPollerAllocatedBytesAsync();
+        var routed = hydra?.Stats.Routed ?? raw!.Routed;
+        var errors = hydra?.Stats.TotalErrors ?? 0;
+        return Invariant($"STATS routed={routed} errors={errors} poller_alloc={pollerAllocated} process_alloc={GC.GetTotalAllocatedBytes(precise: true)} gc0={GC.CollectionCount(0)} gc2={GC.CollectionCount(2)} pooled_out={NetMQPools.BuffersOutstanding}");
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

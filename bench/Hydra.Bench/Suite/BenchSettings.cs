@@ -1,0 +1,32 @@
+namespace Hydra.Bench.Suite;
+
+/// <summary>How long and how much: the full suite, or the quick smoke CI runs.</summary>
+internal sealed record BenchSettings
+{
+    public required bool Smoke { get; init; }
+    public int Repeats { get; init; } = 3;
+    public TimeSpan ThroughputDuration { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan DrainLimit { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Messages in flight per pair: below every router's high-water mark (Python's default is 1000), so nothing is dropped for lack of room.</summary>
+    public int Window { get; init; } = 1000;
+    public int LatencyCount { get; init; } = 10_000;
+    public int LatencyWarmup { get; init; } = 1_000;
+    public int IdlePeers { get; init; } = 1_000;
+    public TimeSpan IdleHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public int HighWatermark { get; init; } = 10_000;
+    public bool IncludePython { get; init; } = true;
+    public bool PoolBuffers { get; init; } = true;
+    public IReadOnlyList<(int Pairs, int Size)> Scenarios { get; init; } = [(1, 100), (1, 1000), (4, 100), (4, 1000)];
+
+    public static BenchSettings Full { get; } = new() { Smoke = false };
+
+    public static BenchSettings Quick { get; } = new()
+    {
+        Smoke = true,
+        Repeats = 1,
+        ThroughputDuration = TimeSpan.FromSeconds(0.5),
+        LatencyCount = 1_000,
+        LatencyWarmup = 100,
+        IdlePeers = 200,
+    };
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Hydra.Bench.Suite;
+
+/// <summary>Counters a router child reports (Hydra and raw; the Python router reports none).</summary>
+internal sealed record RouterStats(long Routed, long Errors, long PollerAllocated, long ProcessAllocated, long Gen0, long Gen2, long PooledOutstanding);
+
+/// <summary>
+/// A router under test running as a child process: Hydra and the raw forwarder are this
+/// program in <c>serve</c> mode, the Python one is bench/python/py_router.py. Closing its
+/// standard input stops it; it is killed if it does not stop within a few seconds.
+/// </summary>
+internal sealed class RouterProcess : IDisposable
+{
+    private static readonly TimeSpan ReplyLimit = TimeSpan.FromSeconds(30);
+    private readonly Process _process;
+
+    private RouterProcess(string name, Process process, int port, int heartbeatPort)
+    {
+        Name = name;
+        _process = process;
+        Port = port;
+        HeartbeatPort = heartbeatPort;
+    }
+
+    public string Name { get; }
+    public int Port { get; }
+    public int HeartbeatPort { get; }
+    public bool HasStats => Name != Routers.Python;
+
+    public static RouterProcess Start(string name, int highWatermark, bool pool)
+    {
+        var info = name == Routers.Python
+            ? new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-u", Path.Combine(AppContext.BaseDirectory, "python", "py_router.py"), "0", "0" } }
+            : SelfStartInfo([
+                "serve", name, "--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"])]);
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.UseShellExecute = false;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start the {name} router");
+        var ready = ReadLine(process, TimeSpan.FromSeconds(30));
+        var parts = ready?.Split(' ');
+        if (parts is not ["READY", var main, var heartbeat])
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw new InvalidOperationException($"the {name} router did not start (said: {ready ?? "nothing"})");
+        }
+        return new RouterProcess(name, process, int.Parse(main, CultureInfo.InvariantCulture), int.Parse(heartbeat, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>This program again, whether it was started as an apphost or as <c>dotnet Hydra.Bench.dll</c>.</summary>
+    private static ProcessStartInfo SelfStartInfo(string[] args)
+    {
+        var host = Environment.ProcessPath!;
+        var info = new ProcessStartInfo(host);
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(RouterProcess).Assembly.Location);
+        }
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return info;
+    }
+
+    /// <summary>Resident memory of the router process, from /proc (Linux).</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>CPU time the router process has used so far (user + system).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    public RouterStats? Stats()
+    {
+        if (!HasStats)
+        {
+            return null;
+        }
+        var fields = Ask("stats", "STATS");
+        return new RouterStats(fields["routed"], fields["errors"], fields["poller_alloc"], fields["process_alloc"], fields["gc0"], fields["gc2"], fields["pooled_out"]);
+    }
+
+    /// <summary>The allocation sampler's report (only when HYDRA_BENCH_ALLOC_SAMPLES=1).</summary>
+    public string? AllocationSamples()
+    {
+        if (!HasStats)
+        {
+            return null;
+        }
+        _process.StandardInput.WriteLine("samples");
+        _process.StandardInput.Flush();
+        return ReadLine(_process, ReplyLimit);
+    }
+
+    /// <summary>Managed heap after a full collection, or -1 for the Python router.</summary>
+    public long ManagedHeap() => HasStats ? Ask("mem", "MEM")["heap"] : -1;
+
+    private Dictionary<string, long> Ask(string command, string tag)
+    {
+        _process.StandardInput.WriteLine(command);
+        _process.StandardInput.Flush();
+        var line = ReadLine(_process, ReplyLimit) ?? throw new InvalidOperationException($"the {Name} router did not answer '{command}'");
+        var parts = line.Split(' ');
+        if (parts[0] != tag)
+        {
+            throw new InvalidOperationException($"the {Name} router answered '{line}' to '{command}'");
+        }
+        return parts.Skip(1).Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+
+    private static string? ReadLine(Process process, TimeSpan limit)
+    {
+        var read = process.StandardOutput.ReadLineAsync();
+        return read.Wait(limit) ? read.Result : null;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+        _process.Dispose();
+    }
+}
+
+internal static class Routers
+{
+    public const string Hydra = "hydra";
+    public const string Raw = "raw";
+    public const string Python = "python";
+}

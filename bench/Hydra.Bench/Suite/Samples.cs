@@ -1,0 +1,19 @@
+namespace Hydra.Bench.Suite;
+
+/// <summary>One throughput run through one router.</summary>
+internal sealed record ThroughputSample(double Rate, double CpuMicrosPerMessage, double PollerBytesPerMessage, double ProcessBytesPerMessage);
+
+/// <summary>One idle-peers run through one router.</summary>
+internal sealed record IdleSample(int Peers, double Rate, long HeartbeatsSent, long HeartbeatReplies, double HeapPerPeer, double ResidentPerPeer);
+
+/// <summary>What the integrity checks counted over the whole run.</summary>
+internal sealed class IntegrityTally
+{
+    public int Runs;
+    public long Sent;
+    public long Delivered;
+    public long Errors;
+    public long Gaps;
+    public long OutOfOrder;
+    public long Unaccounted;
+}

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using Hydra.Bench.Load;
+
+namespace Hydra.Bench.Suite;
+
+/// <summary>
+/// Runs every scenario through every router (Hydra, the raw NetMQ forwarder, the Python
+/// router), interleaved so that a noisy moment on the shared machine does not hit one router
+/// only, then prints the tables. Any loss, duplicate, reorder or error reply is a failure.
+/// </summary>
+internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter output)
+{
+    private readonly List<string> _failures = [];
+    private readonly Dictionary<(string Load, string Router), List<ThroughputSample>> _throughput = [];
+    private readonly Dictionary<string, List<LatencyResult>> _latency = [];
+    private readonly Dictionary<string, IdleSample> _idle = [];
+    private readonly IntegrityTally _tally = new();
+    private int _runNumber;
+
+    public async Task<int> RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var names = new List<string> { Routers.Hydra, Routers.Raw };
+        if (settings.IncludePython && PythonHasZmq())
+        {
+            names.Add(Routers.Python);
+        }
+        else
+        {
+            output.WriteLine("note: the Python router is not measured (python3 with zmq not available, or --no-python)");
+        }
+        var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers)).ToList();
+        try
+        {
+            Progress($"routers up: {string.Join(", ", routers.Select(r => $"{r.Name} :{r.Port}"))}");
+            foreach (var router in routers)
+            {
+                Throughput(router, 1, 100, TimeSpan.FromSeconds(settings.Smoke ? 0.3 : 1), record: false); // warm-up (JIT, connections)
+            }
+            // Idle peers first, while the routers' heaps hold little else: cleaner memory figures.
+            foreach (var router in routers)
+            {
+                await Task.Run(() => Idle(router));
+            }
+            for (var repeat = 0; repeat < settings.Repeats; repeat++)
+            {
+                foreach (var (pairs, size) in settings.Scenarios)
+                {
+                    foreach (var router in routers)
+                    {
+                        Throughput(router, pairs, size, settings.ThroughputDuration, record: true);
+                    }
+                }
+                foreach (var router in routers)
+                {
+                    Latency(router);
+                }
+            }
+        }
+        finally
+        {
+            if (Environment.GetEnvironmentVariable("HYDRA_BENCH_ALLOC_SAMPLES") == "1")
+            {
+                foreach (var router in routers.Where(r => r.HasStats))
+                {
+                    output.WriteLine($"allocation samples, {router.Name}: {router.AllocationSamples()}");
+                }
+            }
+            foreach (var router in routers)
+            {
+                router.Dispose();
+            }
+        }
+        PrintReport(names, clock.Elapsed);
+        return _failures.Count == 0 ? 0 : 1;
+    }
+
+    private void Throughput(RouterProcess router, int pairs, int size, TimeSpan duration, bool record, string? label = null)
+    {
+        var tag = $"t{++_runNumber}";
+        var runs = Enumerable.Range(0, pairs).Select(i => new PairRun($"{tag}-{i}", router.Port, size, settings.Window)).ToArray();
+        try
+        {
+            if (!runs.All(r => r.Handshake(TimeSpan.FromSeconds(10))))
+            {
+                Fail($"{router.Name} {pairs}x{size} B: a peer got no answer to its ping within 10 s");
+                return;
+            }
+            var before = router.Stats();
+            var cpuBefore = router.CpuTime();
+            var results = new PairResult[pairs];
+            var threads = runs.Select((run, i) => new Thread(() => results[i] = run.Run(duration, settings.DrainLimit)) { Name = $"pair {i}" }).ToArray();
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+            var cpu = router.CpuTime() - cpuBefore;
+            var after = router.Stats();
+            var delivered = results.Sum(r => r.Received);
+            var seconds = results.Max(r => r.Seconds);
+            var load = label ?? LoadName(pairs, size);
+            Account(router.Name, load, results);
+            if (!record)
+            {
+                return;
+            }
+            var routed = after is null ? delivered : after.Routed - before!.Routed;
+            var sample = new ThroughputSample(
+                delivered / seconds,
+                cpu.TotalMicroseconds / Math.Max(1, delivered),
+                after is null || after.PollerAllocated < 0 ? double.NaN : (after.PollerAllocated - before!.PollerAllocated) / (double)Math.Max(1, routed),
+                after is null ? double.NaN : (after.ProcessAllocated - before!.ProcessAllocated) / (double)Math.Max(1, routed));
+            Samples(load, router.Name).Add(sample);
+            Progress($"{router.Name,-6} {load,-16} {sample.Rate,12:N0} msg/s  cpu {sample.CpuMicrosPerMessage,6:F2} us/msg  alloc poller {sample.PollerBytesPerMessage,6:F2} B/msg, process {sample.ProcessBytesPerMessage,6:F2} B/msg{(after is null ? "" : $", gen0 GCs {after.Gen0 - before!.Gen0}, pooled frames out {after.PooledOutstanding}")}");
+        }
+        finally
+        {
+            foreach (var run in runs)
+            {
+                run.Dispose();
+            }
+        }
+    }
+
+    private void Account(string router, string load, PairResult[] results)
+    {
+        foreach (var r in results)
+        {
+            _tally.Runs++;
+            _tally.Sent += r.Sent;
+            _tally.Delivered += r.Received;
+            _tally.Errors += r.Errors;
+            _tally.Gaps += r.Gaps;
+            _tally.OutOfOrder += r.OutOfOrder;
+            _tally.Unaccounted += r.Unaccounted;
+            if (!r.Clean)
+            {
+                Fail($"{router} {load}: sent {r.Sent}, delivered {r.Received}, errors {r.Errors}, gaps {r.Gaps}, out of order {r.OutOfOrder}{(r.FirstError is null ? "" : $"; first error: {r.FirstError}")}");
+            }
+        }
+    }
+
+    private void Latency(RouterProcess router)
+    {
+        var result = LatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60));
+        if (!result.Clean || result.Count < settings.LatencyCount)
+        {
+            Fail($"{router.Name} round trip: {result.Count} of {settings.LatencyCount} measured, {result.Timeouts} timeouts, {result.WrongReplies} wrong replies");
+        }
+        if (!_latency.TryGetValue(router.Name, out var list))
+        {
+            _latency[router.Name] = list = [];
+        }
+        list.Add(result);
+        Progress($"{router.Name,-6} round trip p50 {result.P50:F0} us, p99 {result.P99:F0} us, p99.9 {result.P999:F0} us");
+    }
+
+    private void Idle(RouterProcess router)
+    {
+        var heapBefore = router.ManagedHeap();
+        var residentBefore = router.ResidentBytes();
+        using var peers = IdlePeers.Start(settings.IdlePeers, settings.IdleHeartbeatInterval, router.Port, router.HeartbeatPort, TimeSpan.FromSeconds(60), out var allAnswered);
+        if (!allAnswered)
+        {
+            Fail($"{router.Name}: not all {settings.IdlePeers} idle peers got a heartbeat reply within 60 s");
+        }
+        var heapAfter = router.ManagedHeap();
+        var residentAfter = router.ResidentBytes();
+        var countBefore = Samples(IdleLoad, router.Name).Count;
+        Throughput(router, 1, 100, settings.ThroughputDuration, record: true, IdleLoad);
+        var rate = Samples(IdleLoad, router.Name).Skip(countBefore).Select(s => s.Rate).DefaultIfEmpty(double.NaN).First();
+        peers.Dispose();
+        var sample = new IdleSample(settings.IdlePeers, rate, peers.Sent, peers.Replies,
+            heapBefore < 0 ? double.NaN : (heapAfter - heapBefore) / (double)settings.IdlePeers,
+            (residentAfter - residentBefore) / (double)settings.IdlePeers);
+        _idle[router.Name] = sample;
+        if (sample.HeartbeatReplies < sample.HeartbeatsSent)
+        {
+            Fail($"{router.Name}: {sample.HeartbeatsSent} heartbeats sent, {sample.HeartbeatReplies} answered");
+        }
+        Progress($"{router.Name,-6} with {sample.Peers} idle peers: {rate:N0} msg/s, heartbeats {sample.HeartbeatReplies}/{sample.HeartbeatsSent}, heap/peer {sample.HeapPerPeer:N0} B, RSS/peer {sample.ResidentPerPeer:N0} B");
+    }
+
+    private const string IdleLoad = "1x100 B idle";
+
+    private List<ThroughputSample> Samples(string load, string router)
+    {
+        var key = (load, router);
+        if (!_throughput.TryGetValue(key, out var list))
+        {
+            _throughput[key] = list = [];
+        }
+        return list;
+    }
+
+    private static string LoadName(int pairs, int size) => $"{pairs}x{size} B";
+
+    private void Fail(string what)
+    {
+        _failures.Add(what);
+        output.WriteLine($"FAIL: {what}");
+    }
+
+    private void Progress(string line) => output.WriteLine($"  {line}");
+
+    private static bool PythonHasZmq()
+    {
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("/usr/bin/python3", "-c \"import zmq\"") { UseShellExecute = false });
+            return probe!.WaitForExit(TimeSpan.FromSeconds(20)) && probe.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+}
