@@ -85,50 +85,45 @@ internal static class FrameInspector
         string? problem = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals(HydraMsg.SenderKey))
+            switch (KeyOf(ref reader))
             {
-                problem ??= ReadString(ref reader, "sender", ref header.Sender);
-            }
-            else if (reader.ValueTextEquals(HydraMsg.TargetKey))
-            {
-                problem ??= ReadString(ref reader, "target", ref header.Target);
-            }
-            else if (reader.ValueTextEquals(HydraMsg.MethodKey))
-            {
-                problem ??= ReadString(ref reader, "method", ref header.Method);
-            }
-            else if (reader.ValueTextEquals(HydraMsg.PayloadKey))
-            {
-                reader.Read();
-                if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.Null))
-                {
-                    problem ??= $"payload is not an object (got {KindOf(reader.TokenType)})";
-                }
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals(HydraMsg.ProtocolVersionKey))
-            {
-                hasVersion = true;
-                versionOk = ReadVersion(ref reader);
-            }
-            else if (reader.ValueTextEquals(HydraMsg.LegacyVersionKey))
-            {
-                hasLegacy = true;
-                legacyOk = ReadVersion(ref reader);
-            }
-            else if (reader.ValueTextEquals(HydraMsg.IdKey))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    header.Id = JsonField.Read(ref reader);
-                }
-                reader.Skip();
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip(); // unknown keys are allowed and forwarded untouched
+                case Key.Sender:
+                    problem ??= ReadString(ref reader, "sender", ref header.Sender);
+                    break;
+                case Key.Target:
+                    problem ??= ReadString(ref reader, "target", ref header.Target);
+                    break;
+                case Key.Method:
+                    problem ??= ReadString(ref reader, "method", ref header.Method);
+                    break;
+                case Key.Payload:
+                    reader.Read();
+                    if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.Null))
+                    {
+                        problem ??= $"payload is not an object (got {KindOf(reader.TokenType)})";
+                    }
+                    reader.Skip();
+                    break;
+                case Key.ProtocolVersion:
+                    hasVersion = true;
+                    versionOk = ReadVersion(ref reader);
+                    break;
+                case Key.LegacyVersion:
+                    hasLegacy = true;
+                    legacyOk = ReadVersion(ref reader);
+                    break;
+                case Key.Id:
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        header.Id = JsonField.Read(ref reader);
+                    }
+                    reader.Skip();
+                    break;
+                default:
+                    reader.Read();
+                    reader.Skip(); // unknown keys are allowed and forwarded untouched
+                    break;
             }
         }
         if (reader.Read())
@@ -150,6 +145,42 @@ internal static class FrameInspector
             : null);
     }
 
+    private enum Key { Other, Sender, Target, Method, Payload, ProtocolVersion, LegacyVersion, Id }
+
+    /// <summary>
+    /// Which key the reader is on. Plain names (all of them, in practice) are matched by length
+    /// and bytes in one step; an escaped name goes through ValueTextEquals, which unescapes.
+    /// </summary>
+    private static Key KeyOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return EscapedKeyOf(ref reader);
+        }
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            2 when name.SequenceEqual(HydraMsg.IdKey) => Key.Id,
+            6 when name.SequenceEqual(HydraMsg.SenderKey) => Key.Sender,
+            6 when name.SequenceEqual(HydraMsg.TargetKey) => Key.Target,
+            6 when name.SequenceEqual(HydraMsg.MethodKey) => Key.Method,
+            7 when name.SequenceEqual(HydraMsg.PayloadKey) => Key.Payload,
+            7 when name.SequenceEqual(HydraMsg.LegacyVersionKey) => Key.LegacyVersion,
+            16 when name.SequenceEqual(HydraMsg.ProtocolVersionKey) => Key.ProtocolVersion,
+            _ => Key.Other,
+        };
+    }
+
+    private static Key EscapedKeyOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals(HydraMsg.SenderKey) ? Key.Sender
+        : reader.ValueTextEquals(HydraMsg.TargetKey) ? Key.Target
+        : reader.ValueTextEquals(HydraMsg.MethodKey) ? Key.Method
+        : reader.ValueTextEquals(HydraMsg.PayloadKey) ? Key.Payload
+        : reader.ValueTextEquals(HydraMsg.ProtocolVersionKey) ? Key.ProtocolVersion
+        : reader.ValueTextEquals(HydraMsg.LegacyVersionKey) ? Key.LegacyVersion
+        : reader.ValueTextEquals(HydraMsg.IdKey) ? Key.Id
+        : Key.Other;
+
     private static string? ReadString(ref Utf8JsonReader reader, string key, ref JsonField field)
     {
         reader.Read();
@@ -166,8 +197,9 @@ internal static class FrameInspector
     private static bool ReadVersion(ref Utf8JsonReader reader)
     {
         reader.Read();
+        // "1" as written by every peer is recognised without parsing a number; 1.0 or 1e0 still count.
         var ok = reader.TokenType == JsonTokenType.Number
-            && reader.TryGetDouble(out var version) && version == HydraMsg.ProtocolVersion;
+            && (reader.ValueSpan is [(byte)'1'] || (reader.TryGetDouble(out var version) && version == HydraMsg.ProtocolVersion));
         reader.Skip();
         return ok;
     }
