@@ -37,11 +37,11 @@ internal static class PingCommand
         {
             router, port, heartbeatPort, target, count, interval, timeout, id,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async parse =>
         {
             var options = CommonOptions.PeerOptions(parse, router, port, heartbeatPort) with { Identity = parse.GetValue(id) };
             var pinger = new Pinger(Console.Out, parse.GetValue(target)!, TimeSpan.FromSeconds(parse.GetValue(timeout)));
-            return await pinger.RunAsync(options, parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(interval)), cancellationToken);
+            return await pinger.RunAsync(options, parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(interval)), Shutdown.Token);
         });
         return command;
     }

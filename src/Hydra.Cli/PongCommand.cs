@@ -23,7 +23,7 @@ internal static class PongCommand
         {
             router, port, heartbeatPort, id, logLevel,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async parse =>
         {
             var identity = parse.GetValue(id)!;
             using var log = new HydraLog(identity, toConsole: true, level: HydraLogLevels.Parse(parse.GetValue(logLevel)!));
@@ -31,7 +31,7 @@ internal static class PongCommand
             await using var server = new PongServer(options);
             server.Start();
             log.Info($"{identity} answering ping via {options.RouterAddress}:{options.RouterPort}");
-            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Shutdown.WaitAsync();
             return 0;
         });
         return command;

@@ -8,6 +8,8 @@ var root = new RootCommand("Hydra Router for .NET: route JSON messages between n
     PingCommand.Create(),
     DemoCommand.Create(),
 };
-var exitCode = await root.Parse(args).InvokeAsync();
+Shutdown.ListenForSignals();
+// Signals are ours (see Shutdown), so System.CommandLine must not turn them into exit codes 130/143.
+var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 NetMQ.NetMQConfig.Cleanup(block: false);
 return exitCode;

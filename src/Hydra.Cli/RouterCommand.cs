@@ -23,7 +23,7 @@ internal static class RouterCommand
         {
             headless, address, port, heartbeatPort, logLevel, logFile,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async parse =>
         {
             var options = new RouterOptions
             {
@@ -37,12 +37,12 @@ internal static class RouterCommand
                 return 2;
             }
             using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, HydraLogLevels.Parse(parse.GetValue(logLevel)!));
-            return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory }, cancellationToken);
+            return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory });
         });
         return command;
     }
 
-    private static async Task<int> RunHeadlessAsync(RouterOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunHeadlessAsync(RouterOptions options)
     {
         await using var router = new RouterEngine(options);
         try
@@ -55,7 +55,7 @@ internal static class RouterCommand
             return 1;
         }
         // Ctrl+C and SIGTERM cancel the token; then the router closes its sockets and we exit 0.
-        await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Shutdown.WaitAsync();
         return 0;
     }
 }
