@@ -106,13 +106,20 @@ public sealed partial class HydraMQ : IAsyncDisposable
     }
 
     /// <summary>Sends one message. Completes when ZeroMQ has taken it.</summary>
-    /// <exception cref="HydraException"><see cref="HydraErrorCode.Busy"/> when the queue to the router is full.</exception>
+    /// <exception cref="HydraException"><see cref="HydraErrorCode.Busy"/> when the queue to the router is full;
+    /// <see cref="HydraErrorCode.TooLarge"/> when the message is over <see cref="HydraMQOptions.MaxMessageSize"/>.</exception>
     public Task SendAsync(HydraMsg message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         EnsureRunning();
+        var frame = message.ToJson();
+        if (frame.Length > _options.MaxMessageSize)
+        {
+            // The router would drop the connection for it; say so here, before anything is lost.
+            throw new HydraException(HydraErrorCode.TooLarge, $"{message} is {frame.Length} bytes; the limit is {_options.MaxMessageSize}");
+        }
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _outbox!.Enqueue(new Outgoing(message.ToJson(), sent));
+        _outbox!.Enqueue(new Outgoing(frame, sent));
         return sent.Task.WaitAsync(cancellationToken);
     }
 

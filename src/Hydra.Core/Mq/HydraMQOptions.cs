@@ -52,7 +52,7 @@ public sealed record HydraMQOptions
     /// <summary>Messages queued towards the router before <see cref="HydraMQ.SendAsync"/> reports <c>busy</c>.</summary>
     public int HighWatermark { get; init; } = 10_000;
 
-    /// <summary>Largest frame accepted from the router.</summary>
+    /// <summary>Largest frame sent or accepted (the router's default limit too); larger sends fail with <c>too_large</c>.</summary>
     public long MaxMessageSize { get; init; } = 1024 * 1024;
 
     /// <summary>Clock for heartbeat ages.</summary>

@@ -14,6 +14,13 @@ public sealed partial class RouterEngine
     private const int MaxBatch = 256; // then give the other socket a turn
     private static ReadOnlySpan<byte> RouterName => "HydraRouter"u8;
 
+    /// <summary>
+    /// What ZeroMQ hands us, as if the peer had sent it, when a peer's connection closes
+    /// (DisconnectMessage option). Not JSON, so no real message can look like it; a peer
+    /// sending it on purpose only reports its own connection as closed.
+    /// </summary>
+    internal static ReadOnlySpan<byte> DisconnectMarker => "\0hydra:disconnected"u8;
+
     private delegate void FrameHandler(RouterSocket socket, ReadOnlySpan<byte> identity, ref Msg body, int frames);
 
     private enum SendResult { Sent, UnknownPeer, QueueFull }
@@ -33,6 +40,11 @@ public sealed partial class RouterEngine
                     return;
                 }
                 var frames = ReceiveBody(socket, ref body);
+                if (frames == 1 && body.Slice().SequenceEqual(DisconnectMarker))
+                {
+                    OnDisconnected(socket, identity.Slice());
+                    continue;
+                }
                 handle(socket, identity.Slice(), ref body, frames);
             }
             catch (Exception e) when (e is not TerminatingException)
@@ -68,6 +80,14 @@ public sealed partial class RouterEngine
             frames++;
         }
         return delimiterFirst && frames == 2 ? 1 : frames;
+    }
+
+    private void OnDisconnected(RouterSocket socket, ReadOnlySpan<byte> identity)
+    {
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            _log.LogDebug("{Identity} disconnected from the {Port} port", ClientTable.DisplayNameOf(identity), socket == _main ? "main" : "heartbeat");
+        }
     }
 
     private void HandleMain(RouterSocket socket, ReadOnlySpan<byte> identity, ref Msg body, int frames)
@@ -115,6 +135,13 @@ public sealed partial class RouterEngine
     {
         header = default;
         _counters.Received++;
+        if (identity.Length > _options.MaxIdentityLength)
+        {
+            entry = null;
+            Refuse(socket, identity, null, HydraErrorCode.BadMessage,
+                $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", default);
+            return false;
+        }
         entry = _clients.Touch(identity);
         if (entry is null)
         {

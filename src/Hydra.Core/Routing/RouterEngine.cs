@@ -136,6 +136,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
         socket.Options.SendHighWatermark = _options.HighWatermark;
         socket.Options.ReceiveHighWatermark = _options.HighWatermark;
         socket.Options.MaxMsgSize = _options.MaxMessageSize;
+        socket.Options.DisconnectMessage = DisconnectMarker.ToArray();
         return socket;
     }
 

@@ -33,6 +33,9 @@ public sealed record RouterOptions
     /// <summary>Largest frame accepted, in bytes; a peer sending more is disconnected by ZeroMQ before it reaches memory.</summary>
     public long MaxMessageSize { get; init; } = 1024 * 1024;
 
+    /// <summary>Longest routing identity accepted, in bytes; a longer one gets a <c>bad_message</c> error and no table entry.</summary>
+    public int MaxIdentityLength { get; init; } = 128;
+
     /// <summary>Most clients tracked at once; a new one beyond it gets a <c>busy</c> error.</summary>
     public int MaxClients { get; init; } = 100_000;
 

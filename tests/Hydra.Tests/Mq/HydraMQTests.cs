@@ -154,6 +154,16 @@ public class HydraMQTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Oversize_messages_are_refused_before_sending()
+    {
+        await using var peer = _router.StartPeer();
+        var huge = peer.CreateMessage("anyone", "blob", new JsonObject { ["data"] = new string('x', 1024 * 1024) });
+        var error = await Assert.ThrowsAsync<HydraException>(() => peer.SendAsync(huge));
+        Assert.Equal(HydraErrorCode.TooLarge, error.Code);
+        Assert.Contains("the limit is 1048576", error.Message);
+    }
+
+    [Fact]
     public async Task A_full_inbox_answers_busy_instead_of_dropping()
     {
         await using var slow = new HydraMQ(_router.PeerOptions("slow") with { InboxCapacity = 2 });

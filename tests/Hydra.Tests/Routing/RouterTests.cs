@@ -118,6 +118,30 @@ public class RouterTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Overlong_identity_is_refused_and_not_tracked()
+    {
+        var longName = new string('x', 200);
+        using var peer = new RawPeer(_router, longName);
+        peer.SendJson(Message(longName, "HydraRouter", "ping"));
+        var reply = peer.Receive();
+        JsonAssert.IsError(reply, "bad_message");
+        Assert.Contains("limit is 128", (string?)reply["payload"]!["detail"]);
+        Assert.Equal(0, _router.Stats.Clients);
+    }
+
+    [Fact]
+    public void Oversize_frame_never_reaches_the_router_and_others_keep_routing()
+    {
+        using var big = new RawPeer(_router, "big");
+        big.Send(new byte[2 * 1024 * 1024]);
+        using var alice = new RawPeer(_router, "alice");
+        alice.SendJson(Message("alice", "HydraRouter", "ping"));
+        Assert.Equal("pong", (string?)alice.Receive()["method"]);
+        Assert.True(big.NothingWithin(TimeSpan.FromMilliseconds(200)), "the oversize frame is dropped with its connection, not answered");
+        Assert.Equal(0, _router.Stats.Errors.GetValueOrDefault(HydraErrorCode.BadMessage));
+    }
+
+    [Fact]
     public void Heartbeat_port_refuses_anything_but_heartbeats()
     {
         using var peer = new RawPeer(_router, "alice", heartbeatPort: true);
