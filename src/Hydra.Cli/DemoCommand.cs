@@ -30,7 +30,7 @@ internal static class DemoCommand
             router.Start();
             var peer = new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort };
             await using var server = new PongServer(peer with { LoggerFactory = log.LoggerFactory });
-            server.Start();
+            await server.StartAsync(); // clients can reach it once the router has seen it
             var pinger = new Pinger(Console.Out, HydraIdentities.Server, TimeSpan.FromSeconds(2));
             return await pinger.RunAsync(peer, parse.GetValue(count), TimeSpan.FromMilliseconds(200), Shutdown.Token);
         });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hydra.Logging;
 using Hydra.Routing;
+using Hydra.Security;
 
 namespace Hydra.Cli;
 
@@ -19,9 +20,14 @@ internal static class RouterCommand
         var heartbeatPort = CommonOptions.HeartbeatPort();
         var logLevel = CommonOptions.LogLevel();
         var logFile = CommonOptions.LogFile();
+        var curveKey = CommonOptions.CurveKey("The router's secret key file (from hydra keygen): encrypt both ports with CurveZMQ");
+        var authorizedKeys = new Option<FileInfo>("--authorized-keys")
+        {
+            Description = "File of peer public keys, one per line: only peers proving one of them are served (needs --curve-key)",
+        }.AcceptExistingOnly();
         var command = new Command("router", "Run the Hydra router")
         {
-            headless, address, port, heartbeatPort, logLevel, logFile,
+            headless, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
         };
         command.SetAction(async parse =>
         {
@@ -30,6 +36,8 @@ internal static class RouterCommand
                 Address = parse.GetValue(address)!,
                 Port = parse.GetValue(port),
                 HeartbeatPort = parse.GetValue(heartbeatPort),
+                CurveSecretKey = parse.GetValue(curveKey) is { } key ? CurveKeyPair.ReadKeyFile(key.FullName) : null,
+                AuthorizedKeys = parse.GetValue(authorizedKeys) is { } keys ? CurveKeyPair.ReadKeysFile(keys.FullName) : null,
             };
             if (!parse.GetValue(headless))
             {

@@ -84,6 +84,11 @@ public sealed partial class RouterEngine
 
     private void OnDisconnected(RouterSocket socket, ReadOnlySpan<byte> identity)
     {
+        _auth?.Revoke(identity);
+        if (_clients.TryGet(identity, out var entry))
+        {
+            entry.Connected = false;
+        }
         if (_log.IsEnabled(LogLevel.Debug))
         {
             _log.LogDebug("{Identity} disconnected from the {Port} port", ClientTable.DisplayNameOf(identity), socket == _main ? "main" : "heartbeat");
@@ -142,13 +147,19 @@ public sealed partial class RouterEngine
                 $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", default);
             return false;
         }
-        entry = _clients.Touch(identity);
-        if (entry is null)
+        // With keys checked, a peer enters the table (and can turn GOOD) only once proven.
+        var proven = _auth is null || _auth.IsProven(identity);
+        entry = null;
+        if (proven)
         {
-            Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", default);
-            return false;
+            entry = _clients.Touch(identity);
+            if (entry is null)
+            {
+                Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", default);
+                return false;
+            }
+            entry.MessagesIn++;
         }
-        entry.MessagesIn++;
         if (frames != 1)
         {
             Refuse(socket, identity, entry, HydraErrorCode.BadMessage,
@@ -165,7 +176,13 @@ public sealed partial class RouterEngine
         if (!header.Sender.Bytes(frame).SequenceEqual(identity))
         {
             Refuse(socket, identity, entry, HydraErrorCode.SenderMismatch,
-                $"sender '{header.Sender.ToString(frame)}' is not this connection's identity '{entry.DisplayName}'", header.Id.Bytes(frame));
+                $"sender '{header.Sender.ToString(frame)}' is not this connection's identity '{ClientTable.DisplayNameOf(identity)}'", header.Id.Bytes(frame));
+            return false;
+        }
+        if (!proven && !(socket == _main && header.Target.Bytes(frame).SequenceEqual(RouterName) && Authenticator.IsAuthMethod(header.Method.Bytes(frame))))
+        {
+            Refuse(socket, identity, null, HydraErrorCode.Unauthorized,
+                "this router only serves authorized keys: send 'auth' to HydraRouter first", header.Id.Bytes(frame));
             return false;
         }
         return true;
@@ -184,10 +201,15 @@ public sealed partial class RouterEngine
         {
             Reply(socket, identity, entry, _replies.Clients(identity, _clients.Snapshot(), replyTo));
         }
+        else if (Authenticator.IsAuthMethod(method))
+        {
+            Authenticate(socket, identity, entry, frame, method, replyTo);
+            return;
+        }
         else
         {
             Refuse(socket, identity, entry, HydraErrorCode.UnknownMethod,
-                $"the router has no method '{Encoding.UTF8.GetString(method)}' (it answers ping and clients)", replyTo);
+                $"the router has no method '{Encoding.UTF8.GetString(method)}' (it answers ping, clients, auth and auth_proof)", replyTo);
             return;
         }
         Record(_trace is null ? null : Traced(frame, header, RouteOutcome.Answered));
@@ -198,6 +220,12 @@ public sealed partial class RouterEngine
         ReadOnlySpan<byte> frame = body.Slice();
         var target = header.Target.Bytes(frame);
         // Known clients give their cached identity bytes; anyone else costs one copy (rare).
+        if (_auth is not null && !_auth.IsProven(target))
+        {
+            Refuse(socket, identity, entry, HydraErrorCode.Unauthorized,
+                $"'{header.Target.ToString(frame)}' has not proven its key; nothing is delivered to it", header.Id.Bytes(frame));
+            return;
+        }
         var known = _clients.TryGet(target, out var targetEntry);
         var targetIdentity = known ? targetEntry.Identity : target.ToArray();
         var traced = _trace is null ? null : Traced(frame, header, RouteOutcome.Forwarded);

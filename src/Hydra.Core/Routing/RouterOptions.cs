@@ -45,6 +45,19 @@ public sealed record RouterOptions
     /// </summary>
     public int TraceCapacity { get; init; }
 
+    /// <summary>
+    /// The router's CurveZMQ secret key (Z85, as <c>hydra keygen</c> writes). When set, both
+    /// ports are encrypted and only peers that know the matching public key can connect.
+    /// </summary>
+    public string? CurveSecretKey { get; init; }
+
+    /// <summary>
+    /// Public keys (Z85) of the peers allowed in. When set (requires <see cref="CurveSecretKey"/>),
+    /// a peer must prove it holds one of them before anything is routed from or to it; its
+    /// identity is then bound to that key for the router's lifetime.
+    /// </summary>
+    public IReadOnlyCollection<string>? AuthorizedKeys { get; init; }
+
     /// <summary>Clock for last-seen times; tests may pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

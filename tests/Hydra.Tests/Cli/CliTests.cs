@@ -16,7 +16,7 @@ public class CliTests
     {
         await using var router = TestRouter.Start();
         await using var server = new PongServer(router.PeerOptions());
-        server.Start();
+        await server.StartAsync();
         await using var ping = ChildProcess.Hydra("ping", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort),
             "--target", "HydraServer", "--count", "3", "--interval", "0.05");
         Assert.Equal(0, await ping.WaitForExitAsync());

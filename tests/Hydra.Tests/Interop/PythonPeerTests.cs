@@ -27,6 +27,7 @@ public class PythonPeerTests : IAsyncLifetime
     public async Task Python_peer_requests_and_dotnet_server_answers()
     {
         await using var server = _router.StartPeer("DotnetServer");
+        await server.WaitUntilConnectedAsync();
         await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "DotnetServer", "--method", "add", "--payload", """{"a": 2, "b": 40}""", .. Ports]);
         var request = await server.ReceiveAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(("PyClient", "add", 2), (request.Sender, request.Method, (int)request.Payload["a"]!));

@@ -82,7 +82,7 @@ public class HydraMQTests : IAsyncLifetime
             ["broken"] = HydraHandlers.Sync(_ => throw new InvalidOperationException("disk on fire")),
         };
         await using var server = new HydraServer(_router.PeerOptions(), methods);
-        server.Start();
+        await server.StartAsync();
         await using var client = _router.StartPeer();
 
         var sum = await client.RequestAsync(client.CreateMessage("HydraServer", "add", new JsonObject { ["a"] = 2, ["b"] = 3 }));
@@ -124,7 +124,7 @@ public class HydraMQTests : IAsyncLifetime
             },
         };
         await using var server = new HydraServer(_router.PeerOptions("slow-server"), methods);
-        server.Start();
+        await server.StartAsync();
         await using var client = _router.StartPeer();
         var late = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.LateReply += m => late.TrySetResult(m);
