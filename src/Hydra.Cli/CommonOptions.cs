@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hydra.Logging;
 using Hydra.Mq;
+using Hydra.Security;
 
 namespace Hydra.Cli;
 
@@ -36,11 +37,35 @@ internal static class CommonOptions
         Description = "Also append log lines to this file",
     };
 
-    /// <summary>The peer options for the router named by the common flags.</summary>
-    public static HydraMQOptions PeerOptions(ParseResult parse, Option<string> router, Option<int> port, Option<int> heartbeatPort) => new()
+    public static Option<FileInfo> ServerKey() => new Option<FileInfo>("--server-key")
     {
-        RouterAddress = parse.GetValue(router)!,
-        RouterPort = parse.GetValue(port),
-        RouterHeartbeatPort = parse.GetValue(heartbeatPort),
-    };
+        Description = "The router's public key file (from hydra keygen): encrypt with CurveZMQ",
+    }.AcceptExistingOnly();
+
+    public static Option<FileInfo> CurveKey(string description) => new Option<FileInfo>("--curve-key")
+    {
+        Description = description,
+    }.AcceptExistingOnly();
+
+    /// <summary>The flags every peer command takes to find (and trust) its router.</summary>
+    public sealed class PeerFlags
+    {
+        public Option<string> Router { get; } = CommonOptions.Router();
+        public Option<int> Port { get; } = CommonOptions.Port();
+        public Option<int> HeartbeatPort { get; } = CommonOptions.HeartbeatPort();
+        public Option<FileInfo> ServerKey { get; } = CommonOptions.ServerKey();
+        public Option<FileInfo> CurveKey { get; } = CommonOptions.CurveKey("This peer's secret key file (from hydra keygen), when the router admits authorized keys only");
+
+        public IEnumerable<Option> All => [Router, Port, HeartbeatPort, ServerKey, CurveKey];
+
+        /// <summary>The peer options these flags describe.</summary>
+        public HydraMQOptions ToOptions(ParseResult parse) => new()
+        {
+            RouterAddress = parse.GetValue(Router)!,
+            RouterPort = parse.GetValue(Port),
+            RouterHeartbeatPort = parse.GetValue(HeartbeatPort),
+            CurveServerKey = parse.GetValue(ServerKey) is { } server ? CurveKeyPair.ReadKeyFile(server.FullName) : null,
+            CurveSecretKey = parse.GetValue(CurveKey) is { } own ? CurveKeyPair.ReadKeyFile(own.FullName) : null,
+        };
+    }
 }

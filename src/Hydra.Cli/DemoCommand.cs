@@ -17,7 +17,7 @@ internal static class DemoCommand
     {
         var count = new Option<int>("--count", "-c") { Description = "How many pings", DefaultValueFactory = _ => 4 };
         var command = new Command("demo", "Start a router and a pong server on free loopback ports, ping the server through the router, stop") { count };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async parse =>
         {
             using var log = new HydraLog("HydraDemo", toConsole: true, level: HydraLogLevel.Info);
             await using var router = new RouterEngine(new RouterOptions
@@ -30,9 +30,9 @@ internal static class DemoCommand
             router.Start();
             var peer = new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort };
             await using var server = new PongServer(peer with { LoggerFactory = log.LoggerFactory });
-            server.Start();
+            await server.StartAsync(); // clients can reach it once the router has seen it
             var pinger = new Pinger(Console.Out, HydraIdentities.Server, TimeSpan.FromSeconds(2));
-            return await pinger.RunAsync(peer, parse.GetValue(count), TimeSpan.FromMilliseconds(200), cancellationToken);
+            return await pinger.RunAsync(peer, parse.GetValue(count), TimeSpan.FromMilliseconds(200), Shutdown.Token);
         });
         return command;
     }

@@ -9,9 +9,7 @@ internal static class PingCommand
 {
     public static Command Create()
     {
-        var router = CommonOptions.Router();
-        var port = CommonOptions.Port();
-        var heartbeatPort = CommonOptions.HeartbeatPort();
+        var peer = new CommonOptions.PeerFlags();
         var target = new Option<string>("--target")
         {
             Description = "Who to ping: HydraRouter, or a peer's identity such as HydraServer",
@@ -33,15 +31,16 @@ internal static class PingCommand
             DefaultValueFactory = _ => 2.0,
         };
         var id = new Option<string?>("--id") { Description = "This client's identity (default: a unique HydraClient-xxxxxx)" };
-        var command = new Command("ping", "Ping the router or a peer and print the round-trip times; exits 1 when nothing answered")
+        var command = new Command("ping", "Ping the router or a peer and print the round-trip times; exits 1 when nothing answered");
+        foreach (var option in peer.All.Concat([target, count, interval, timeout, id]))
         {
-            router, port, heartbeatPort, target, count, interval, timeout, id,
-        };
-        command.SetAction(async (parse, cancellationToken) =>
+            command.Options.Add(option);
+        }
+        command.SetAction(async parse =>
         {
-            var options = CommonOptions.PeerOptions(parse, router, port, heartbeatPort) with { Identity = parse.GetValue(id) };
+            var options = peer.ToOptions(parse) with { Identity = parse.GetValue(id) };
             var pinger = new Pinger(Console.Out, parse.GetValue(target)!, TimeSpan.FromSeconds(parse.GetValue(timeout)));
-            return await pinger.RunAsync(options, parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(interval)), cancellationToken);
+            return await pinger.RunAsync(options, parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(interval)), Shutdown.Token);
         });
         return command;
     }

@@ -10,28 +10,27 @@ internal static class PongCommand
 {
     public static Command Create()
     {
-        var router = CommonOptions.Router();
-        var port = CommonOptions.Port();
-        var heartbeatPort = CommonOptions.HeartbeatPort();
+        var peer = new CommonOptions.PeerFlags();
         var id = new Option<string>("--id")
         {
             Description = "This server's identity (what clients target)",
             DefaultValueFactory = _ => HydraIdentities.Server,
         };
         var logLevel = CommonOptions.LogLevel();
-        var command = new Command("pong", "Run a server that answers ping with pong")
+        var command = new Command("pong", "Run a server that answers ping with pong");
+        foreach (var option in peer.All.Append(id).Append(logLevel))
         {
-            router, port, heartbeatPort, id, logLevel,
-        };
-        command.SetAction(async (parse, cancellationToken) =>
+            command.Options.Add(option);
+        }
+        command.SetAction(async parse =>
         {
             var identity = parse.GetValue(id)!;
             using var log = new HydraLog(identity, toConsole: true, level: HydraLogLevels.Parse(parse.GetValue(logLevel)!));
-            var options = CommonOptions.PeerOptions(parse, router, port, heartbeatPort) with { Identity = identity, LoggerFactory = log.LoggerFactory };
+            var options = peer.ToOptions(parse) with { Identity = identity, LoggerFactory = log.LoggerFactory };
             await using var server = new PongServer(options);
             server.Start();
             log.Info($"{identity} answering ping via {options.RouterAddress}:{options.RouterPort}");
-            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Shutdown.WaitAsync();
             return 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hydra;
 using Hydra.Cli;
 
 var root = new RootCommand("Hydra Router for .NET: route JSON messages between named ZeroMQ peers.")
@@ -7,7 +8,20 @@ var root = new RootCommand("Hydra Router for .NET: route JSON messages between n
     PongCommand.Create(),
     PingCommand.Create(),
     DemoCommand.Create(),
+    KeygenCommand.Create(),
 };
-var exitCode = await root.Parse(args).InvokeAsync();
+Shutdown.ListenForSignals();
+int exitCode;
+try
+{
+    // Signals are ours (see Shutdown), so System.CommandLine must not turn them into exit codes 130/143.
+    exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is HydraException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+{
+    // A bad key file, an unusable option value: one clear line, no stack trace.
+    await Console.Error.WriteLineAsync($"ERROR: {e.Message}");
+    exitCode = 1;
+}
 NetMQ.NetMQConfig.Cleanup(block: false);
 return exitCode;

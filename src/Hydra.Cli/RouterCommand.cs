@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hydra.Logging;
 using Hydra.Routing;
+using Hydra.Security;
 
 namespace Hydra.Cli;
 
@@ -19,17 +20,24 @@ internal static class RouterCommand
         var heartbeatPort = CommonOptions.HeartbeatPort();
         var logLevel = CommonOptions.LogLevel();
         var logFile = CommonOptions.LogFile();
+        var curveKey = CommonOptions.CurveKey("The router's secret key file (from hydra keygen): encrypt both ports with CurveZMQ");
+        var authorizedKeys = new Option<FileInfo>("--authorized-keys")
+        {
+            Description = "File of peer public keys, one per line: only peers proving one of them are served (needs --curve-key)",
+        }.AcceptExistingOnly();
         var command = new Command("router", "Run the Hydra router")
         {
-            headless, address, port, heartbeatPort, logLevel, logFile,
+            headless, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async parse =>
         {
             var options = new RouterOptions
             {
                 Address = parse.GetValue(address)!,
                 Port = parse.GetValue(port),
                 HeartbeatPort = parse.GetValue(heartbeatPort),
+                CurveSecretKey = parse.GetValue(curveKey) is { } key ? CurveKeyPair.ReadKeyFile(key.FullName) : null,
+                AuthorizedKeys = parse.GetValue(authorizedKeys) is { } keys ? CurveKeyPair.ReadKeysFile(keys.FullName) : null,
             };
             if (!parse.GetValue(headless))
             {
@@ -37,12 +45,12 @@ internal static class RouterCommand
                 return 2;
             }
             using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, HydraLogLevels.Parse(parse.GetValue(logLevel)!));
-            return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory }, cancellationToken);
+            return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory });
         });
         return command;
     }
 
-    private static async Task<int> RunHeadlessAsync(RouterOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunHeadlessAsync(RouterOptions options)
     {
         await using var router = new RouterEngine(options);
         try
@@ -55,7 +63,7 @@ internal static class RouterCommand
             return 1;
         }
         // Ctrl+C and SIGTERM cancel the token; then the router closes its sockets and we exit 0.
-        await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Shutdown.WaitAsync();
         return 0;
     }
 }

@@ -15,6 +15,14 @@ public static class HydraMethods
     public const string Clients = "clients";
     /// <summary>Something went wrong; <c>payload.code</c> and <c>payload.detail</c> say what.</summary>
     public const string Error = "error";
+    /// <summary>Authentication step 1, peer to router: <c>payload.key</c> is the peer's public key.</summary>
+    public const string Auth = "auth";
+    /// <summary>The router's answer to <see cref="Auth"/>: <c>payload.challenge</c> (base64).</summary>
+    public const string AuthChallenge = "auth_challenge";
+    /// <summary>Authentication step 2: <c>payload.nonce</c> and <c>payload.box</c>, the sealed challenge (base64).</summary>
+    public const string AuthProof = "auth_proof";
+    /// <summary>The router accepted the proof (or checks no keys).</summary>
+    public const string AuthOk = "auth_ok";
 }
 
 /// <summary>Identities with a meaning on the wire (the original's module names).</summary>

@@ -50,6 +50,11 @@ public sealed partial class HydraMQ
             if (message?.Method == HydraMethods.HeartbeatReply)
             {
                 Interlocked.Exchange(ref _lastHeartbeatReply, _options.TimeProvider.GetTimestamp());
+                Interlocked.Exchange(ref _nextHeartbeatReply, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+            else if (message is not null && IsUnauthorized(message) && _curveKeys is not null)
+            {
+                BeginAuthentication(); // the router forgot us (reconnection or restart): prove the key again
             }
             else if (message is not null)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Hydra.Messages;
+using Hydra.Security;
 using Microsoft.Extensions.Logging;
 using NetMQ;
 using NetMQ.Sockets;
@@ -31,6 +32,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
     private NetMQPoller? _poller;
     private Task _dispatching = Task.CompletedTask;
     private long _lastHeartbeatReply;
+    private TaskCompletionSource _nextHeartbeatReply = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _requestCounter;
     private bool _disposed;
 
@@ -42,6 +44,11 @@ public sealed partial class HydraMQ : IAsyncDisposable
         _log = _options.LoggerFactory.CreateLogger("Hydra.MQ");
         _inbox = Channel.CreateBounded<HydraMsg>(new BoundedChannelOptions(_options.InboxCapacity) { SingleWriter = true });
         _requests = Channel.CreateBounded<HydraMsg>(new BoundedChannelOptions(_options.InboxCapacity) { SingleWriter = true, SingleReader = true });
+        _curveKeys = CurveKeysFor(_options);
+        if (_curveKeys is null)
+        {
+            _authenticated.SetResult(); // nothing to prove
+        }
     }
 
     /// <summary>This peer's routing identity, used as <c>sender</c>.</summary>
@@ -60,6 +67,42 @@ public sealed partial class HydraMQ : IAsyncDisposable
         {
             var last = Interlocked.Read(ref _lastHeartbeatReply);
             return last != 0 && _options.TimeProvider.GetElapsedTime(last) <= 2 * _options.HeartbeatInterval;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the router has answered on both sockets: a heartbeat reply (so <see cref="IsConnected"/>)
+    /// and a pong on the main socket (so the router can deliver messages to this peer).
+    /// </summary>
+    /// <exception cref="HydraTimeoutException">Not connected within <paramref name="timeout"/> (default: the network timeout).</exception>
+    public async Task WaitUntilConnectedAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var started = _options.TimeProvider.GetTimestamp();
+        var wait = timeout ?? _options.NetworkTimeout;
+        await WaitForHeartbeatReplyAsync(wait, cancellationToken).ConfigureAwait(false);
+        var left = wait - _options.TimeProvider.GetElapsedTime(started);
+        await RequestAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Ping), left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WaitForHeartbeatReplyAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(wait);
+        while (!IsConnected)
+        {
+            var nextReply = Volatile.Read(ref _nextHeartbeatReply).Task;
+            if (IsConnected)
+            {
+                break;
+            }
+            try
+            {
+                await nextReply.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HydraTimeoutException($"no heartbeat reply from {_options.RouterAddress}:{_options.RouterHeartbeatPort} within {wait.TotalSeconds:0.###} s");
+            }
         }
     }
 
@@ -96,6 +139,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
             _poller = [_main, _heartbeat, _outbox, _heartbeatTimer];
             _poller.RunAsync($"HydraMQ {Identity}", isBackgroundThread: true);
             _outbox.Enqueue(Outgoing.Heartbeat); // the first one now, not one interval from now
+            BeginAuthentication();
             if (_options.Methods is { Count: > 0 })
             {
                 _dispatching = Task.Run(DispatchLoopAsync);
@@ -105,14 +149,32 @@ public sealed partial class HydraMQ : IAsyncDisposable
         _log.LogDebug("{Identity} connecting to {Address}:{Port}/{HeartbeatPort}", Identity, _options.RouterAddress, _options.RouterPort, _options.RouterHeartbeatPort);
     }
 
-    /// <summary>Sends one message. Completes when ZeroMQ has taken it.</summary>
-    /// <exception cref="HydraException"><see cref="HydraErrorCode.Busy"/> when the queue to the router is full.</exception>
-    public Task SendAsync(HydraMsg message, CancellationToken cancellationToken = default)
+    /// <summary>Sends one message. Completes when ZeroMQ has taken it (with keys in play, once the peer has proven its key).</summary>
+    /// <exception cref="HydraException"><see cref="HydraErrorCode.Busy"/> when the queue to the router is full;
+    /// <see cref="HydraErrorCode.TooLarge"/> when the message is over <see cref="HydraMQOptions.MaxMessageSize"/>.</exception>
+    public Task SendAsync(HydraMsg message, CancellationToken cancellationToken = default) =>
+        _authenticated.Task.IsCompletedSuccessfully
+            ? SendCoreAsync(message, cancellationToken)
+            : SendWhenAuthenticatedAsync(message, cancellationToken);
+
+    private async Task SendWhenAuthenticatedAsync(HydraMsg message, CancellationToken cancellationToken)
+    {
+        await WaitUntilAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task SendCoreAsync(HydraMsg message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         EnsureRunning();
+        var frame = message.ToJson();
+        if (frame.Length > _options.MaxMessageSize)
+        {
+            // The router would drop the connection for it; say so here, before anything is lost.
+            throw new HydraException(HydraErrorCode.TooLarge, $"{message} is {frame.Length} bytes; the limit is {_options.MaxMessageSize}");
+        }
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _outbox!.Enqueue(new Outgoing(message.ToJson(), sent));
+        _outbox!.Enqueue(new Outgoing(frame, sent));
         return sent.Task.WaitAsync(cancellationToken);
     }
 
@@ -147,6 +209,12 @@ public sealed partial class HydraMQ : IAsyncDisposable
     /// <exception cref="HydraRemoteException">The reply was an <c>error</c> (unknown target, unknown method, …).</exception>
     public async Task<HydraMsg> RequestAsync(HydraMsg request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        await WaitUntilAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        return await RequestCoreAsync(request, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HydraMsg> RequestCoreAsync(HydraMsg request, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         var wait = timeout ?? _options.NetworkTimeout;
         var id = request.Id ?? $"{Identity}:{Interlocked.Increment(ref _requestCounter)}";
@@ -160,7 +228,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
         }
         try
         {
-            await SendAsync(withId, cancellationToken).ConfigureAwait(false);
+            await SendCoreAsync(withId, cancellationToken).ConfigureAwait(false);
             var answer = await reply.Task.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
             return answer.IsError ? throw RemoteError(answer) : answer;
         }
@@ -222,6 +290,11 @@ public sealed partial class HydraMQ : IAsyncDisposable
         socket.Options.SendHighWatermark = _options.HighWatermark;
         socket.Options.ReceiveHighWatermark = _options.HighWatermark;
         socket.Options.MaxMsgSize = _options.MaxMessageSize;
+        if (_curveKeys is not null)
+        {
+            socket.Options.CurveServerKey = CurveKeyPair.DecodePublic(_options.CurveServerKey!);
+            socket.Options.CurveCertificate = NetMQCertificate.CreateFromSecretKey(_curveKeys.SecretKey);
+        }
         return socket;
     }
 

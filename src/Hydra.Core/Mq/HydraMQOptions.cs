@@ -52,8 +52,21 @@ public sealed record HydraMQOptions
     /// <summary>Messages queued towards the router before <see cref="HydraMQ.SendAsync"/> reports <c>busy</c>.</summary>
     public int HighWatermark { get; init; } = 10_000;
 
-    /// <summary>Largest frame accepted from the router.</summary>
+    /// <summary>Largest frame sent or accepted (the router's default limit too); larger sends fail with <c>too_large</c>.</summary>
     public long MaxMessageSize { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// The router's CurveZMQ public key (Z85). When set, both sockets are encrypted, the peer
+    /// proves its key to the router on connecting (and again after any reconnection), and
+    /// sends wait until that is done.
+    /// </summary>
+    public string? CurveServerKey { get; init; }
+
+    /// <summary>
+    /// This peer's own CurveZMQ secret key (Z85). Needed when the router admits authorized keys
+    /// only; without it a fresh key pair is made, which encrypts but is on no allow-list.
+    /// </summary>
+    public string? CurveSecretKey { get; init; }
 
     /// <summary>Clock for heartbeat ages.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

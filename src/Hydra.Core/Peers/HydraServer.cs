@@ -27,6 +27,14 @@ public class HydraServer : IAsyncDisposable
     /// <summary>Connects and starts answering. Idempotent.</summary>
     public void Start() => MQ.Start();
 
+    /// <summary>Starts, and waits until the router has answered a heartbeat, so clients can reach this server.</summary>
+    /// <exception cref="HydraTimeoutException">The router did not answer within <paramref name="timeout"/> (default: the network timeout).</exception>
+    public Task StartAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        MQ.Start();
+        return MQ.WaitUntilConnectedAsync(timeout, cancellationToken);
+    }
+
     /// <summary>Stops answering and closes the sockets.</summary>
     public ValueTask DisposeAsync()
     {

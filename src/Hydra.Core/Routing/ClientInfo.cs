@@ -17,7 +17,8 @@ public enum ClientStatus
 /// <param name="LastSeenAgo">Time since any frame arrived from it on either port.</param>
 /// <param name="MessagesIn">Messages the router received from it (heartbeats included).</param>
 /// <param name="MessagesOut">Messages the router delivered to it (forwards and replies).</param>
-public sealed record ClientInfo(string Identity, ClientStatus Status, TimeSpan LastSeenAgo, long MessagesIn, long MessagesOut);
+/// <param name="Connected">False once one of its connections closed, until it is heard from again.</param>
+public sealed record ClientInfo(string Identity, ClientStatus Status, TimeSpan LastSeenAgo, long MessagesIn, long MessagesOut, bool Connected);
 
 /// <summary>The rule that turns "last seen" into a status (PROTOCOL.md section 3).</summary>
 public static class ClientStatusRule

@@ -14,6 +14,13 @@ public sealed partial class RouterEngine
     private const int MaxBatch = 256; // then give the other socket a turn
     private static ReadOnlySpan<byte> RouterName => "HydraRouter"u8;
 
+    /// <summary>
+    /// What ZeroMQ hands us, as if the peer had sent it, when a peer's connection closes
+    /// (DisconnectMessage option). Not JSON, so no real message can look like it; a peer
+    /// sending it on purpose only reports its own connection as closed.
+    /// </summary>
+    internal static ReadOnlySpan<byte> DisconnectMarker => "\0hydra:disconnected"u8;
+
     private delegate void FrameHandler(RouterSocket socket, ReadOnlySpan<byte> identity, ref Msg body, int frames);
 
     private enum SendResult { Sent, UnknownPeer, QueueFull }
@@ -33,6 +40,11 @@ public sealed partial class RouterEngine
                     return;
                 }
                 var frames = ReceiveBody(socket, ref body);
+                if (frames == 1 && body.Slice().SequenceEqual(DisconnectMarker))
+                {
+                    OnDisconnected(socket, identity.Slice());
+                    continue;
+                }
                 handle(socket, identity.Slice(), ref body, frames);
             }
             catch (Exception e) when (e is not TerminatingException)
@@ -68,6 +80,20 @@ public sealed partial class RouterEngine
             frames++;
         }
         return delimiterFirst && frames == 2 ? 1 : frames;
+    }
+
+    private void OnDisconnected(RouterSocket socket, ReadOnlySpan<byte> identity)
+    {
+        _auth?.Revoke(identity);
+        _targets.Forget(identity);
+        if (_clients.TryGet(identity, out var entry))
+        {
+            entry.Connected = false;
+        }
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            _log.LogDebug("{Identity} disconnected from the {Port} port", ClientTable.DisplayNameOf(identity), socket == _main ? "main" : "heartbeat");
+        }
     }
 
     private void HandleMain(RouterSocket socket, ReadOnlySpan<byte> identity, ref Msg body, int frames)
@@ -115,13 +141,26 @@ public sealed partial class RouterEngine
     {
         header = default;
         _counters.Received++;
-        entry = _clients.Touch(identity);
-        if (entry is null)
+        if (identity.Length > _options.MaxIdentityLength)
         {
-            Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", default);
+            entry = null;
+            Refuse(socket, identity, null, HydraErrorCode.BadMessage,
+                $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", default);
             return false;
         }
-        entry.MessagesIn++;
+        // With keys checked, a peer enters the table (and can turn GOOD) only once proven.
+        var proven = _auth is null || _auth.IsProven(identity);
+        entry = null;
+        if (proven)
+        {
+            entry = _clients.Touch(identity);
+            if (entry is null)
+            {
+                Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", default);
+                return false;
+            }
+            entry.MessagesIn++;
+        }
         if (frames != 1)
         {
             Refuse(socket, identity, entry, HydraErrorCode.BadMessage,
@@ -138,7 +177,13 @@ public sealed partial class RouterEngine
         if (!header.Sender.Bytes(frame).SequenceEqual(identity))
         {
             Refuse(socket, identity, entry, HydraErrorCode.SenderMismatch,
-                $"sender '{header.Sender.ToString(frame)}' is not this connection's identity '{entry.DisplayName}'", header.Id.Bytes(frame));
+                $"sender '{header.Sender.ToString(frame)}' is not this connection's identity '{ClientTable.DisplayNameOf(identity)}'", header.Id.Bytes(frame));
+            return false;
+        }
+        if (!proven && !(socket == _main && header.Target.Bytes(frame).SequenceEqual(RouterName) && Authenticator.IsAuthMethod(header.Method.Bytes(frame))))
+        {
+            Refuse(socket, identity, null, HydraErrorCode.Unauthorized,
+                "this router only serves authorized keys: send 'auth' to HydraRouter first", header.Id.Bytes(frame));
             return false;
         }
         return true;
@@ -157,10 +202,15 @@ public sealed partial class RouterEngine
         {
             Reply(socket, identity, entry, _replies.Clients(identity, _clients.Snapshot(), replyTo));
         }
+        else if (Authenticator.IsAuthMethod(method))
+        {
+            Authenticate(socket, identity, entry, frame, method, replyTo);
+            return;
+        }
         else
         {
             Refuse(socket, identity, entry, HydraErrorCode.UnknownMethod,
-                $"the router has no method '{Encoding.UTF8.GetString(method)}' (it answers ping and clients)", replyTo);
+                $"the router has no method '{Encoding.UTF8.GetString(method)}' (it answers ping, clients, auth and auth_proof)", replyTo);
             return;
         }
         Record(_trace is null ? null : Traced(frame, header, RouteOutcome.Answered));
@@ -170,6 +220,12 @@ public sealed partial class RouterEngine
     {
         ReadOnlySpan<byte> frame = body.Slice();
         var target = header.Target.Bytes(frame);
+        if (_auth is not null && !_auth.IsProven(target))
+        {
+            Refuse(socket, identity, entry, HydraErrorCode.Unauthorized,
+                $"'{header.Target.ToString(frame)}' has not proven its key; nothing is delivered to it", header.Id.Bytes(frame));
+            return;
+        }
         // Known clients give their cached identity bytes; a peer that has only listened so far
         // is cached apart once a message reached it; anything else costs one copy.
         var known = _clients.TryGet(target, out var targetEntry);

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Hydra.Routing.Internal;
+using Hydra.Security;
 using Microsoft.Extensions.Logging;
 using NetMQ;
 using NetMQ.Sockets;
@@ -21,6 +22,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
     private readonly TargetIdentities _targets = new(capacity: 4096);
     private readonly Channel<RoutedMessage>? _trace;
     private readonly ErrorLogLimiter _errorLog;
+    private readonly Authenticator? _auth;
     private RouterSocket? _main;
     private RouterSocket? _heartbeat;
     private NetMQQueue<Action>? _commands;
@@ -35,6 +37,16 @@ public sealed partial class RouterEngine : IAsyncDisposable
         _log = _options.LoggerFactory.CreateLogger("Hydra.Router");
         _clients = new ClientTable(_options.TimeProvider, _options.HeartbeatInterval, _options.PruneAfter, _options.MaxClients);
         _errorLog = new ErrorLogLimiter(_log);
+        if (_options.CurveSecretKey is not null)
+        {
+            CurveKeyPair.CheckKey(_options.CurveSecretKey, "router's secret key");
+        }
+        if (_options.AuthorizedKeys is not null)
+        {
+            _auth = new Authenticator(
+                _options.CurveSecretKey ?? throw new ArgumentException("AuthorizedKeys needs CurveSecretKey: keys are proven over the encrypted channel", nameof(options)),
+                _options.AuthorizedKeys);
+        }
         if (_options.TraceCapacity > 0)
         {
             _trace = Channel.CreateBounded<RoutedMessage>(new BoundedChannelOptions(_options.TraceCapacity)
@@ -106,7 +118,13 @@ public sealed partial class RouterEngine : IAsyncDisposable
         _heartbeat.ReceiveReady += (_, _) => Drain(_heartbeat, handleHeartbeat);
         _poller = [_main, _heartbeat, _commands, _housekeeping];
         _poller.RunAsync("HydraRouter", isBackgroundThread: true);
-        _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort})", _options.Address, Port, HeartbeatPort);
+        _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort}){Security}", _options.Address, Port, HeartbeatPort,
+            _auth is not null ? ", encrypted, authorized keys only" : _options.CurveSecretKey is not null ? ", encrypted" : "");
+        if (_options.CurveSecretKey is null && _options.Address is "*" or "0.0.0.0" or "::")
+        {
+            _log.LogWarning("Listening on all interfaces without encryption: anyone who reaches port {Port} can send and read messages. "
+                + "Use --address 127.0.0.1, or a CURVE key (hydra keygen)", Port);
+        }
     }
 
     /// <summary>The client table as of now, sorted by identity.</summary>
@@ -146,10 +164,18 @@ public sealed partial class RouterEngine : IAsyncDisposable
         var socket = new RouterSocket();
         socket.Options.Linger = TimeSpan.Zero;
         socket.Options.RouterMandatory = true; // unknown target raises instead of vanishing
-        socket.Options.RouterHandover = true;  // a restarted peer takes its name back
+        // A restarted peer takes its name back; but with keys checked, a second connection must
+        // not take over a proven name, so the first connection keeps it until it closes.
+        socket.Options.RouterHandover = _auth is null;
+        if (_options.CurveSecretKey is not null)
+        {
+            socket.Options.CurveServer = true;
+            socket.Options.CurveCertificate = NetMQCertificate.CreateFromSecretKey(_options.CurveSecretKey);
+        }
         socket.Options.SendHighWatermark = _options.HighWatermark;
         socket.Options.ReceiveHighWatermark = _options.HighWatermark;
         socket.Options.MaxMsgSize = _options.MaxMessageSize;
+        socket.Options.DisconnectMessage = DisconnectMarker.ToArray();
         return socket;
     }
 

@@ -33,6 +33,9 @@ public sealed record RouterOptions
     /// <summary>Largest frame accepted, in bytes; a peer sending more is disconnected by ZeroMQ before it reaches memory.</summary>
     public long MaxMessageSize { get; init; } = 1024 * 1024;
 
+    /// <summary>Longest routing identity accepted, in bytes; a longer one gets a <c>bad_message</c> error and no table entry.</summary>
+    public int MaxIdentityLength { get; init; } = 128;
+
     /// <summary>Most clients tracked at once; a new one beyond it gets a <c>busy</c> error.</summary>
     public int MaxClients { get; init; } = 100_000;
 
@@ -50,6 +53,19 @@ public sealed record RouterOptions
     /// process sets NetMQ's <c>BufferPool</c> or <c>AtomicCounterPool</c> itself.
     /// </summary>
     public bool PoolBuffers { get; init; } = true;
+
+    /// <summary>
+    /// The router's CurveZMQ secret key (Z85, as <c>hydra keygen</c> writes). When set, both
+    /// ports are encrypted and only peers that know the matching public key can connect.
+    /// </summary>
+    public string? CurveSecretKey { get; init; }
+
+    /// <summary>
+    /// Public keys (Z85) of the peers allowed in. When set (requires <see cref="CurveSecretKey"/>),
+    /// a peer must prove it holds one of them before anything is routed from or to it; its
+    /// identity is then bound to that key for the router's lifetime.
+    /// </summary>
+    public IReadOnlyCollection<string>? AuthorizedKeys { get; init; }
 
     /// <summary>Clock for last-seen times; tests may pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -11,6 +11,7 @@ internal sealed class ClientEntry(byte[] identity, string displayName)
     public long LastSeenTimestamp { get; set; }
     public long MessagesIn { get; set; }
     public long MessagesOut { get; set; }
+    public bool Connected { get; set; } = true;
 }
 
 /// <summary>
@@ -40,6 +41,7 @@ internal sealed class ClientTable(TimeProvider time, TimeSpan heartbeatInterval,
             _clients.Add(bytes, entry);
         }
         entry.LastSeenTimestamp = time.GetTimestamp();
+        entry.Connected = true;
         return entry;
     }
 
@@ -66,7 +68,7 @@ internal sealed class ClientTable(TimeProvider time, TimeSpan heartbeatInterval,
         foreach (var entry in _clients.Values)
         {
             var ago = time.GetElapsedTime(entry.LastSeenTimestamp, now);
-            rows.Add(new ClientInfo(entry.DisplayName, ClientStatusRule.Of(ago, heartbeatInterval), ago, entry.MessagesIn, entry.MessagesOut));
+            rows.Add(new ClientInfo(entry.DisplayName, ClientStatusRule.Of(ago, heartbeatInterval), ago, entry.MessagesIn, entry.MessagesOut, entry.Connected));
         }
         rows.Sort((a, b) => string.CompareOrdinal(a.Identity, b.Identity));
         return rows;

@@ -78,6 +78,7 @@ internal sealed class ReplyWriter : IDisposable
             json.WriteNumber("last_seen_s"u8, Math.Round(client.LastSeenAgo.TotalSeconds, 3));
             json.WriteNumber("messages_in"u8, client.MessagesIn);
             json.WriteNumber("messages_out"u8, client.MessagesOut);
+            json.WriteBoolean("connected"u8, client.Connected);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Hydra.Messages;
+using Hydra.Security;
+using Microsoft.Extensions.Logging;
+
+namespace Hydra.Mq;
+
+// Proving this peer's key to the router (see AuthProof). Runs once after Start and again
+// whenever the router says "unauthorized" (it forgets a proof when a connection closes).
+public sealed partial class HydraMQ
+{
+    private readonly CurveKeyPair? _curveKeys;
+    private TaskCompletionSource _authenticated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _authenticating;
+
+    /// <summary>True when no key needs proving, or the router has accepted this peer's proof.</summary>
+    public bool IsAuthenticated => _authenticated.Task.IsCompletedSuccessfully;
+
+    private static CurveKeyPair? CurveKeysFor(HydraMQOptions options)
+    {
+        if (options.CurveServerKey is null)
+        {
+            return options.CurveSecretKey is null
+                ? null
+                : throw new ArgumentException("CurveSecretKey needs CurveServerKey (the router's public key)", nameof(options));
+        }
+        CurveKeyPair.CheckKey(options.CurveServerKey, "router's public key");
+        return options.CurveSecretKey is null ? CurveKeyPair.Generate() : CurveKeyPair.FromSecretKey(options.CurveSecretKey);
+    }
+
+    private void BeginAuthentication()
+    {
+        if (_curveKeys is null || Interlocked.CompareExchange(ref _authenticating, 1, 0) != 0)
+        {
+            return;
+        }
+        if (_authenticated.Task.IsCompleted)
+        {
+            _authenticated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // senders wait for the new proof
+        }
+        _ = Task.Run(AuthenticateAsync);
+    }
+
+    private async Task AuthenticateAsync()
+    {
+        var done = _authenticated;
+        try
+        {
+            var hello = await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Auth, new JsonObject { ["key"] = _curveKeys!.PublicKey }), null, _stopping.Token).ConfigureAwait(false);
+            if (hello.Method == HydraMethods.AuthChallenge)
+            {
+                var challenge = Convert.FromBase64String((string?)hello.Payload["challenge"] ?? "");
+                var (nonce, sealedChallenge) = AuthProof.Prove(challenge, _curveKeys.SecretKey, _options.CurveServerKey!);
+                await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.AuthProof, new JsonObject
+                {
+                    ["nonce"] = Convert.ToBase64String(nonce),
+                    ["box"] = Convert.ToBase64String(sealedChallenge),
+                }), null, _stopping.Token).ConfigureAwait(false);
+            }
+            _log.LogInformation("{Identity} authenticated with the router", Identity);
+            done.TrySetResult();
+        }
+        catch (HydraRemoteException e)
+        {
+            _log.LogError("{Identity}: the router refused this peer's key: {Detail}", Identity, e.Detail);
+            done.TrySetException(new HydraException(HydraErrorCode.Unauthorized, $"the router refused this peer's key: {e.Detail}"));
+        }
+        catch (Exception e) when (e is HydraException or OperationCanceledException or ObjectDisposedException or FormatException)
+        {
+            // Router unreachable or quitting: the next "unauthorized" heartbeat answer starts a new try.
+            _log.LogDebug("{Identity}: authentication not finished: {Reason}", Identity, e.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _authenticating, 0);
+        }
+    }
+
+    private async Task WaitUntilAuthenticatedAsync(CancellationToken cancellationToken)
+    {
+        var proven = _authenticated.Task;
+        if (proven.IsCompletedSuccessfully)
+        {
+            return;
+        }
+        try
+        {
+            await proven.WaitAsync(_options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new HydraTimeoutException($"not authenticated with the router within {_options.NetworkTimeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    private static bool IsUnauthorized(HydraMsg message) =>
+        message.IsError && message.Sender == HydraIdentities.Router && (string?)message.Payload["code"] == "unauthorized";
+}

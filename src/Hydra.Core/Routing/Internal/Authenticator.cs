@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Hydra.Security;
+
+namespace Hydra.Routing.Internal;
+
+/// <summary>
+/// The router's side of peer authentication (see <see cref="AuthProof"/>): who is proven on
+/// their current connection, which challenge each is answering, and which key owns each
+/// identity. Poller thread only.
+/// </summary>
+internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<string> authorizedKeys)
+{
+    private readonly HashSet<string> _allowed = [.. authorizedKeys];
+    private readonly HashSet<byte[]> _proven = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<string, (string Key, byte[] Challenge)> _pending = [];
+    private readonly Dictionary<string, string> _owners = []; // identity → key, for the router's lifetime
+
+    /// <summary>True once the identity has proven its key on its current connection.</summary>
+    public bool IsProven(ReadOnlySpan<byte> identity) => _proven.GetAlternateLookup<ReadOnlySpan<byte>>().Contains(identity);
+
+    /// <summary>A closed connection must prove itself again: the next one may be someone else.</summary>
+    public void Revoke(ReadOnlySpan<byte> identity)
+    {
+        _proven.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(identity);
+        _pending.Remove(ClientTable.DisplayNameOf(identity));
+    }
+
+    /// <summary>Step 1: the peer names its key; the answer is a challenge (base64), or why not.</summary>
+    public (string? Challenge, string? Refusal) Begin(string identity, JsonObject payload)
+    {
+        if (payload["key"]?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        {
+            return (null, "payload.key must be your public key (Z85)");
+        }
+        var key = (string)payload["key"]!;
+        if (!_allowed.Contains(key))
+        {
+            return (null, $"key {key} is not authorized on this router");
+        }
+        if (_owners.TryGetValue(identity, out var owner) && owner != key)
+        {
+            return (null, $"identity '{identity}' belongs to another key");
+        }
+        var challenge = AuthProof.NewChallenge();
+        _pending[identity] = (key, challenge);
+        return (Convert.ToBase64String(challenge), null);
+    }
+
+    /// <summary>Step 2: the sealed challenge. Null when proven, else why not.</summary>
+    public string? Complete(byte[] identity, string name, JsonObject payload)
+    {
+        if (!_pending.Remove(name, out var pending))
+        {
+            return "no challenge is pending: send 'auth' first";
+        }
+        byte[] nonce, sealedChallenge;
+        try
+        {
+            nonce = Convert.FromBase64String((string?)payload["nonce"] ?? "");
+            sealedChallenge = Convert.FromBase64String((string?)payload["box"] ?? "");
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            return "payload.nonce and payload.box must be base64 text";
+        }
+        if (!AuthProof.Verify(pending.Challenge, nonce, sealedChallenge, pending.Key, routerSecretKey))
+        {
+            return "the proof does not match the key";
+        }
+        _owners[name] = pending.Key;
+        _proven.Add(identity);
+        return null;
+    }
+
+    /// <summary>Whether a message is one of the two authentication steps (allowed before proof).</summary>
+    public static bool IsAuthMethod(ReadOnlySpan<byte> method) =>
+        method.SequenceEqual("auth"u8) || method.SequenceEqual("auth_proof"u8);}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Hydra.Peers;
+using Hydra.Routing;
+using Hydra.Tests.Infrastructure;
+
+namespace Hydra.Tests.Cli;
+
+/// <summary>The hydra command as a user runs it: a real child process.</summary>
+public class CliTests
+{
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Ping_prints_a_line_per_pong_and_a_summary()
+    {
+        await using var router = TestRouter.Start();
+        await using var server = new PongServer(router.PeerOptions());
+        await server.StartAsync();
+        await using var ping = ChildProcess.Hydra("ping", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort),
+            "--target", "HydraServer", "--count", "3", "--interval", "0.05");
+        Assert.Equal(0, await ping.WaitForExitAsync());
+        Assert.Equal(3, Regex.Matches(ping.Output, @"pong from HydraServer: seq=\d time=\d+\.\d{3} ms").Count);
+        Assert.Contains("3 sent, 3 received, 0% lost, rtt min/avg/max = ", ping.Output);
+    }
+
+    [Fact]
+    public async Task Ping_with_nobody_answering_exits_1()
+    {
+        await using var ping = ChildProcess.Hydra("ping", "--router", "127.0.0.1", "--port", "1", "--heartbeat-port", "2",
+            "--count", "1", "--timeout", "0.3");
+        Assert.Equal(1, await ping.WaitForExitAsync());
+        Assert.Contains("seq=1 timed out after 0.3 s", ping.Output);
+        Assert.Contains("1 sent, 0 received, 100% lost", ping.Output);
+    }
+
+    [Fact]
+    public async Task Ping_of_an_unknown_peer_shows_the_routers_error()
+    {
+        await using var router = TestRouter.Start();
+        await using var ping = ChildProcess.Hydra("ping", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort),
+            "--target", "nobody", "--count", "1");
+        Assert.Equal(1, await ping.WaitForExitAsync());
+        Assert.Contains("error from HydraRouter: seq=1 unknown_target: no peer named 'nobody' is connected", ping.Output);
+    }
+
+    [Fact]
+    public async Task Router_on_a_taken_port_prints_one_error_line_and_exits_1()
+    {
+        await using var taken = TestRouter.Start();
+        await using var router = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1", "--port", Port(taken.Port), "--heartbeat-port", "0");
+        Assert.Equal(1, await router.WaitForExitAsync());
+        var line = Assert.Single(router.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"ERROR: cannot bind tcp://127.0.0.1:{taken.Port}", line);
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Headless_router_routes_and_stops_cleanly_on_a_signal(string signal)
+    {
+        await using var router = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0", "--log-level", "INFO");
+        var listening = await router.WaitForLineAsync(l => l.Contains("Router listening", StringComparison.Ordinal), "the listening line");
+        var ports = Regex.Match(listening, @":(\d+) \(heartbeats on (\d+)\)");
+        await using (var client = new HydraClient(new Hydra.Mq.HydraMQOptions
+        {
+            RouterAddress = "127.0.0.1",
+            RouterPort = int.Parse(ports.Groups[1].Value, CultureInfo.InvariantCulture),
+            RouterHeartbeatPort = int.Parse(ports.Groups[2].Value, CultureInfo.InvariantCulture),
+        }))
+        {
+            client.Start();
+            Assert.Equal("pong", (await client.PingAsync(timeout: TimeSpan.FromSeconds(10))).Reply.Method);
+        }
+        router.Signal(signal);
+        Assert.Equal(0, await router.WaitForExitAsync());
+        Assert.Contains("[INFO] [HydraRouter] Router stopped", router.Output);
+    }
+
+    [Fact]
+    public async Task Pong_command_answers_pings()
+    {
+        await using var router = TestRouter.Start();
+        await using var pong = ChildProcess.Hydra("pong", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort), "--id", "CliPong");
+        await using var client = new HydraClient(router.PeerOptions());
+        client.Start();
+        await Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.Any(r => r.Identity == "CliPong"), "the pong server to connect", TimeSpan.FromSeconds(20));
+        Assert.Equal("CliPong", (await client.PingAsync("CliPong")).Reply.Sender);
+    }
+
+    [Fact]
+    public async Task Demo_shows_a_ping_working_end_to_end()
+    {
+        await using var demo = ChildProcess.Hydra("demo", "--count", "2");
+        Assert.Equal(0, await demo.WaitForExitAsync());
+        Assert.Contains("2 sent, 2 received, 0% lost", demo.Output);
+    }
+
+    [Theory]
+    [InlineData("router", "--headless", "--address", "--port", "--heartbeat-port", "--log-level", "--log-file")]
+    [InlineData("pong", "--router", "--port", "--heartbeat-port", "--id")]
+    [InlineData("ping", "--router", "--port", "--heartbeat-port", "--target", "--count", "--interval")]
+    public async Task Help_lists_every_flag(string command, params string[] flags)
+    {
+        await using var help = ChildProcess.Hydra(command, "--help");
+        Assert.Equal(0, await help.WaitForExitAsync());
+        Assert.All(flags, flag => Assert.Contains(flag, help.Output));
+    }
+}

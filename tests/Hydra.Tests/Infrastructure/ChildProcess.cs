@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Hydra.Tests.Infrastructure;
+
+/// <summary>A child process whose output lines can be awaited with a deadline. Killed on dispose.</summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly List<string> _seen = [];
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>Every line so far, stdout and stderr interleaved.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_seen)
+            {
+                return string.Join('\n', _seen);
+            }
+        }
+    }
+
+    public static ChildProcess Start(string fileName, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        return new ChildProcess(new Process { StartInfo = info });
+    }
+
+    /// <summary>Runs the hydra CLI (built next to the tests) with these arguments.</summary>
+    public static ChildProcess Hydra(params string[] arguments) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments]);
+
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan? deadline = null)
+    {
+        using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(20));
+        try
+        {
+            while (true)
+            {
+                var line = await _lines.Reader.ReadAsync(timeout.Token);
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            throw new TimeoutException($"no line with {what}; output so far:\n{Output}");
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan? deadline = null)
+    {
+        using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"process did not exit in time; output so far:\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>Closes standard input, which the Python scripts take as "stop".</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(5000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_seen)
+        {
+            _seen.Add(line);
+        }
+        _lines.Writer.TryWrite(line);
+    }
+}

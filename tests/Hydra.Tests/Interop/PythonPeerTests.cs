@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Hydra.Routing;
+using Hydra.Tests.Infrastructure;
+
+namespace Hydra.Tests.Interop;
+
+/// <summary>Python pyzmq peers, written like the original HydraMQ, talking through our router.</summary>
+public class PythonPeerTests : IAsyncLifetime
+{
+    private readonly RouterEngine _router = TestRouter.Start();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _router.DisposeAsync();
+
+    private string[] Ports => ["--port", _router.Port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", _router.HeartbeatPort.ToString(CultureInfo.InvariantCulture)];
+
+    [PythonFact]
+    public async Task Python_peer_pings_our_router()
+    {
+        await using var py = Python.Run("py_peer.py", ["ping", "--id", "PyClient", .. Ports]);
+        var reply = await py.WaitForEventAsync("reply");
+        Assert.Equal(("HydraRouter", "PyClient", "pong", "py-1"), ((string?)reply["sender"], (string?)reply["target"], (string?)reply["method"], (string?)reply["reply_to"]));
+    }
+
+    [PythonFact]
+    public async Task Python_peer_requests_and_dotnet_server_answers()
+    {
+        await using var server = _router.StartPeer("DotnetServer");
+        await server.WaitUntilConnectedAsync();
+        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "DotnetServer", "--method", "add", "--payload", """{"a": 2, "b": 40}""", .. Ports]);
+        var request = await server.ReceiveAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(("PyClient", "add", 2), (request.Sender, request.Method, (int)request.Payload["a"]!));
+        await server.SendAsync(request.CreateReply("sum", new JsonObject { ["sum"] = 42, ["note"] = "café" }));
+        var reply = await py.WaitForEventAsync("reply");
+        Assert.Equal(("DotnetServer", "sum", 42, "café", "py-2"), ((string?)reply["sender"], (string?)reply["method"], (int?)reply["payload"]!["sum"], (string?)reply["payload"]!["note"], (string?)reply["reply_to"]));
+    }
+
+    [PythonFact]
+    public async Task Dotnet_client_requests_and_python_server_answers()
+    {
+        await using var py = Python.Run("py_peer.py", ["serve", "--id", "PyServer", .. Ports]);
+        await py.WaitForEventAsync("ready");
+        await using var client = _router.StartPeer("DotnetClient");
+        var reply = await client.RequestAsync(client.CreateMessage("PyServer", "echo", new JsonObject { ["text"] = "ünïcode ✓" }));
+        Assert.Equal(("PyServer", "echo_reply", "ünïcode ✓"), (reply.Sender, reply.Method, (string?)reply.Payload["text"]));
+        var pong = await client.RequestAsync(client.CreateMessage("PyServer", "ping"));
+        Assert.Equal("pong", pong.Method);
+        py.CloseInput();
+    }
+
+    [PythonFact]
+    public async Task Python_peer_sending_garbage_gets_an_error_it_can_decode()
+    {
+        await using var py = Python.Run("py_peer.py", ["raw", "--id", "PyClient", "--raw", Convert.ToHexString("{not json"u8), .. Ports]);
+        var reply = await py.WaitForEventAsync("reply");
+        Assert.Equal(("error", "bad_message"), ((string?)reply["method"], (string?)reply["payload"]!["code"]));
+    }
+
+    [PythonFact]
+    public async Task Python_peer_sees_an_unknown_target_error_instead_of_a_timeout()
+    {
+        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "Nobody", .. Ports]);
+        var reply = await py.WaitForEventAsync("reply");
+        Assert.Equal(("error", "unknown_target", "py-2"), ((string?)reply["method"], (string?)reply["payload"]!["code"], (string?)reply["reply_to"]));
+    }
+}

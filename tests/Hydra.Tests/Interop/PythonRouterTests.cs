@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Hydra.Mq;
+using Hydra.Peers;
+using Hydra.Tests.Infrastructure;
+
+namespace Hydra.Tests.Interop;
+
+/// <summary>Our peers against a pyzmq router that behaves like the Python original.</summary>
+public class PythonRouterTests
+{
+    private static async Task<(ChildProcess Router, HydraMQOptions Peer)> StartPythonRouterAsync()
+    {
+        var router = Python.Run("py_router.py");
+        var ready = await router.WaitForEventAsync("ready");
+        return (router, new HydraMQOptions
+        {
+            RouterAddress = "127.0.0.1",
+            RouterPort = (int)ready["port"]!,
+            RouterHeartbeatPort = (int)ready["heartbeat_port"]!,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+            NetworkTimeout = TimeSpan.FromSeconds(5),
+        });
+    }
+
+    [PythonFact]
+    public async Task Our_peer_connects_and_gets_pong_from_the_original_router()
+    {
+        var (router, options) = await StartPythonRouterAsync();
+        await using var _ = router;
+        await using var peer = new HydraMQ(options);
+        peer.Start();
+        await Eventually.TrueAsync(() => peer.IsConnected, "heartbeat reply from the Python router");
+        // The original drops unknown keys, so its pong carries no reply_to: read it as a plain message.
+        await peer.SendAsync(peer.CreateMessage("HydraRouter", "ping"));
+        var pong = await peer.ReceiveAsync();
+        Assert.Equal(("HydraRouter", peer.Identity, "pong"), (pong.Sender, pong.Target, pong.Method));
+    }
+
+    [PythonFact]
+    public async Task Two_of_our_peers_exchange_messages_through_the_original_router()
+    {
+        var (router, options) = await StartPythonRouterAsync();
+        await using var _ = router;
+        await using var server = new PongServer(options with { Identity = "HydraServer" });
+        server.Start();
+        await using var client = new HydraMQ(options);
+        client.Start();
+        await Eventually.TrueAsync(() => server.MQ.IsConnected && client.IsConnected, "both connected");
+        await client.SendAsync(client.CreateMessage("HydraServer", "ping", new JsonObject { ["n"] = 1 }));
+        var pong = await client.ReceiveAsync();
+        Assert.Equal(("HydraServer", "pong"), (pong.Sender, pong.Method));
+    }
+
+    [PythonFact]
+    public async Task Python_and_dotnet_peers_talk_through_the_original_router()
+    {
+        var (router, options) = await StartPythonRouterAsync();
+        await using var _ = router;
+        await using var server = new PongServer(options with { Identity = "HydraServer" });
+        server.Start();
+        await Eventually.TrueAsync(() => server.MQ.IsConnected, "server connected");
+        await using var py = Python.Run("py_peer.py", "send", "--id", "PyClient", "--target", "HydraServer", "--port", options.RouterPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--heartbeat-port", options.RouterHeartbeatPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var reply = await py.WaitForEventAsync("reply");
+        Assert.Equal(("HydraServer", "pong"), ((string?)reply["sender"], (string?)reply["method"]));
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text.Json.Nodes;
+using Hydra.Messages;
+using Hydra.Mq;
+using Hydra.Peers;
+using Hydra.Routing;
+using Hydra.Tests.Infrastructure;
+
+namespace Hydra.Tests.Mq;
+
+public class HydraMQTests : IAsyncLifetime
+{
+    private readonly RouterEngine _router = TestRouter.Start();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _router.DisposeAsync();
+
+    [Fact]
+    public async Task Connected_follows_heartbeat_replies()
+    {
+        await using var peer = _router.StartPeer();
+        await Eventually.TrueAsync(() => peer.IsConnected, "connected");
+        await _router.StopAsync();
+        await Eventually.TrueAsync(() => !peer.IsConnected, "disconnected after the router stopped");
+    }
+
+    [Fact]
+    public async Task Without_a_router_it_is_not_connected_and_requests_time_out()
+    {
+        await using var peer = new HydraMQ(new HydraMQOptions { RouterPort = 1, RouterHeartbeatPort = 2, RouterAddress = "127.0.0.1" });
+        peer.Start();
+        Assert.False(peer.IsConnected);
+        await Assert.ThrowsAsync<HydraTimeoutException>(() =>
+            peer.RequestAsync(peer.CreateMessage(HydraIdentities.Router, "ping"), TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task Two_peers_exchange_messages_through_the_router()
+    {
+        await using var alice = _router.StartPeer("alice");
+        await using var bob = _router.StartPeer("bob");
+        await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
+        await alice.SendAsync(alice.CreateMessage("bob", "greet", new JsonObject { ["text"] = "hi" }));
+        var received = await bob.ReceiveAsync();
+        Assert.Equal(("alice", "greet", "hi"), (received.Sender, received.Method, (string?)received.Payload["text"]));
+    }
+
+    [Fact]
+    public async Task Receive_times_out_and_a_later_message_is_not_lost()
+    {
+        await using var alice = _router.StartPeer("alice");
+        await using var bob = _router.StartPeer("bob");
+        await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
+        await Assert.ThrowsAsync<HydraTimeoutException>(() => bob.ReceiveAsync(TimeSpan.FromMilliseconds(100)));
+        await alice.SendAsync(alice.CreateMessage("bob", "after"));
+        Assert.Equal("after", (await bob.ReceiveAsync()).Method);
+    }
+
+    [Fact]
+    public async Task Default_identities_are_unique_so_two_clients_both_work()
+    {
+        await using var one = new HydraClient(_router.PeerOptions());
+        await using var two = new HydraClient(_router.PeerOptions());
+        one.Start();
+        two.Start();
+        Assert.NotEqual(one.Identity, two.Identity);
+        Assert.StartsWith("HydraClient-", one.Identity);
+        Assert.Equal("pong", (await one.PingAsync()).Reply.Method);
+        Assert.Equal("pong", (await two.PingAsync()).Reply.Method);
+    }
+
+    [Fact]
+    public async Task Handlers_answer_sync_and_async_and_errors_come_back_as_exceptions()
+    {
+        var methods = new Dictionary<string, HydraMethodHandler>
+        {
+            ["add"] = HydraHandlers.Sync(m => m.CreateReply("sum", new JsonObject { ["sum"] = (int)m.Payload["a"]! + (int)m.Payload["b"]! })),
+            ["slow_echo"] = async (m, ct) =>
+            {
+                await Task.Yield();
+                return m.CreateReply("echo", (JsonObject)m.Payload.DeepClone());
+            },
+            ["broken"] = HydraHandlers.Sync(_ => throw new InvalidOperationException("disk on fire")),
+        };
+        await using var server = new HydraServer(_router.PeerOptions(), methods);
+        await server.StartAsync();
+        await using var client = _router.StartPeer();
+
+        var sum = await client.RequestAsync(client.CreateMessage("HydraServer", "add", new JsonObject { ["a"] = 2, ["b"] = 3 }));
+        Assert.Equal(5, (int)sum.Payload["sum"]!);
+        var echo = await client.RequestAsync(client.CreateMessage("HydraServer", "slow_echo", new JsonObject { ["k"] = "v" }));
+        Assert.Equal("v", (string?)echo.Payload["k"]);
+
+        var unknown = await Assert.ThrowsAsync<HydraRemoteException>(() => client.RequestAsync(client.CreateMessage("HydraServer", "divide")));
+        Assert.Equal(HydraErrorCode.UnknownMethod, unknown.Code);
+        Assert.Contains("add", unknown.Detail);
+        var broken = await Assert.ThrowsAsync<HydraRemoteException>(() => client.RequestAsync(client.CreateMessage("HydraServer", "broken")));
+        Assert.Equal(HydraErrorCode.HandlerFailed, broken.Code);
+        Assert.Contains("disk on fire", broken.Detail);
+    }
+
+    [Fact]
+    public async Task Unknown_target_raises_with_the_routers_reason()
+    {
+        await using var client = _router.StartPeer();
+        var error = await Assert.ThrowsAsync<HydraRemoteException>(() => client.RequestAsync(client.CreateMessage("HydraServer", "ping")));
+        Assert.Equal(HydraErrorCode.UnknownTarget, error.Code);
+        Assert.Equal("HydraRouter", error.Reply.Sender);
+    }
+
+    [Fact]
+    public async Task A_late_reply_never_answers_the_next_request()
+    {
+        var firstCallGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var methods = new Dictionary<string, HydraMethodHandler>
+        {
+            ["ping"] = async (m, ct) =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    await firstCallGate.Task.WaitAsync(ct); // the first answer is held back until it is late
+                }
+                return m.CreateReply("pong", new JsonObject { ["answer_to"] = (string?)m.Payload["n"] });
+            },
+        };
+        await using var server = new HydraServer(_router.PeerOptions("slow-server"), methods);
+        await server.StartAsync();
+        await using var client = _router.StartPeer();
+        var late = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.LateReply += m => late.TrySetResult(m);
+
+        await Assert.ThrowsAsync<HydraTimeoutException>(() =>
+            client.RequestAsync(client.CreateMessage("slow-server", "ping", new JsonObject { ["n"] = "first" }), TimeSpan.FromMilliseconds(300)));
+        firstCallGate.SetResult();
+        var second = await client.RequestAsync(client.CreateMessage("slow-server", "ping", new JsonObject { ["n"] = "second" }));
+
+        Assert.Equal("second", (string?)second.Payload["answer_to"]);
+        var lateReply = await late.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("first", (string?)lateReply.Payload["answer_to"]);
+    }
+
+    [Fact]
+    public async Task Start_is_idempotent_and_quit_is_bounded_and_fails_waiting_requests()
+    {
+        var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = 1, RouterHeartbeatPort = 2 });
+        peer.Start();
+        peer.Start();
+        Assert.True(peer.IsStarted);
+        var waiting = peer.RequestAsync(peer.CreateMessage("x", "y"), TimeSpan.FromMinutes(5));
+        await peer.QuitAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        var error = await Assert.ThrowsAsync<HydraException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(HydraErrorCode.Closed, error.Code);
+        Assert.False(peer.IsStarted);
+    }
+
+    [Fact]
+    public async Task Oversize_messages_are_refused_before_sending()
+    {
+        await using var peer = _router.StartPeer();
+        var huge = peer.CreateMessage("anyone", "blob", new JsonObject { ["data"] = new string('x', 1024 * 1024) });
+        var error = await Assert.ThrowsAsync<HydraException>(() => peer.SendAsync(huge));
+        Assert.Equal(HydraErrorCode.TooLarge, error.Code);
+        Assert.Contains("the limit is 1048576", error.Message);
+    }
+
+    [Fact]
+    public async Task A_full_inbox_answers_busy_instead_of_dropping()
+    {
+        await using var slow = new HydraMQ(_router.PeerOptions("slow") with { InboxCapacity = 2 });
+        slow.Start();
+        await using var sender = _router.StartPeer("sender");
+        await Eventually.TrueAsync(() => slow.IsConnected && sender.IsConnected, "both connected");
+        for (var i = 0; i < 3; i++)
+        {
+            await sender.SendAsync(sender.CreateMessage("slow", "work", new JsonObject { ["n"] = i }));
+        }
+        var refusal = await sender.ReceiveAsync();
+        Assert.Equal(("slow", "error", "busy"), (refusal.Sender, refusal.Method, (string?)refusal.Payload["code"]));
+        Assert.Equal(0, (int)(await slow.ReceiveAsync()).Payload["n"]!);
+        Assert.Equal(1, (int)(await slow.ReceiveAsync()).Payload["n"]!);
+    }
+}

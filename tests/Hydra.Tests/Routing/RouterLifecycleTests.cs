@@ -1,0 +1,44 @@
+using Hydra.Routing;
+using Hydra.Tests.Infrastructure;
+
+namespace Hydra.Tests.Routing;
+
+public class RouterLifecycleTests
+{
+    [Fact]
+    public async Task Binding_a_taken_port_fails_with_one_clear_error()
+    {
+        await using var first = TestRouter.Start();
+        await using var second = new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = first.Port, HeartbeatPort = 0 });
+        var error = Assert.Throws<HydraException>(second.Start);
+        Assert.Equal(HydraErrorCode.Network, error.Code);
+        Assert.Contains($"cannot bind tcp://127.0.0.1:{first.Port}", error.Message);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_heartbeating_turns_bad_then_is_pruned()
+    {
+        await using var router = TestRouter.Start(new RouterOptions
+        {
+            HeartbeatInterval = TimeSpan.FromMilliseconds(100),
+            PruneAfter = TimeSpan.FromMilliseconds(800),
+        });
+        var peer = router.StartPeer("short-lived", router.PeerOptions("short-lived") with { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
+        await Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.Any(r => r.Identity == "short-lived" && r.Status == ClientStatus.Good), "GOOD row");
+        await peer.QuitAsync();
+        await Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.Any(r => r.Identity == "short-lived" && r.Status == ClientStatus.Bad), "BAD row");
+        await Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.All(r => r.Identity != "short-lived"), "row pruned");
+    }
+
+    [Fact]
+    public async Task Stop_is_idempotent_and_frees_the_ports()
+    {
+        var router = TestRouter.Start();
+        var port = router.Port;
+        await router.StopAsync();
+        await router.StopAsync();
+        Assert.False(router.IsRunning);
+        await using var again = await TestRouter.StartOnPortsAsync(new RouterOptions { Address = "127.0.0.1", Port = port, HeartbeatPort = 0 });
+        Assert.Equal(port, again.Port);
+    }
+}

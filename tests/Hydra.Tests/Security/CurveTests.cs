@@ -1,0 +1,150 @@
+using Hydra.Messages;
+using Hydra.Mq;
+using Hydra.Peers;
+using Hydra.Routing;
+using Hydra.Security;
+using Hydra.Tests.Infrastructure;
+
+namespace Hydra.Tests.Security;
+
+/// <summary>CurveZMQ encryption on both ports, and the authorized-keys check on top of it.</summary>
+public class CurveTests
+{
+    private static readonly CurveKeyPair RouterKeys = CurveKeyPair.Generate();
+    private static readonly CurveKeyPair Alice = CurveKeyPair.Generate();
+    private static readonly CurveKeyPair Carol = CurveKeyPair.Generate();
+
+    private static RouterEngine EncryptedRouter(bool checkKeys) => TestRouter.Start(new RouterOptions
+    {
+        CurveSecretKey = RouterKeys.SecretKey,
+        AuthorizedKeys = checkKeys ? [Alice.PublicKey, Carol.PublicKey] : null,
+    });
+
+    private static HydraMQ Peer(RouterEngine router, string identity, CurveKeyPair? own, string? serverKey = null, TimeSpan? timeout = null)
+    {
+        var peer = new HydraMQ(router.PeerOptions(identity) with
+        {
+            CurveServerKey = serverKey ?? RouterKeys.PublicKey,
+            CurveSecretKey = own?.SecretKey,
+            NetworkTimeout = timeout ?? TimeSpan.FromSeconds(5),
+        });
+        peer.Start();
+        return peer;
+    }
+
+    [Fact]
+    public async Task Encrypted_router_serves_peers_that_know_its_key()
+    {
+        await using var router = EncryptedRouter(checkKeys: false);
+        await using var server = new PongServer(router.PeerOptions() with { CurveServerKey = RouterKeys.PublicKey });
+        await server.StartAsync();
+        await using var client = new HydraClient(router.PeerOptions() with { CurveServerKey = RouterKeys.PublicKey });
+        client.Start();
+        Assert.Equal("HydraServer", (await client.PingAsync("HydraServer")).Reply.Sender);
+    }
+
+    [Fact]
+    public async Task A_peer_with_the_wrong_server_key_gets_nowhere()
+    {
+        await using var router = EncryptedRouter(checkKeys: false);
+        await using var wrong = Peer(router, "wrong", own: null, serverKey: CurveKeyPair.Generate().PublicKey, timeout: TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAsync<HydraTimeoutException>(() => wrong.RequestAsync(wrong.CreateMessage(HydraIdentities.Router, "ping")));
+        await using var plain = router.StartPeer("plain", router.PeerOptions("plain") with { NetworkTimeout = TimeSpan.FromMilliseconds(500) });
+        await Assert.ThrowsAsync<HydraTimeoutException>(() => plain.RequestAsync(plain.CreateMessage(HydraIdentities.Router, "ping")));
+        Assert.Empty(await router.GetClientsAsync());
+    }
+
+    [Fact]
+    public async Task An_authorized_key_is_proven_and_served()
+    {
+        await using var router = EncryptedRouter(checkKeys: true);
+        await using var alice = Peer(router, "alice", Alice);
+        await Eventually.TrueAsync(() => alice.IsConnected, "alice authenticated and heartbeating");
+        Assert.True(alice.IsAuthenticated);
+        Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method);
+        var row = Assert.Single(await router.GetClientsAsync());
+        Assert.Equal(("alice", ClientStatus.Good), (row.Identity, row.Status));
+    }
+
+    [Fact]
+    public async Task An_unlisted_key_is_refused_and_never_shows_as_a_client()
+    {
+        await using var router = EncryptedRouter(checkKeys: true);
+        await using var mallory = Peer(router, "mallory", CurveKeyPair.Generate());
+        var error = await Assert.ThrowsAsync<HydraException>(() => mallory.SendAsync(mallory.CreateMessage("alice", "hello")));
+        Assert.Equal(HydraErrorCode.Unauthorized, error.Code);
+        Assert.Contains("is not authorized on this router", error.Message);
+        Assert.False(mallory.IsConnected);
+        Assert.Empty(await router.GetClientsAsync());
+        Assert.True(router.Stats.Errors[HydraErrorCode.Unauthorized] >= 1);
+    }
+
+    [Fact]
+    public async Task Nothing_is_routed_to_a_peer_that_has_not_proven_itself()
+    {
+        await using var router = EncryptedRouter(checkKeys: true);
+        await using var anonymous = Peer(router, "anonymous", own: null); // encrypts, but its key is on no list
+        await using var alice = Peer(router, "alice", Alice);
+        await Eventually.TrueAsync(() => alice.IsConnected, "alice authenticated");
+        var error = await Assert.ThrowsAsync<HydraRemoteException>(() => alice.RequestAsync(alice.CreateMessage("anonymous", "secret")));
+        Assert.Equal(HydraErrorCode.Unauthorized, error.Code);
+        Assert.Contains("has not proven its key", error.Detail);
+    }
+
+    [Fact]
+    public async Task A_proven_identity_cannot_be_taken_by_another_key()
+    {
+        await using var router = EncryptedRouter(checkKeys: true);
+        var alice = Peer(router, "alice", Alice);
+        await Eventually.TrueAsync(() => alice.IsConnected, "alice authenticated");
+        await alice.QuitAsync();
+        await Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.Single().Connected == false, "the router to see alice's connection close");
+        await using var impostor = Peer(router, "alice", Carol); // Carol's key is authorized, but not for this name
+        var error = await Assert.ThrowsAsync<HydraException>(() => impostor.SendAsync(impostor.CreateMessage(HydraIdentities.Router, "ping")));
+        Assert.Equal(HydraErrorCode.Unauthorized, error.Code);
+        Assert.Contains("identity 'alice' belongs to another key", error.Message);
+    }
+
+    [Fact]
+    public async Task A_second_connection_cannot_take_over_a_proven_name()
+    {
+        await using var router = EncryptedRouter(checkKeys: true);
+        await using var alice = Peer(router, "alice", Alice);
+        await Eventually.TrueAsync(() => alice.IsConnected, "alice authenticated");
+        // Same name, even with the right key: while alice's connection lives, the router ignores the newcomer.
+        await using var twin = Peer(router, "alice", Alice, timeout: TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAsync<HydraTimeoutException>(() => twin.SendAsync(twin.CreateMessage(HydraIdentities.Router, "ping")));
+        Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method);
+    }
+
+    [Fact]
+    public async Task Spoofing_the_sender_is_refused_over_curve_too()
+    {
+        await using var router = EncryptedRouter(checkKeys: true);
+        await using var alice = Peer(router, "alice", Alice);
+        await using var carol = Peer(router, "carol", Carol);
+        await Eventually.TrueAsync(() => alice.IsConnected && carol.IsConnected, "both authenticated");
+        await carol.SendAsync(new HydraMsg("alice", "alice", "transfer"));
+        var refusal = await carol.ReceiveAsync();
+        Assert.Equal(("error", "sender_mismatch"), (refusal.Method, (string?)refusal.Payload["code"]));
+    }
+
+    [Fact]
+    public async Task After_a_router_restart_the_peer_proves_itself_again()
+    {
+        var router = EncryptedRouter(checkKeys: true);
+        var port = router.Port;
+        var heartbeatPort = router.HeartbeatPort;
+        await using var alice = Peer(router, "alice", Alice);
+        await Eventually.TrueAsync(() => alice.IsConnected, "alice authenticated");
+        await router.StopAsync();
+        await Eventually.TrueAsync(() => !alice.IsConnected, "alice sees the router gone");
+        await using var restarted = await TestRouter.StartOnPortsAsync(new RouterOptions
+        {
+            Address = "127.0.0.1", Port = port, HeartbeatPort = heartbeatPort, HeartbeatInterval = TestRouter.Interval,
+            CurveSecretKey = RouterKeys.SecretKey, AuthorizedKeys = [Alice.PublicKey],
+        });
+        await Eventually.TrueAsync(() => alice.IsConnected, "alice re-authenticated with the new router", TimeSpan.FromSeconds(20));
+        Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method);
+    }
+}
