@@ -27,26 +27,56 @@ internal sealed class RouterProcess : IDisposable
     public string Name { get; }
     public int Port { get; }
     public int HeartbeatPort { get; }
-    public bool HasStats => Name != Routers.Python;
+    public bool HasStats => Name is Routers.Hydra or Routers.Raw;
 
     public static RouterProcess Start(string name, int highWatermark, bool pool)
     {
-        var info = name == Routers.Python
-            ? new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-u", Path.Combine(AppContext.BaseDirectory, "python", "py_router.py"), "0", "0" } }
-            : SelfStartInfo([
-                "serve", name, "--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"])]);
+        var info = name switch
+        {
+            Routers.Python => Python("python", "py_router.py", "0", "0"),
+            Routers.PythonSync => Python("python-sync", "py_router.py", "--port", "0", "--heartbeat-port", "0"),
+            _ => SelfStartInfo(["serve", name, "--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"])]),
+        };
         info.RedirectStandardInput = true;
         info.RedirectStandardOutput = true;
         info.UseShellExecute = false;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start the {name} router");
         var ready = ReadLine(process, TimeSpan.FromSeconds(30));
-        var parts = ready?.Split(' ');
+        var parts = ready is not null && ready.StartsWith('{') ? FromJsonReady(ready) : ready?.Split(' ');
         if (parts is not ["READY", var main, var heartbeat])
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             throw new InvalidOperationException($"the {name} router did not start (said: {ready ?? "nothing"})");
         }
         return new RouterProcess(name, process, int.Parse(main, CultureInfo.InvariantCulture), int.Parse(heartbeat, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Whether a Python router's script is there (the sync one comes from tests/python/).</summary>
+    public static bool ScriptExists(string name) => name switch
+    {
+        Routers.Python => File.Exists(Path.Combine(AppContext.BaseDirectory, "python", "py_router.py")),
+        Routers.PythonSync => File.Exists(Path.Combine(AppContext.BaseDirectory, "python-sync", "py_router.py")),
+        _ => true,
+    };
+
+    private static ProcessStartInfo Python(string folder, string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-u", Path.Combine(AppContext.BaseDirectory, folder, script) } };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return info;
+    }
+
+    /// <summary>The test router says <c>{"event": "ready", "port": P, "heartbeat_port": H}</c>.</summary>
+    private static string[]? FromJsonReady(string line)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(line);
+        var root = json.RootElement;
+        return root.TryGetProperty("event", out var e) && e.GetString() == "ready"
+            ? ["READY", root.GetProperty("port").GetInt32().ToString(CultureInfo.InvariantCulture), root.GetProperty("heartbeat_port").GetInt32().ToString(CultureInfo.InvariantCulture)]
+            : null;
     }
 
     /// <summary>This program again, whether it was started as an apphost or as <c>dotnet Hydra.Bench.dll</c>.</summary>
@@ -152,4 +182,5 @@ internal static class Routers
     public const string Hydra = "hydra";
     public const string Raw = "raw";
     public const string Python = "python";
+    public const string PythonSync = "python-sync";
 }

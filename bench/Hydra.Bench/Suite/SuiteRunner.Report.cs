@@ -9,36 +9,31 @@ internal sealed partial class SuiteRunner
     private void PrintReport(IReadOnlyList<string> routers, TimeSpan elapsed)
     {
         var w = output;
-        var hasPython = routers.Contains(Routers.Python);
         w.WriteLine();
         w.WriteLine($"## Hydra router benchmark ({(settings.Smoke ? "smoke" : "full")}): {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {elapsed.TotalSeconds:F0} s");
         w.WriteLine();
         w.WriteLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}.");
         w.WriteLine($"Each figure is the median of {settings.Repeats} run(s); throughput runs last {settings.ThroughputDuration.TotalSeconds:0.#} s with {settings.Window} messages in flight per pair.");
         w.WriteLine();
+        var others = routers.Where(r => r != Routers.Hydra).ToList();
         w.WriteLine("### Throughput, messages per second (sender→receiver pairs × message size)");
         w.WriteLine();
-        w.WriteLine(hasPython
-            ? "| load | Hydra | raw NetMQ | Python | Hydra / raw | Hydra / Python |"
-            : "| load | Hydra | raw NetMQ | Hydra / raw |");
-        w.WriteLine(hasPython ? "|---|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|");
+        w.WriteLine($"| load | {string.Join(" | ", routers.Select(Label))} | {string.Join(" | ", others.Select(o => $"Hydra / {Label(o)}"))} |");
+        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + others.Count))}");
         foreach (var load in Loads())
         {
             var hydra = Rate(load, Routers.Hydra);
-            var raw = Rate(load, Routers.Raw);
-            var python = Rate(load, Routers.Python);
-            w.WriteLine(hasPython
-                ? $"| {load} | {N(hydra)} | {N(raw)} | {N(python)} | {P(hydra / raw)} | {X(hydra / python)} |"
-                : $"| {load} | {N(hydra)} | {N(raw)} | {P(hydra / raw)} |");
+            var ratios = others.Select(o => o == Routers.Raw ? P(hydra / Rate(load, o)) : X(hydra / Rate(load, o)));
+            w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))} | {string.Join(" | ", ratios)} |");
         }
         w.WriteLine();
         w.WriteLine("### Router cost per routed message (median)");
         w.WriteLine();
-        w.WriteLine("| load | Hydra CPU µs | raw CPU µs | Python CPU µs | Hydra alloc, poller thread (B) | Hydra alloc, whole process (B) | raw alloc, whole process (B) |");
-        w.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        w.WriteLine($"| load | {string.Join(" | ", routers.Select(r => $"{Label(r)} CPU µs"))} | Hydra alloc, poller thread (B) | Hydra alloc, whole process (B) | raw alloc, whole process (B) |");
+        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + 3))}");
         foreach (var load in Loads())
         {
-            w.WriteLine($"| {load} | {F(Cpu(load, Routers.Hydra))} | {F(Cpu(load, Routers.Raw))} | {F(Cpu(load, Routers.Python))} " +
+            w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => F(Cpu(load, r))))} " +
                 $"| {F(Stat(load, Routers.Hydra, s => s.PollerBytesPerMessage))} | {F(Stat(load, Routers.Hydra, s => s.ProcessBytesPerMessage))} | {F(Stat(load, Routers.Raw, s => s.ProcessBytesPerMessage))} |");
         }
         w.WriteLine();
@@ -85,7 +80,8 @@ internal sealed partial class SuiteRunner
     {
         Routers.Hydra => "Hydra",
         Routers.Raw => "raw NetMQ",
-        _ => "Python",
+        Routers.Python => "Python (asyncio)",
+        _ => "Python (sync)",
     };
 
     private static string N(double v) => double.IsFinite(v) ? v.ToString("N0", CultureInfo.InvariantCulture) : "–";

@@ -23,11 +23,11 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         var names = new List<string> { Routers.Hydra, Routers.Raw };
         if (settings.IncludePython && PythonHasZmq())
         {
-            names.Add(Routers.Python);
+            names.AddRange(new[] { Routers.Python, Routers.PythonSync }.Where(RouterProcess.ScriptExists));
         }
         else
         {
-            output.WriteLine("note: the Python router is not measured (python3 with zmq not available, or --no-python)");
+            output.WriteLine("note: the Python routers are not measured (python3 with zmq not available, or --no-python)");
         }
         var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers)).ToList();
         try
