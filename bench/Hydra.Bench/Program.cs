@@ -8,6 +8,7 @@ using NetMQ;
 //   dotnet run -c Release --project bench/Hydra.Bench -- --smoke   quick check for CI (< 60 s), exit 1 on any loss
 //   Hydra.Bench serve hydra|raw [--hwm N]                          a router under test (started by the suite)
 // Other flags: --repeats N, --seconds S, --no-python, --out FILE (also write the report there),
+//   --hwm N (the Hydra router's high-water mark; below the window it must answer busy, and the run fails),
 //   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves).
 
 // 1,000 idle peers use two sockets each; NetMQ's default limit is 1,024 sockets a process.
@@ -32,6 +33,7 @@ try
         ThroughputDuration = DoubleFlag(args, "--seconds") is { } s ? TimeSpan.FromSeconds(s) : settings.ThroughputDuration,
         IncludePython = !args.Contains("--no-python"),
         PoolBuffers = !args.Contains("--no-pool"),
+        HighWatermark = IntFlag(args, "--hwm") ?? settings.HighWatermark,
     };
     var outFile = StringFlag(args, "--out");
     var report = new StringWriter();

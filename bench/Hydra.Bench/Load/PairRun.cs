@@ -5,11 +5,11 @@ using NetMQ.Sockets;
 namespace Hydra.Bench.Load;
 
 /// <summary>What one sender→receiver pair saw.</summary>
-internal sealed record PairResult(long Sent, long Received, long Errors, long Gaps, long OutOfOrder, double Seconds, string? FirstError)
+internal sealed record PairResult(long Sent, long Received, long Errors, long Gaps, long OutOfOrder, long Corrupt, double Seconds, string? FirstError)
 {
     /// <summary>Messages neither delivered nor answered with an error.</summary>
     public long Unaccounted => Sent - Received - Errors;
-    public bool Clean => Unaccounted == 0 && Errors == 0 && Gaps == 0 && OutOfOrder == 0;
+    public bool Clean => Unaccounted == 0 && Errors == 0 && Gaps == 0 && OutOfOrder == 0 && Corrupt == 0;
 }
 
 /// <summary>
@@ -25,12 +25,16 @@ internal sealed class PairRun : IDisposable
     private readonly byte[][] _ring; // one buffer per in-flight message: zero-copy sends stay intact until delivered
     private readonly int _seqOffset;
     private readonly int _window;
-    private long _sent, _received, _errors, _gaps, _outOfOrder, _expected;
+    private readonly bool _byteExact;
+    private long _sent, _received, _errors, _gaps, _outOfOrder, _corrupt, _expected;
     private string? _firstError;
 
-    public PairRun(string name, int port, int size, int window)
+    /// <param name="byteExact">The router forwards the bytes as sent (Hydra, raw), so every frame is compared
+    /// whole with what was sent: pooled buffers must never hand out a frame still in use.</param>
+    public PairRun(string name, int port, int size, int window, bool byteExact)
     {
         _window = window;
+        _byteExact = byteExact;
         var senderId = SenderId = $"{name}-s";
         var receiverId = ReceiverId = $"{name}-r";
         _receiver = Sockets.Dealer(receiverId, port);
@@ -80,14 +84,16 @@ internal sealed class PairRun : IDisposable
                 lastReceive = Stopwatch.GetTimestamp();
             }
         }
-        return new PairResult(_sent, _received, _errors, _gaps, _outOfOrder,
+        return new PairResult(_sent, _received, _errors, _gaps, _outOfOrder, _corrupt,
             Stopwatch.GetElapsedTime(start, lastReceive).TotalSeconds, _firstError);
     }
 
     private int SendUpToWindow()
     {
         var n = 0;
-        while (n < SendBatch && _sent - _received - _errors < _window)
+        // Errors do not free a slot: the receiver sees messages in order, so once `received`
+        // passes seq s, frame s is delivered or refused, and its ring slot may be rewritten.
+        while (n < SendBatch && _sent - _received < _window)
         {
             var frame = _ring[_sent % _window];
             Frames.WriteSeq(frame, _seqOffset, _sent);
@@ -113,7 +119,7 @@ internal sealed class PairRun : IDisposable
                 msg.Close();
                 break;
             }
-            Check(Frames.ReadSeq(msg.Slice()));
+            Check(msg.Slice());
             msg.Close();
             n++;
             wait = TimeSpan.Zero;
@@ -121,9 +127,15 @@ internal sealed class PairRun : IDisposable
         return n;
     }
 
-    private void Check(long seq)
+    private void Check(ReadOnlySpan<byte> frame)
     {
+        var seq = Frames.ReadSeq(frame);
         _received++;
+        // Frame seq is still in its ring slot: the slot is rewritten only after seq has arrived.
+        if (_byteExact && (seq < 0 || !frame.SequenceEqual(_ring[seq % _window])))
+        {
+            _corrupt++;
+        }
         if (seq == _expected)
         {
             _expected++;

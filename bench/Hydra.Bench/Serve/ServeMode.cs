@@ -45,7 +45,8 @@ internal static class ServeMode
         var pollerAllocated = hydra is null ? -1 : await hydra.GetPollerAllocatedBytesAsync();
         var routed = hydra?.Stats.Routed ?? raw!.Routed;
         var errors = hydra?.Stats.TotalErrors ?? 0;
-        return Invariant($"STATS routed={routed} errors={errors} poller_alloc={pollerAllocated} process_alloc={GC.GetTotalAllocatedBytes(precise: true)} gc0={GC.CollectionCount(0)} gc2={GC.CollectionCount(2)} pooled_out={NetMQPools.BuffersOutstanding}");
+        var undelivered = hydra?.Stats.RepliesNotDelivered ?? 0;
+        return Invariant($"STATS routed={routed} errors={errors} undelivered_replies={undelivered} poller_alloc={pollerAllocated} process_alloc={GC.GetTotalAllocatedBytes(precise: true)} gc0={GC.CollectionCount(0)} gc2={GC.CollectionCount(2)} pooled_out={NetMQPools.BuffersOutstanding}");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

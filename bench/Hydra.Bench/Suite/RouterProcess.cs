@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Hydra.Bench.Suite;
 
 /// <summary>Counters a router child reports (Hydra and raw; the Python router reports none).</summary>
-internal sealed record RouterStats(long Routed, long Errors, long PollerAllocated, long ProcessAllocated, long Gen0, long Gen2, long PooledOutstanding);
+internal sealed record RouterStats(long Routed, long Errors, long UndeliveredReplies, long PollerAllocated, long ProcessAllocated, long Gen0, long Gen2, long PooledOutstanding);
 
 /// <summary>
 /// A router under test running as a child process: Hydra and the raw forwarder are this
@@ -122,7 +122,7 @@ internal sealed class RouterProcess : IDisposable
             return null;
         }
         var fields = Ask("stats", "STATS");
-        return new RouterStats(fields["routed"], fields["errors"], fields["poller_alloc"], fields["process_alloc"], fields["gc0"], fields["gc2"], fields["pooled_out"]);
+        return new RouterStats(fields["routed"], fields["errors"], fields["undelivered_replies"], fields["poller_alloc"], fields["process_alloc"], fields["gc0"], fields["gc2"], fields["pooled_out"]);
     }
 
     /// <summary>The allocation sampler's report (only when HYDRA_BENCH_ALLOC_SAMPLES=1).</summary>

@@ -16,4 +16,5 @@ internal sealed class IntegrityTally
     public long Gaps;
     public long OutOfOrder;
     public long Unaccounted;
+    public long Corrupt;
 }

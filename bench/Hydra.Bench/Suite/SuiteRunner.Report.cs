@@ -62,9 +62,9 @@ internal sealed partial class SuiteRunner
         }
         w.WriteLine();
         w.WriteLine($"### Integrity: {_tally.Runs} pair runs, {_tally.Sent:N0} messages sent, {_tally.Delivered:N0} delivered in order, " +
-            $"{_tally.Errors:N0} error replies, {_tally.Unaccounted:N0} lost, {_tally.Gaps:N0} gaps, {_tally.OutOfOrder:N0} duplicated or out of order.");
+            $"{_tally.Errors:N0} error replies, {_tally.Unaccounted:N0} lost, {_tally.Gaps:N0} gaps, {_tally.OutOfOrder:N0} duplicated or out of order, {_tally.Corrupt:N0} altered (Hydra and raw frames are compared byte for byte).");
         w.WriteLine();
-        w.WriteLine(_failures.Count == 0 ? "RESULT: PASS (no loss, no duplicates, no reordering, no error replies)" : $"RESULT: FAIL ({_failures.Count} problems; see FAIL lines above)");
+        w.WriteLine(_failures.Count == 0 ? "RESULT: PASS (no loss, no duplicates, no reordering, no corruption, no error replies)" : $"RESULT: FAIL ({_failures.Count} problems; see FAIL lines above)");
     }
 
     private IEnumerable<string> Loads() =>

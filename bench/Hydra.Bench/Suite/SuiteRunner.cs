@@ -78,7 +78,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
     private void Throughput(RouterProcess router, int pairs, int size, TimeSpan duration, bool record, string? label = null)
     {
         var tag = $"t{++_runNumber}";
-        var runs = Enumerable.Range(0, pairs).Select(i => new PairRun($"{tag}-{i}", router.Port, size, settings.Window)).ToArray();
+        var runs = Enumerable.Range(0, pairs).Select(i => new PairRun($"{tag}-{i}", router.Port, size, settings.Window, byteExact: router.HasStats)).ToArray();
         try
         {
             if (!runs.All(r => r.Handshake(TimeSpan.FromSeconds(10))))
@@ -104,6 +104,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             var seconds = results.Max(r => r.Seconds);
             var load = label ?? LoadName(pairs, size);
             Account(router.Name, load, results);
+            if (after is not null && after.UndeliveredReplies > before!.UndeliveredReplies)
+            {
+                Fail($"{router.Name} {load}: {after.UndeliveredReplies - before.UndeliveredReplies} error replies could not be delivered: the sender's own queue was full too (counted and logged by the router)");
+            }
             if (!record)
             {
                 return;
@@ -137,9 +141,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             _tally.Gaps += r.Gaps;
             _tally.OutOfOrder += r.OutOfOrder;
             _tally.Unaccounted += r.Unaccounted;
+            _tally.Corrupt += r.Corrupt;
             if (!r.Clean)
             {
-                Fail($"{router} {load}: sent {r.Sent}, delivered {r.Received}, errors {r.Errors}, gaps {r.Gaps}, out of order {r.OutOfOrder}{(r.FirstError is null ? "" : $"; first error: {r.FirstError}")}");
+                Fail($"{router} {load}: sent {r.Sent}, delivered {r.Received}, errors {r.Errors}, gaps {r.Gaps}, out of order {r.OutOfOrder}, corrupt {r.Corrupt}{(r.FirstError is null ? "" : $"; first error: {r.FirstError}")}");
             }
         }
     }
