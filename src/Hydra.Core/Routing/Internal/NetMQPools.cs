@@ -11,64 +11,68 @@ namespace Hydra.Routing.Internal;
 /// reuse memory instead of feeding the GC a few hundred bytes per message.
 /// NetMQ's pools are process-wide, so this is installed once per process.
 /// </summary>
+/// <remarks>
+/// The pools are per thread and need no locking: a forwarded body is taken and returned by
+/// the same NetMQ I/O thread (decoded from one connection, encoded onto another), and the
+/// identity frame by the router's poller thread. A buffer returned on another thread simply
+/// joins that thread's pool. Each thread keeps a bounded number per size class.
+/// </remarks>
 internal static class NetMQPools
 {
     private static int _installed;
+    private static long _taken;
+    private static long _returned;
 
     public static bool IsInstalled => Volatile.Read(ref _installed) == 1;
 
-    /// <summary>Frames taken from the pools and not yet returned (in queues or in use); for benchmarks and tests.</summary>
-    public static long BuffersOutstanding => ArrayBufferPool.Instance.Outstanding;
+    /// <summary>Frame buffers taken and not yet returned (queued, in use, or dropped by NetMQ to the GC); for benchmarks.</summary>
+    public static long BuffersOutstanding => Interlocked.Read(ref _taken) - Interlocked.Read(ref _returned);
 
     public static void Install()
     {
         if (Interlocked.Exchange(ref _installed, 1) == 0)
         {
-            BufferPool.SetCustomBufferPool(ArrayBufferPool.Instance);
-            AtomicCounterPool.SetCustomCounterPool(new CounterPool());
+            BufferPool.SetCustomBufferPool(new ThreadBufferPool());
+            AtomicCounterPool.SetCustomCounterPool(new ThreadCounterPool());
         }
     }
 
-    /// <summary>
-    /// Frame buffers by power-of-two size. <see cref="System.Buffers.ArrayPool{T}.Shared"/> keeps only a few dozen
-    /// arrays per size, far fewer than the thousands of frames a router has queued at full speed,
-    /// so it would still allocate most of them; this pool keeps up to 64 MiB per size class.
-    /// </summary>
-    private sealed class ArrayBufferPool : IBufferPool
+    /// <summary>Frame buffers by power-of-two size class, up to 16 MiB (and 16,384 buffers) per class and thread.</summary>
+    private sealed class ThreadBufferPool : IBufferPool
     {
-        public static readonly ArrayBufferPool Instance = new();
-        private const int SmallestShift = 6;               // 64 bytes
-        private const int LargestShift = 21;               // 2 MiB; larger frames are not pooled
-        private const long BytesKeptPerClass = 64L << 20;
-        private readonly SizeClass[] _classes = new SizeClass[LargestShift - SmallestShift + 1];
-        private long _taken;
-        private long _returned;
+        private const int SmallestShift = 6;  // 64 bytes
+        private const int LargestShift = 21;  // 2 MiB; larger frames are not pooled
+        private const int ClassCount = LargestShift - SmallestShift + 1;
+        private const long BytesKeptPerClass = 16L << 20;
 
-        private ArrayBufferPool()
-        {
-            for (var i = 0; i < _classes.Length; i++)
-            {
-                var size = 1 << (i + SmallestShift);
-                _classes[i] = new SizeClass(size, (int)Math.Min(16 * 1024, BytesKeptPerClass / size));
-            }
-        }
-
-        public long Outstanding => Interlocked.Read(ref _taken) - Interlocked.Read(ref _returned);
+        [ThreadStatic]
+        private static Stack<byte[]>?[]? t_classes;
 
         public byte[] Take(int size)
         {
             Interlocked.Increment(ref _taken);
             var index = IndexOf(size);
-            return index < _classes.Length ? _classes[index].Take() : new byte[size];
+            if (index >= ClassCount)
+            {
+                return new byte[size];
+            }
+            var free = t_classes?[index];
+            return free is not null && free.TryPop(out var buffer) ? buffer : new byte[1 << (index + SmallestShift)];
         }
 
         public void Return(byte[] buffer)
         {
             Interlocked.Increment(ref _returned);
             var index = IndexOf(buffer.Length);
-            if (index < _classes.Length && _classes[index].Size == buffer.Length)
+            if (index >= ClassCount || buffer.Length != 1 << (index + SmallestShift))
             {
-                _classes[index].Return(buffer);
+                return; // not one of ours (or too big to keep): the GC has it
+            }
+            var classes = t_classes ??= new Stack<byte[]>?[ClassCount];
+            var free = classes[index] ??= new Stack<byte[]>();
+            if (free.Count < Math.Min(16 * 1024, BytesKeptPerClass >> (index + SmallestShift)))
+            {
+                free.Push(buffer);
             }
         }
 
@@ -79,75 +83,31 @@ internal static class NetMQPools
         {
             // Installed for the life of the process.
         }
-
-        private sealed class SizeClass(int size, int capacity)
-        {
-            private readonly Stack<byte[]> _free = new();
-            private readonly Lock _lock = new();
-
-            public int Size => size;
-
-            public byte[] Take()
-            {
-                lock (_lock)
-                {
-                    if (_free.TryPop(out var buffer))
-                    {
-                        return buffer;
-                    }
-                }
-                return new byte[size];
-            }
-
-            public void Return(byte[] buffer)
-            {
-                lock (_lock)
-                {
-                    if (_free.Count < capacity)
-                    {
-                        _free.Push(buffer);
-                    }
-                }
-            }
-        }
     }
 
-    /// <summary>A bounded stack of counters; NetMQ sets a counter's value before it relies on it.</summary>
-    private sealed class CounterPool : IAtomicCounterPool
+    /// <summary>Counters, per thread; NetMQ sets a counter's value before it relies on it.</summary>
+    private sealed class ThreadCounterPool : IAtomicCounterPool
     {
-        private const int MaxKept = 64 * 1024;
-        private readonly Stack<AtomicCounter> _free = new();
-        private readonly Lock _lock = new();
+        private const int MaxKept = 16 * 1024;
 
-        public AtomicCounter Take()
-        {
-            lock (_lock)
-            {
-                if (_free.TryPop(out var counter))
-                {
-                    return counter;
-                }
-            }
-            return new AtomicCounter();
-        }
+        [ThreadStatic]
+        private static Stack<AtomicCounter>? t_free;
+
+        public AtomicCounter Take() =>
+            t_free is { } free && free.TryPop(out var counter) ? counter : new AtomicCounter();
 
         public void Return(AtomicCounter counter)
         {
-            lock (_lock)
+            var free = t_free ??= new Stack<AtomicCounter>();
+            if (free.Count < MaxKept)
             {
-                if (_free.Count < MaxKept)
-                {
-                    _free.Push(counter);
-                }
+                free.Push(counter);
             }
         }
 
         public void Dispose()
         {
-            lock (_lock)
-            {
-                _free.Clear();
-            }
+            // Installed for the life of the process.
         }
     }
 }
