@@ -20,25 +20,29 @@ internal sealed class ClientEntry(byte[] identity, string displayName)
 /// </summary>
 internal sealed class ClientTable(TimeProvider time, TimeSpan heartbeatInterval, TimeSpan pruneAfter, int maxClients)
 {
-    private readonly Dictionary<byte[], ClientEntry> _clients = new(ByteArrayComparer.Instance);
+    // The span view is made once: GetAlternateLookup checks the comparer's type on every call.
+    private readonly Dictionary<byte[], ClientEntry>.AlternateLookup<ReadOnlySpan<byte>> _bySpan =
+        new Dictionary<byte[], ClientEntry>(ByteArrayComparer.Instance).GetAlternateLookup<ReadOnlySpan<byte>>();
 
-    public int Count => _clients.Count;
+    private Dictionary<byte[], ClientEntry> Clients => _bySpan.Dictionary;
+
+    public int Count => Clients.Count;
 
     public bool TryGet(ReadOnlySpan<byte> identity, out ClientEntry entry) =>
-        _clients.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(identity, out entry!);
+        _bySpan.TryGetValue(identity, out entry!);
 
     /// <summary>Marks a client as seen now; adds it when new. Null when the table is full.</summary>
     public ClientEntry? Touch(ReadOnlySpan<byte> identity)
     {
         if (!TryGet(identity, out var entry))
         {
-            if (_clients.Count >= maxClients)
+            if (Clients.Count >= maxClients)
             {
                 return null;
             }
             var bytes = identity.ToArray();
             entry = new ClientEntry(bytes, DisplayNameOf(bytes));
-            _clients.Add(bytes, entry);
+            Clients.Add(bytes, entry);
         }
         entry.LastSeenTimestamp = time.GetTimestamp();
         entry.Connected = true;
@@ -50,12 +54,12 @@ internal sealed class ClientTable(TimeProvider time, TimeSpan heartbeatInterval,
     {
         var now = time.GetTimestamp();
         var gone = new List<string>();
-        foreach (var (key, entry) in _clients)
+        foreach (var (key, entry) in Clients)
         {
             if (time.GetElapsedTime(entry.LastSeenTimestamp, now) > pruneAfter)
             {
                 gone.Add(entry.DisplayName);
-                _clients.Remove(key);
+                Clients.Remove(key);
             }
         }
         return gone;
@@ -64,8 +68,8 @@ internal sealed class ClientTable(TimeProvider time, TimeSpan heartbeatInterval,
     public List<ClientInfo> Snapshot()
     {
         var now = time.GetTimestamp();
-        var rows = new List<ClientInfo>(_clients.Count);
-        foreach (var entry in _clients.Values)
+        var rows = new List<ClientInfo>(Clients.Count);
+        foreach (var entry in Clients.Values)
         {
             var ago = time.GetElapsedTime(entry.LastSeenTimestamp, now);
             rows.Add(new ClientInfo(entry.DisplayName, ClientStatusRule.Of(ago, heartbeatInterval), ago, entry.MessagesIn, entry.MessagesOut, entry.Connected));

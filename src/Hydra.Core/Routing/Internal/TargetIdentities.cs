@@ -8,27 +8,30 @@ namespace Hydra.Routing.Internal;
 /// </summary>
 internal sealed class TargetIdentities(int capacity)
 {
-    private readonly Dictionary<byte[], byte[]> _known = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], byte[]>.AlternateLookup<ReadOnlySpan<byte>> _bySpan =
+        new Dictionary<byte[], byte[]>(ByteArrayComparer.Instance).GetAlternateLookup<ReadOnlySpan<byte>>();
 
-    public int Count => _known.Count;
+    private Dictionary<byte[], byte[]> Known => _bySpan.Dictionary;
+
+    public int Count => Known.Count;
 
     /// <summary>The cached bytes for <paramref name="target"/>, or a fresh copy not yet cached.</summary>
     public byte[] Get(ReadOnlySpan<byte> target, out bool cached)
     {
-        cached = _known.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(target, out var bytes);
+        cached = _bySpan.TryGetValue(target, out var bytes);
         return cached ? bytes! : target.ToArray();
     }
 
     /// <summary>Remembers a target a message was just delivered to.</summary>
     public void Remember(byte[] target)
     {
-        if (_known.Count >= capacity)
+        if (Known.Count >= capacity)
         {
-            _known.Clear(); // rare; the next messages re-learn the live ones
+            Known.Clear(); // rare; the next messages re-learn the live ones
         }
-        _known[target] = target;
+        Known[target] = target;
     }
 
     /// <summary>Forgets a target that turned out not to be connected.</summary>
-    public void Forget(ReadOnlySpan<byte> target) => _known.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(target);
+    public void Forget(ReadOnlySpan<byte> target) => _bySpan.Remove(target);
 }
