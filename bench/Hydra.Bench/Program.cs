@@ -7,7 +7,7 @@ using NetMQ;
 //   dotnet run -c Release --project bench/Hydra.Bench              full suite (a few minutes)
 //   dotnet run -c Release --project bench/Hydra.Bench -- --smoke   quick check for CI (< 60 s), exit 1 on any loss
 //   Hydra.Bench serve hydra|raw [--hwm N]                          a router under test (started by the suite)
-// Other flags: --repeats N, --seconds S, --no-python, --out FILE (also write the report there),
+// Other flags: --repeats N, --seconds S, --window N (messages in flight per pair), --no-python, --out FILE (also write the report there),
 //   --hwm N (the Hydra router's high-water mark; below the window it must answer busy, and the run fails),
 //   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves).
 
@@ -34,6 +34,7 @@ try
         IncludePython = !args.Contains("--no-python"),
         PoolBuffers = !args.Contains("--no-pool"),
         HighWatermark = IntFlag(args, "--hwm") ?? settings.HighWatermark,
+        Window = IntFlag(args, "--window") ?? settings.Window,
     };
     var outFile = StringFlag(args, "--out");
     var report = new StringWriter();

@@ -116,12 +116,17 @@ internal sealed class IdlePeers : IDisposable
             }
             slot++;
         }
-        // Last replies: give them a moment, then count what came.
-        Thread.Sleep(300);
-        for (var i = 0; i < _heartbeat.Length; i++)
+        // Last replies: a slow router may still be working through a backlog; wait (bounded).
+        var giveUp = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
+        do
         {
-            Drain(i);
+            Thread.Sleep(50);
+            for (var i = 0; i < _heartbeat.Length; i++)
+            {
+                Drain(i);
+            }
         }
+        while (Replies < Sent && Stopwatch.GetTimestamp() < giveUp);
         foreach (var socket in _main)
         {
             socket.Dispose();

@@ -7,8 +7,13 @@ internal sealed record BenchSettings
     public int Repeats { get; init; } = 3;
     public TimeSpan ThroughputDuration { get; init; } = TimeSpan.FromSeconds(3);
     public TimeSpan DrainLimit { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>Messages in flight per pair: below every router's high-water mark (Python's default is 1000), so nothing is dropped for lack of room.</summary>
-    public int Window { get; init; } = 1000;
+    /// <summary>
+    /// Messages in flight per pair. The Python routers use libzmq's default high-water mark of
+    /// 1,000, and a libzmq pipe learns how far its reader got only every 500 messages, so it may
+    /// count up to 500 more than are really queued; past the mark a ROUTER drops silently. 400
+    /// keeps every router clear of that, so any loss is a real one.
+    /// </summary>
+    public int Window { get; init; } = 400;
     public int LatencyCount { get; init; } = 10_000;
     public int LatencyWarmup { get; init; } = 1_000;
     public int IdlePeers { get; init; } = 1_000;
