@@ -159,7 +159,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
 
     private async Task SendWhenAuthenticatedAsync(HydraMsg message, CancellationToken cancellationToken)
     {
-        await WaitUntilAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        await WaitUntilAuthenticatedAsync(null, cancellationToken).ConfigureAwait(false);
         await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
@@ -209,7 +209,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
     /// <exception cref="HydraRemoteException">The reply was an <c>error</c> (unknown target, unknown method, …).</exception>
     public async Task<HydraMsg> RequestAsync(HydraMsg request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        await WaitUntilAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        await WaitUntilAuthenticatedAsync(timeout, cancellationToken).ConfigureAwait(false);
         return await RequestCoreAsync(request, timeout, cancellationToken).ConfigureAwait(false);
     }
 
