@@ -52,6 +52,10 @@ internal sealed class Pinger(TextWriter output, string target, TimeSpan timeout)
         {
             return $"error from {e.Reply.Sender}: seq={seq} {e.WireCode}: {e.Detail}";
         }
+        catch (HydraException e)
+        {
+            return $"seq={seq} failed: {e.Message}";
+        }
         catch (OperationCanceledException)
         {
             return $"seq={seq} interrupted";

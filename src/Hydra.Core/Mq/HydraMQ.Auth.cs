@@ -76,8 +76,9 @@ public sealed partial class HydraMQ
         }
     }
 
-    private async Task WaitUntilAuthenticatedAsync(CancellationToken cancellationToken)
+    private async Task WaitUntilAuthenticatedAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        var wait = timeout ?? _options.NetworkTimeout;
         var proven = _authenticated.Task;
         if (proven.IsCompletedSuccessfully)
         {
@@ -85,11 +86,11 @@ public sealed partial class HydraMQ
         }
         try
         {
-            await proven.WaitAsync(_options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+            await proven.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            throw new HydraTimeoutException($"not authenticated with the router within {_options.NetworkTimeout.TotalSeconds:0.###} s");
+            throw new HydraTimeoutException($"not authenticated with the router within {wait.TotalSeconds:0.###} s");
         }
     }
 

@@ -159,7 +159,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
 
     private async Task SendWhenAuthenticatedAsync(HydraMsg message, CancellationToken cancellationToken)
     {
-        await WaitUntilAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        await WaitUntilAuthenticatedAsync(null, cancellationToken).ConfigureAwait(false);
         await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,6 +182,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
     /// <exception cref="HydraTimeoutException">Nothing came within <paramref name="timeout"/> (default: the network timeout).</exception>
     public async Task<HydraMsg> ReceiveAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var wait = timeout ?? _options.NetworkTimeout;
         // Cancelling the read itself (not just abandoning it) guarantees a message that arrives
         // after the timeout stays in the inbox for the next call.
@@ -195,7 +196,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
         {
             throw new HydraTimeoutException($"no message within {wait.TotalSeconds:0.###} s");
         }
-        catch (ChannelClosedException)
+        catch (Exception e) when (e is ChannelClosedException || (e is OperationCanceledException && _stopping.IsCancellationRequested))
         {
             throw new HydraException(HydraErrorCode.Closed, "the peer has quit");
         }
@@ -209,7 +210,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
     /// <exception cref="HydraRemoteException">The reply was an <c>error</c> (unknown target, unknown method, …).</exception>
     public async Task<HydraMsg> RequestAsync(HydraMsg request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        await WaitUntilAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        await WaitUntilAuthenticatedAsync(timeout, cancellationToken).ConfigureAwait(false);
         return await RequestCoreAsync(request, timeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -263,18 +264,26 @@ public sealed partial class HydraMQ : IAsyncDisposable
         await _dispatching.WaitAsync(QuitBudget).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         if (_poller is not null)
         {
-            await Task.Run(_poller.Stop).WaitAsync(QuitBudget).ConfigureAwait(false);
-            _poller.Dispose();
-            _main!.Dispose();
-            _heartbeat!.Dispose();
-            _outbox!.Dispose();
+            try
+            {
+                await Task.Run(_poller.Stop).WaitAsync(QuitBudget).ConfigureAwait(false);
+                _poller.Dispose();
+                _main!.Dispose();
+                _heartbeat!.Dispose();
+                _outbox!.Dispose();
+            }
+            catch (TimeoutException)
+            {
+                // The poller thread is stuck; its sockets are its own, so leave them rather than race it.
+                _log.LogWarning("{Identity}: the socket thread did not stop within {Seconds} s; sockets left to the process exit", Identity, QuitBudget.TotalSeconds);
+            }
         }
         foreach (var (_, waiting) in _pending)
         {
             waiting.TrySetException(new HydraException(HydraErrorCode.Closed, "the peer has quit"));
         }
         _inbox.Writer.TryComplete();
-        _stopping.Dispose();
+        // _stopping is left undisposed on purpose: a call racing with quit may still read its token.
         IsStarted = false;
         _log.LogDebug("{Identity} quit", Identity);
     }
