@@ -12,6 +12,7 @@ namespace Hydra.Routing;
 public sealed partial class RouterEngine
 {
     private const int MaxBatch = 256; // then give the other socket a turn
+    private static readonly TimeSpan ReplyWait = TimeSpan.FromMilliseconds(50);
     private static ReadOnlySpan<byte> RouterName => "HydraRouter"u8;
 
     /// <summary>
@@ -232,13 +233,14 @@ public sealed partial class RouterEngine
         var cached = false;
         var targetIdentity = known ? targetEntry.Identity : _targets.Get(target, out cached);
         var traced = _trace is null ? null : Traced(frame, header, RouteOutcome.Forwarded);
-        switch (TrySend(socket, targetIdentity, ref body))
+        switch (TrySend(socket, targetIdentity, ref body, TimeSpan.Zero))
         {
             case SendResult.Sent:
                 _counters.Routed++;
                 if (known)
                 {
                     targetEntry.MessagesOut++;
+                    targetEntry.RepliesStalled = false;
                 }
                 else if (!cached)
                 {
@@ -282,13 +284,22 @@ public sealed partial class RouterEngine
         json.CopyTo(body.Slice());
         try
         {
-            if (TrySend(socket, entry?.Identity ?? identity.ToArray(), ref body) == SendResult.Sent)
+            // A burst of refusals (say, a stalled receiver and a sender's backlog) can produce
+            // replies faster than the sender's queue drains to its connection; a short wait for
+            // room keeps them from being lost, unless this peer already stalled a reply.
+            var wait = entry is { RepliesStalled: false } ? ReplyWait : TimeSpan.Zero;
+            if (TrySend(socket, entry?.Identity ?? identity.ToArray(), ref body, wait) == SendResult.Sent)
             {
                 if (entry is not null)
                 {
                     entry.MessagesOut++;
+                    entry.RepliesStalled = false;
                 }
                 return;
+            }
+            if (entry is not null)
+            {
+                entry.RepliesStalled = true;
             }
             _counters.RepliesNotDelivered++;
             _log.LogWarning("A reply to {Identity} could not be delivered: its queue is full or it is gone", entry?.DisplayName ?? ClientTable.DisplayNameOf(identity));
@@ -299,14 +310,14 @@ public sealed partial class RouterEngine
         }
     }
 
-    /// <summary>Sends [identity, body] without waiting. On success the body is handed to ZeroMQ.</summary>
-    private static SendResult TrySend(RouterSocket socket, byte[] identity, ref Msg body)
+    /// <summary>Sends [identity, body], waiting at most <paramref name="wait"/> for room. On success the body is handed to ZeroMQ.</summary>
+    private static SendResult TrySend(RouterSocket socket, byte[] identity, ref Msg body, TimeSpan wait)
     {
         var address = new Msg();
         address.InitGC(identity, identity.Length);
         try
         {
-            if (!socket.TrySend(ref address, TimeSpan.Zero, more: true))
+            if (!socket.TrySend(ref address, wait, more: true))
             {
                 return SendResult.QueueFull;
             }
