@@ -1,0 +1,31 @@
+using System.Globalization;
+using Hydra.Routing;
+
+namespace Hydra.Tui.Router;
+
+/// <summary>The console's words: the original's numbered <c># sender > target : method</c> lines.</summary>
+internal static class MessageLines
+{
+    // The original pads names to 12; 18 fits the default unique names (HydraClient-3f9a1c).
+    public static string Header { get; } = $"{"#",4} {"Sender",18} > {"Target",18} : {"Method",-10}";
+
+    public static string Format(long number, RoutedMessage message) => message.Outcome == RouteOutcome.Refused
+        ? string.Create(CultureInfo.InvariantCulture, $"{number,4} {message.Sender,18} > {"(refused)",18} : {message.Error?.ToWire() ?? "error"}")
+        : string.Create(CultureInfo.InvariantCulture, $"{number,4} {message.Sender,18} > {message.Target,18} : {message.Method,-10}");
+
+    /// <summary>What a message counts as in a summary: its method, or the error it was refused with.</summary>
+    public static string KindOf(RoutedMessage message) => message.Outcome == RouteOutcome.Refused
+        ? $"refused {message.Error?.ToWire() ?? "error"}"
+        : message.Method;
+
+    /// <summary>One line standing for many messages that came too fast to list.</summary>
+    public static string Summary(long first, long last, long count, IReadOnlyDictionary<string, long> kinds)
+    {
+        const int shownKinds = 5;
+        var ranked = kinds.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).ToList();
+        var parts = ranked.Take(shownKinds).Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Key} {k.Value:N0}"));
+        var more = ranked.Count > shownKinds ? ", …" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{"⋯",4} {count:N0} messages #{first:N0}–#{last:N0}, too fast to list: {string.Join(", ", parts)}{more}");
+    }
+}

@@ -1,0 +1,79 @@
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Hydra.Tui.Shared;
+
+/// <summary>
+/// A framed, scrollable console: an optional fixed header line over a list of lines that
+/// follows the newest line unless the operator has scrolled up to read. UI thread only.
+/// </summary>
+internal sealed class ConsolePane : FrameView
+{
+    /// <summary>Lines kept; older ones are dropped.</summary>
+    public const int HistoryLines = 1000;
+
+    private readonly BoundedLines _lines = new(HistoryLines);
+    private readonly ListView _list;
+    private bool _follow = true;
+
+    public ConsolePane(string title, string? header = null)
+    {
+        Title = title;
+        CanFocus = true;
+        var top = 0;
+        if (header is not null)
+        {
+            Add(new TextLabel { Text = header, X = 0, Y = 0, Width = Dim.Fill() });
+            top = 1;
+        }
+        _list = new ListView { X = 0, Y = top, Width = Dim.Fill(), Height = Dim.Fill() };
+        // Typing in the console must reach the app's keys (q, h), not search the lines.
+        _list.KeystrokeNavigator = null!;
+        _list.SetSource(_lines.Items);
+        // Before the first layout (and after a resize) the height changes: keep the tail in view.
+        _list.FrameChanged += (_, _) =>
+        {
+            if (_follow)
+            {
+                ScrollToEnd();
+            }
+        };
+        Add(_list);
+    }
+
+    /// <summary>All lines currently kept (oldest first).</summary>
+    public IReadOnlyList<string> Lines => _lines.Items;
+
+    public void Append(IEnumerable<string> lines)
+    {
+        _follow = IsShowingEnd();
+        foreach (var line in lines)
+        {
+            _lines.Add(line);
+        }
+        if (_follow)
+        {
+            ScrollToEnd();
+        }
+    }
+
+    public void Append(string line) => Append([line]);
+
+    private bool IsShowingEnd()
+    {
+        var viewport = _list.Viewport;
+        return viewport.Height <= 0 || viewport.Y + viewport.Height >= _lines.Items.Count;
+    }
+
+    private void ScrollToEnd()
+    {
+        var viewport = _list.Viewport;
+        if (viewport.Height <= 0)
+        {
+            return; // not laid out yet; FrameChanged brings us back
+        }
+        var top = Math.Max(0, _lines.Items.Count - viewport.Height);
+        _list.Viewport = viewport with { Y = top };
+        _list.SetNeedsDraw();
+    }
+}
