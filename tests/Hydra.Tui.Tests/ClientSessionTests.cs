@@ -1,0 +1,58 @@
+using System.Threading.Channels;
+using Hydra.Messages;
+using Hydra.Mq;
+using Hydra.Peers;
+using Hydra.Routing;
+using Hydra.Tui.Client;
+
+namespace Hydra.Tui.Tests;
+
+public sealed class ClientSessionTests
+{
+    [Fact]
+    public async Task A_pong_after_the_timeout_is_reported_as_late_not_as_the_answer_to_the_next_ping()
+    {
+        await using var router = new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0 });
+        router.Start();
+        var peer = new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort };
+        // A server that holds back its pong to ping #1 and sends it just before answering ping #2:
+        // the late pong reaches the client while ping #2 is waiting.
+        HydraServer? server = null;
+        HydraMsg? heldBack = null;
+        server = new HydraServer(peer with { Identity = "Slow" }, new Dictionary<string, HydraMethodHandler>
+        {
+            [HydraMethods.Ping] = async (ping, cancellationToken) =>
+            {
+                if (heldBack is null)
+                {
+                    heldBack = ping;
+                    return null;
+                }
+                await server!.MQ.SendAsync(heldBack.CreateReply(HydraMethods.Pong), cancellationToken);
+                return ping.CreateReply(HydraMethods.Pong);
+            },
+        });
+        await using var _ = server;
+        server.Start();
+        await using var session = new ClientSession(peer, pingTimeout: TimeSpan.FromMilliseconds(300));
+        var lines = Channel.CreateUnbounded<string>();
+        session.Line += line => lines.Writer.TryWrite(line);
+        await session.StartAsync();
+
+        await session.PingAsync("Slow");
+        await session.PingAsync("Slow");
+        // The late pong is reported from another thread, so it may come just before or after #2's answer.
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = new List<string>();
+        while (seen.Count < 5)
+        {
+            seen.Add(await lines.Reader.ReadAsync(deadline.Token));
+        }
+        Assert.Equal("Sending ping to Slow (#1)", seen[0]);
+        Assert.StartsWith("Ping timed out... (#1", seen[1], StringComparison.Ordinal);
+        Assert.Equal("Sending ping to Slow (#2)", seen[2]);
+        Assert.Contains("Late pong from Slow for ping #1, which had timed out", seen[3..]);
+        Assert.Single(seen[3..], l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Received pong in \d+\.\d ms \(#2\)$"));
+    }
+}
