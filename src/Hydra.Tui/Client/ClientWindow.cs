@@ -84,7 +84,14 @@ internal sealed class ClientWindow : Window
     public ConsolePane Console { get; }
 
     /// <summary>Re-reads the connection state from the heartbeats. UI thread.</summary>
-    public void RefreshStatus() => _status.Text = _session.IsConnected ? ConnectedText : DisconnectedText;
+    public void RefreshStatus()
+    {
+        var text = _session.IsConnected ? ConnectedText : DisconnectedText;
+        if (_status.Text != text)
+        {
+            _status.Text = text; // only on a change: setting text re-lays out the window
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {

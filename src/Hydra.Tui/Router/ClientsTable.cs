@@ -51,7 +51,8 @@ internal sealed class ClientsTable : FrameView
 
     public void Show(IReadOnlyList<ClientInfo> clients)
     {
-        if (ReferenceEquals(clients, _shown))
+        // Rebuilding redraws the box; do it only when a person would see a difference.
+        if (ReferenceEquals(clients, _shown) || Looks(clients).SequenceEqual(Looks(_shown)))
         {
             return;
         }
@@ -59,6 +60,9 @@ internal sealed class ClientsTable : FrameView
         _table.Table = new EnumerableTableSource<ClientInfo>(clients, Columns);
         _table.SetNeedsDraw();
     }
+
+    private static IEnumerable<string> Looks(IReadOnlyList<ClientInfo> clients) =>
+        clients.SelectMany(c => Columns.Values.Select(cell => cell(c).ToString() ?? ""));
 
     private static Scheme? SchemeFor(string? status, Scheme rowScheme)
     {

@@ -26,6 +26,6 @@ internal static class MessageLines
         var parts = ranked.Take(shownKinds).Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Key} {k.Value:N0}"));
         var more = ranked.Count > shownKinds ? ", …" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{"⋯",4} {count:N0} messages #{first:N0}–#{last:N0}, too fast to list: {string.Join(", ", parts)}{more}");
+            $"{"⋯",4} {count:N0} messages #{first:N0}–#{last:N0}: {string.Join(", ", parts)}{more}");
     }
 }

@@ -92,10 +92,19 @@ internal sealed class RouterWindow : Window
         Messages.Append(_session.Log.TakeLines());
         if (_session.Totals is { } totals)
         {
-            _totals.Text = totals.ToLine();
+            SetText(_totals, totals.ToLine());
         }
         Clients.Show(_session.Clients);
-        _keys.Text = $"s Start · h {(_session.Feed.ShowHeartbeats ? "hide" : "show")} heartbeats · q/Esc/Ctrl+Q quit";
+        SetText(_keys, $"s Start · h {(_session.Feed.ShowHeartbeats ? "hide" : "show")} heartbeats · q/Esc/Ctrl+Q quit");
+    }
+
+    /// <summary>Setting a label's text re-lays out the window: skip it when nothing changed (most ticks).</summary>
+    private static void SetText(View view, string text)
+    {
+        if (view.Text != text)
+        {
+            view.Text = text;
+        }
     }
 
     private void ShowState(RouterState state)
