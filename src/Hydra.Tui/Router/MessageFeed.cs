@@ -11,7 +11,7 @@ namespace Hydra.Tui.Router;
 /// </summary>
 internal sealed class MessageFeed
 {
-    /// <summary>Most lines listed per flush; beyond that, a summary.</summary>
+    /// <summary>Most lines listed per take; beyond that, a summary.</summary>
     public const int MaxLinesPerFlush = 10;
 
     private readonly Lock _gate = new();
@@ -67,8 +67,8 @@ internal sealed class MessageFeed
         }
     }
 
-    /// <summary>The lines for everything added since the last take (none if nothing came).</summary>
-    public IReadOnlyList<string> TakeLines()
+    /// <summary>The lines for everything added since the last take (none if nothing came), names padded to <paramref name="nameWidth"/>.</summary>
+    public IReadOnlyList<string> TakeLines(int nameWidth = MessageLines.MaxNameWidth)
     {
         lock (_gate)
         {
@@ -77,7 +77,7 @@ internal sealed class MessageFeed
                 return [];
             }
             IReadOnlyList<string> lines = _pending <= MaxLinesPerFlush
-                ? [.. _listed.Select(m => MessageLines.Format(m.Number, m.Message))]
+                ? [.. _listed.Select(m => MessageLines.Format(m.Number, m.Message, nameWidth))]
                 : [MessageLines.Summary(_firstPending, _lastPending, _pending, _kinds)];
             _listed.Clear();
             _kinds.Clear();

@@ -6,12 +6,23 @@ namespace Hydra.Tui.Router;
 /// <summary>The console's words: the original's numbered <c># sender > target : method</c> lines.</summary>
 internal static class MessageLines
 {
-    // The original pads names to 12; 18 fits the default unique names (HydraClient-3f9a1c).
-    public static string Header { get; } = $"{"#",4} {"Sender",18} > {"Target",18} : {"Method",-10}";
+    /// <summary>The original pads names to 12; wider panes get up to 18, which fits the default unique names (HydraClient-3f9a1c).</summary>
+    public const int MinNameWidth = 12;
+    public const int MaxNameWidth = 18;
 
-    public static string Format(long number, RoutedMessage message) => message.Outcome == RouteOutcome.Refused
-        ? string.Create(CultureInfo.InvariantCulture, $"{number,4} {message.Sender,18} > {"(refused)",18} : {message.Error?.ToWire() ?? "error"}")
-        : string.Create(CultureInfo.InvariantCulture, $"{number,4} {message.Sender,18} > {message.Target,18} : {message.Method,-10}");
+    /// <summary>The widest name padding whose line still fits <paramref name="paneWidth"/> columns.</summary>
+    public static int NameWidthFor(int paneWidth) => Math.Clamp((paneWidth - 21) / 2, MinNameWidth, MaxNameWidth);
+
+    public static string Header(int nameWidth = MaxNameWidth) =>
+        $"{"#",4} {"Sender".PadLeft(nameWidth)} > {"Target".PadLeft(nameWidth)} : {"Method",-10}";
+
+    public static string Format(long number, RoutedMessage message, int nameWidth = MaxNameWidth)
+    {
+        var (target, method) = message.Outcome == RouteOutcome.Refused
+            ? ("(refused)", message.Error?.ToWire() ?? "error")
+            : (message.Target, message.Method);
+        return string.Create(CultureInfo.InvariantCulture, $"{number,4} {message.Sender.PadLeft(nameWidth)} > {target.PadLeft(nameWidth)} : {method,-10}");
+    }
 
     /// <summary>What a message counts as in a summary: its method, or the error it was refused with.</summary>
     public static string KindOf(RoutedMessage message) => message.Outcome == RouteOutcome.Refused

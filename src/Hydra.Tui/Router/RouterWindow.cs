@@ -49,7 +49,7 @@ internal sealed class RouterWindow : Window
 
         _totals = new TextLabel { X = 1, Y = Pos.Bottom(configurationBox), Width = Dim.Fill(), Text = "Not started: press Start (s) to bind the ports" };
 
-        Messages = new ConsolePane("Messages", MessageLines.Header)
+        Messages = new ConsolePane("Messages", MessageLines.Header())
         {
             X = 0,
             Y = Pos.Bottom(_totals),
@@ -88,7 +88,9 @@ internal sealed class RouterWindow : Window
         {
             ShowState(state);
         }
-        Messages.Append(_session.Feed.TakeLines());
+        var nameWidth = MessageLines.NameWidthFor(Messages.LineWidth);
+        Messages.Header = MessageLines.Header(nameWidth);
+        Messages.Append(_session.Feed.TakeLines(nameWidth));
         Messages.Append(_session.Log.TakeLines());
         if (_session.Totals is { } totals)
         {
@@ -151,7 +153,7 @@ internal sealed class RouterWindow : Window
     private void ToggleHeartbeats()
     {
         // Lines already waiting were decided under the old setting: show them before the note.
-        Messages.Append(_session.Feed.TakeLines());
+        Messages.Append(_session.Feed.TakeLines(MessageLines.NameWidthFor(Messages.LineWidth)));
         _session.Feed.ShowHeartbeats = !_session.Feed.ShowHeartbeats;
         Messages.Append(_session.Feed.ShowHeartbeats ? "     (heartbeats shown)" : "     (heartbeats hidden; press h to show them)");
         Refresh();

@@ -14,6 +14,7 @@ internal sealed class ConsolePane : FrameView
 
     private readonly BoundedLines _lines = new(HistoryLines);
     private readonly ListView _list;
+    private readonly TextLabel? _header;
     private bool _follow = true;
 
     public ConsolePane(string title, string? header = null)
@@ -23,7 +24,8 @@ internal sealed class ConsolePane : FrameView
         var top = 0;
         if (header is not null)
         {
-            Add(new TextLabel { Text = header, X = 0, Y = 0, Width = Dim.Fill() });
+            _header = new TextLabel { Text = header, X = 0, Y = 0, Width = Dim.Fill() };
+            Add(_header);
             top = 1;
         }
         _list = new ListView { X = 0, Y = top, Width = Dim.Fill(), Height = Dim.Fill() };
@@ -40,6 +42,22 @@ internal sealed class ConsolePane : FrameView
         };
         Add(_list);
     }
+
+    /// <summary>The fixed line over the list, if any.</summary>
+    public string? Header
+    {
+        get => _header?.Text;
+        set
+        {
+            if (_header is not null && value is not null && _header.Text != value)
+            {
+                _header.Text = value;
+            }
+        }
+    }
+
+    /// <summary>Columns available to a line.</summary>
+    public int LineWidth => _list.Viewport.Width;
 
     /// <summary>All lines currently kept (oldest first).</summary>
     public IReadOnlyList<string> Lines => _lines.Items;
