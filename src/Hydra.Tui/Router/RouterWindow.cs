@@ -53,7 +53,7 @@ internal sealed class RouterWindow : Window
         {
             X = 0,
             Y = Pos.Bottom(_totals),
-            Width = Dim.Percent(58),
+            Width = Dim.Percent(62),
             Height = Dim.Fill(1),
         };
         Clients = new ClientsTable { X = Pos.Right(Messages), Y = Pos.Top(Messages), Width = Dim.Fill(), Height = Dim.Fill(1) };
