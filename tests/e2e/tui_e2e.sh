@@ -3,7 +3,8 @@
 # server and the client app on free loopback ports; press Ping Server in the client app,
 # read the screens, quit both apps with q and require exit code 0 from each.
 #
-# Needs: dotnet, tmux (Debian package "tmux"), python3 (to find free ports).
+# Needs: dotnet and tmux (Debian package "tmux"). The router binds free ports (--port 0)
+# and the script reads them off its screen, so there is no race for a port.
 # Every wait polls the screen until the text appears or its deadline passes; nothing
 # waits a fixed time for something to happen.
 # Set E2E_SCREENS_DIR=<dir> to keep the captured screens (docs/tui.md shows them).
@@ -66,30 +67,18 @@ keep_screen() {
     fi
 }
 
-free_ports() {
-    python3 - <<'PY'
-import socket
-socks = [socket.socket() for _ in range(2)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks:
-    s.close()
-PY
-}
-
 command -v tmux >/dev/null || { echo "tmux is not installed (apt-get install tmux)" >&2; exit 1; }
 
 echo "building the hydra CLI..."
 dotnet build "$ROOT/src/Hydra.Cli/Hydra.Cli.csproj" -c Release -o "$WORK/bin" -nologo -v quiet
 HYDRA="$WORK/bin/hydra"
-read -r PORT HEARTBEAT_PORT < <(free_ports)
-PEER_FLAGS="--router 127.0.0.1 --port $PORT --heartbeat-port $HEARTBEAT_PORT"
-echo "ports: $PORT (messages), $HEARTBEAT_PORT (heartbeats)"
-
 t new-session -d -s router -x 120 -y 35 \
-    "$HYDRA router --start --address 127.0.0.1 --port $PORT --heartbeat-port $HEARTBEAT_PORT; echo \$? > $WORK/router.exit"
-wait_for router "Routing on tcp://127.0.0.1:$PORT"
+    "$HYDRA router --start --address 127.0.0.1 --port 0 --heartbeat-port 0; echo \$? > $WORK/router.exit"
+wait_for router "Routing on tcp://127.0.0.1:"
+read -r PORT HEARTBEAT_PORT < <(screen router | sed -nE 's/.*Routing on tcp:\/\/127\.0\.0\.1:([0-9]+), heartbeats on port ([0-9]+).*/\1 \2/p' | head -1)
+[[ -n "${PORT:-}" && -n "${HEARTBEAT_PORT:-}" ]] || fail "could not read the bound ports off the router screen"
+echo "ports: $PORT (messages), $HEARTBEAT_PORT (heartbeats)"
+PEER_FLAGS="--router 127.0.0.1 --port $PORT --heartbeat-port $HEARTBEAT_PORT"
 
 t new-session -d -s pong -x 120 -y 10 "$HYDRA pong $PEER_FLAGS"
 wait_for router "│HydraServer"
@@ -99,7 +88,7 @@ t new-session -d -s client -x 100 -y 30 \
 wait_for client "Hydra Client v"
 wait_for client "🟢 Connected"
 
-t send-keys -t client s   # the Ping Server button's hotkey
+t send-keys -t client s   # s: Ping Server
 wait_for client "Sending ping to HydraServer (#1)"
 wait_for client "Received pong in"
 wait_for router "e2e-client >        HydraServer : ping"

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hydra.Messages;
 using Hydra.Tui.Shared;
 using Terminal.Gui.App;
+using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
 
@@ -70,7 +71,14 @@ internal sealed class ClientWindow : Window
 
         Add(pingRouter, pingServer, targetLabel, _target, quit, configuration, statusBox, Console, keys);
 
-        AppKeys.Install(app, Quit);
+        // Also bound here, not only as button hotkeys: with the focus in the console, the
+        // list would take a letter to search its lines instead.
+        AppKeys.Install(app, Quit, new Dictionary<Key, Action>
+        {
+            [Key.P] = () => Ping(HydraIdentities.Router),
+            [Key.S] = () => Ping(_target.Text?.Trim() ?? ""),
+            [Key.T] = () => _target.SetFocus(),
+        });
         _session.Line += ShowLine;
         app.AddTimeout(StatusEvery, () =>
         {

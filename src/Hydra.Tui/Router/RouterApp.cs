@@ -7,6 +7,9 @@ namespace Hydra.Tui.Router;
 /// <summary>How the Hydra Router app starts.</summary>
 public sealed record RouterAppOptions
 {
+    /// <summary>The original's defaults: all interfaces, ports 5757 and 5758, wait for Start.</summary>
+    public static RouterAppOptions Default { get; } = new();
+
     /// <summary>Where and how the router listens. Its <c>LoggerFactory</c> is replaced by the app's log.</summary>
     public RouterOptions Router { get; init; } = RouterOptions.Default;
 
@@ -29,7 +32,7 @@ public static class RouterApp
     {
         ArgumentNullException.ThrowIfNull(options);
         // The app owns the terminal: log lines go to the console pane (and the file), never to stderr.
-        var logLines = new LogLines();
+        using var logLines = new LogLines();
         using var log = new HydraLog("HydraRouter", options.LogFile, toConsole: true, options.LogLevel, console: logLines);
         await using var session = new RouterSession(options.Router with { LoggerFactory = log.LoggerFactory }, logLines);
         if (options.StartImmediately)

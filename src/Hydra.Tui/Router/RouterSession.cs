@@ -39,7 +39,7 @@ internal sealed class RouterSession : IAsyncDisposable
     /// <summary>Routed messages, as console lines.</summary>
     public MessageFeed Feed { get; } = new();
 
-    /// <summary>The router's log lines, as console lines.</summary>
+    /// <summary>The router's log lines, as console lines (owned by whoever passed them in).</summary>
     public LogLines Log { get; }
 
     public RouterState State
@@ -98,7 +98,6 @@ internal sealed class RouterSession : IAsyncDisposable
             await _engine.StopAsync();
         }
         _stopping.Dispose();
-        await Log.DisposeAsync();
     }
 
     private void StartEngine()

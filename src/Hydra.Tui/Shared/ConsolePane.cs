@@ -29,8 +29,6 @@ internal sealed class ConsolePane : FrameView
             top = 1;
         }
         _list = new ListView { X = 0, Y = top, Width = Dim.Fill(), Height = Dim.Fill() };
-        // Typing in the console must reach the app's keys (q, h), not search the lines.
-        _list.KeystrokeNavigator = null!;
         _list.SetSource(_lines.Items);
         // Before the first layout (and after a resize) the height changes: keep the tail in view.
         _list.FrameChanged += (_, _) =>
