@@ -28,7 +28,7 @@ internal sealed class MessageFeed
     public bool ShowHeartbeats
     {
         get => _showHeartbeats;
-        set => _showHeartbeats = value;
+        init => _showHeartbeats = value;
     }
 
     /// <summary>Heartbeats not shown since start.</summary>
@@ -72,17 +72,36 @@ internal sealed class MessageFeed
     {
         lock (_gate)
         {
-            if (_pending == 0)
-            {
-                return [];
-            }
-            IReadOnlyList<string> lines = _pending <= MaxLinesPerFlush
-                ? [.. _listed.Select(m => MessageLines.Format(m.Number, m.Message, nameWidth))]
-                : [MessageLines.Summary(_firstPending, _lastPending, _pending, _kinds)];
-            _listed.Clear();
-            _kinds.Clear();
-            _pending = 0;
+            return TakeLinesLocked(nameWidth);
+        }
+    }
+
+    /// <summary>
+    /// Shows or hides heartbeats from now on. Returns the lines still waiting, decided under
+    /// the old setting, in the same step: a heartbeat can then never show up after the switch.
+    /// </summary>
+    public IReadOnlyList<string> SetShowHeartbeats(bool show, int nameWidth = MessageLines.MaxNameWidth)
+    {
+        lock (_gate)
+        {
+            var lines = TakeLinesLocked(nameWidth);
+            _showHeartbeats = show;
             return lines;
         }
+    }
+
+    private IReadOnlyList<string> TakeLinesLocked(int nameWidth)
+    {
+        if (_pending == 0)
+        {
+            return [];
+        }
+        IReadOnlyList<string> lines = _pending <= MaxLinesPerFlush
+            ? [.. _listed.Select(m => MessageLines.Format(m.Number, m.Message, nameWidth))]
+            : [MessageLines.Summary(_firstPending, _lastPending, _pending, _kinds)];
+        _listed.Clear();
+        _kinds.Clear();
+        _pending = 0;
+        return lines;
     }
 }

@@ -152,10 +152,9 @@ internal sealed class RouterWindow : Window
 
     private void ToggleHeartbeats()
     {
-        // Lines already waiting were decided under the old setting: show them before the note.
-        Messages.Append(_session.Feed.TakeLines(MessageLines.NameWidthFor(Messages.LineWidth)));
-        _session.Feed.ShowHeartbeats = !_session.Feed.ShowHeartbeats;
-        Messages.Append(_session.Feed.ShowHeartbeats ? "     (heartbeats shown)" : "     (heartbeats hidden; press h to show them)");
+        var show = !_session.Feed.ShowHeartbeats;
+        Messages.Append(_session.Feed.SetShowHeartbeats(show, MessageLines.NameWidthFor(Messages.LineWidth)));
+        Messages.Append(show ? "     (heartbeats shown)" : "     (heartbeats hidden; press h to show them)");
         Refresh();
     }
 
