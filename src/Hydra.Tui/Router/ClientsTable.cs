@@ -27,6 +27,7 @@ internal sealed class ClientsTable : FrameView
     public ClientsTable()
     {
         Title = "Clients";
+        TabStop = TabBehavior.TabStop; // reachable with Tab, like the buttons
         _table = new TableView
         {
             X = 0,

@@ -97,7 +97,8 @@ internal sealed class RouterWindow : Window
             SetText(_totals, totals.ToLine());
         }
         Clients.Show(_session.Clients);
-        SetText(_keys, $"s Start · h {(_session.Feed.ShowHeartbeats ? "hide" : "show")} heartbeats · q/Esc/Ctrl+Q quit");
+        var startKey = _start.Visible ? "s Start · " : "";
+        SetText(_keys, $"{startKey}h {(_session.Feed.ShowHeartbeats ? "hide" : "show")} heartbeats · q/Esc/Ctrl+Q quit");
     }
 
     /// <summary>Setting a label's text re-lays out the window: skip it when nothing changed (most ticks).</summary>

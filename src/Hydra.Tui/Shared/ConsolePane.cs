@@ -21,6 +21,8 @@ internal sealed class ConsolePane : FrameView
     {
         Title = title;
         CanFocus = true;
+        // A frame is a tab group (Ctrl+PageDown) by default; an operator expects Tab to reach the console.
+        TabStop = TabBehavior.TabStop;
         var top = 0;
         if (header is not null)
         {
@@ -36,6 +38,16 @@ internal sealed class ConsolePane : FrameView
             if (_follow)
             {
                 ScrollToEnd();
+            }
+        };
+        // Arrow keys and PageUp move the selection: start it at the bottom line in view, so the
+        // first PageUp goes back one page, not to the oldest line.
+        _list.HasFocusChanged += (_, _) =>
+        {
+            if (_list.HasFocus && _lines.Items.Count > 0)
+            {
+                var viewport = _list.Viewport;
+                _list.SelectedItem = Math.Clamp(viewport.Y + viewport.Height - 1, 0, _lines.Items.Count - 1);
             }
         };
         Add(_list);
@@ -90,6 +102,10 @@ internal sealed class ConsolePane : FrameView
         }
         var top = Math.Max(0, _lines.Items.Count - viewport.Height);
         _list.Viewport = viewport with { Y = top };
+        if (_list.HasFocus)
+        {
+            _list.SelectedItem = _lines.Items.Count - 1; // the selection follows too, or the list would scroll back to it
+        }
         _list.SetNeedsDraw();
     }
 }
