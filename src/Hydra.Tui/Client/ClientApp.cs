@@ -1,4 +1,5 @@
 using Hydra.Mq;
+using Hydra.Tui.Shared;
 using Terminal.Gui.App;
 
 namespace Hydra.Tui.Client;
@@ -25,6 +26,7 @@ public static class ClientApp
         {
             using var window = new ClientWindow(app, session);
             using var stop = cancellationToken.Register(() => app.Invoke(app.RequestStop));
+            using var signals = StopSignals.Install(app);
             app.Run(window);
         }
         return 0;

@@ -1,5 +1,6 @@
 using Hydra.Logging;
 using Hydra.Routing;
+using Hydra.Tui.Shared;
 using Terminal.Gui.App;
 
 namespace Hydra.Tui.Router;
@@ -43,6 +44,7 @@ public static class RouterApp
         {
             using var window = new RouterWindow(app, session);
             using var stop = cancellationToken.Register(() => app.Invoke(app.RequestStop));
+            using var signals = StopSignals.Install(app);
             app.Run(window);
         }
         return 0;
