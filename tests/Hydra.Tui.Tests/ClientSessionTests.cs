@@ -57,4 +57,20 @@ public sealed class ClientSessionTests
         Assert.Contains("Late pong from Slow for ping #1, which had timed out", seen[3..]);
         Assert.Single(seen[3..], l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Received pong in \d+\.\d ms \(#2\)$"));
     }
+
+    [Fact]
+    public async Task An_unknown_router_host_is_reported_as_a_line_and_pings_say_why_they_were_not_sent()
+    {
+        await using var session = new ClientSession(new HydraMQOptions { RouterAddress = "router.invalid", RouterPort = 5757 });
+        var lines = Channel.CreateUnbounded<string>();
+        session.Line += line => lines.Writer.TryWrite(line);
+
+        await session.StartAsync();
+        await session.PingAsync(HydraIdentities.Router);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.StartsWith("ERROR: cannot reach the router at router.invalid:5757", await lines.Reader.ReadAsync(deadline.Token), StringComparison.Ordinal);
+        Assert.StartsWith("Ping not sent: cannot reach the router", await lines.Reader.ReadAsync(deadline.Token), StringComparison.Ordinal);
+        Assert.False(session.IsConnected);
+    }
 }

@@ -21,13 +21,15 @@ public static class ClientApp
     {
         ArgumentNullException.ThrowIfNull(options);
         await using var session = new ClientSession(options with { HeartbeatInterval = HeartbeatInterval });
-        await session.StartAsync();
         using (var app = Application.Create().Init())
         {
             using var window = new ClientWindow(app, session);
+            // Connect once the window listens, so a failure (unknown host) shows in its console.
+            var starting = session.StartAsync();
             using var stop = cancellationToken.Register(() => app.Invoke(app.RequestStop));
             using var signals = StopSignals.Install(app);
             app.Run(window);
+            await starting;
         }
         return 0;
     }

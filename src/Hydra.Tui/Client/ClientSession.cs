@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;
+using NetMQ;
 
 namespace Hydra.Tui.Client;
 
@@ -38,12 +40,36 @@ internal sealed class ClientSession : IAsyncDisposable
     /// <summary>From heartbeats: a reply came within the last two intervals. Reads a timestamp; touches no socket.</summary>
     public bool IsConnected => _client.MQ.IsStarted && _client.MQ.IsConnected;
 
-    /// <summary>Connects (on a pool thread: sockets are created and connected there) and starts heartbeats.</summary>
-    public Task StartAsync() => Task.Run(_client.Start);
+    /// <summary>Why connecting failed (e.g. an unknown host name), or null.</summary>
+    public string? Failure => Volatile.Read(ref _failure);
+    private string? _failure;
+
+    /// <summary>
+    /// Connects (on a pool thread: sockets are created and connected there) and starts heartbeats.
+    /// A failure is reported as a line and in <see cref="Failure"/>, not thrown: the app stays up to show it.
+    /// </summary>
+    public async Task StartAsync()
+    {
+        try
+        {
+            await Task.Run(_client.Start);
+        }
+        catch (Exception e) when (e is SocketException or NetMQException or HydraException or ArgumentException)
+        {
+            var options = Options;
+            Volatile.Write(ref _failure, string.Create(CultureInfo.InvariantCulture, $"cannot reach the router at {options.RouterAddress}:{options.RouterPort}: {e.Message}"));
+            Report($"ERROR: {Failure}");
+        }
+    }
 
     /// <summary>Pings <paramref name="target"/> and reports the outcome as console lines. Never throws.</summary>
     public async Task PingAsync(string target, CancellationToken cancellationToken = default)
     {
+        if (Failure is { } failure)
+        {
+            Report($"Ping not sent: {failure}");
+            return;
+        }
         var number = Interlocked.Increment(ref _pings);
         var name = target == HydraIdentities.Router ? "router" : target;
         Report($"Sending ping to {name} (#{number})");
@@ -70,6 +96,10 @@ internal sealed class ClientSession : IAsyncDisposable
         catch (HydraException e)
         {
             Report($"Ping failed: {e.Message} (#{number})");
+        }
+        catch (InvalidOperationException)
+        {
+            Report($"Ping not sent: still connecting (#{number})");
         }
     }
 
