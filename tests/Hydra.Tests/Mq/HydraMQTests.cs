@@ -34,6 +34,16 @@ public class HydraMQTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unknown_router_host_is_one_clear_error()
+    {
+        await using var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "no-such-host.invalid" });
+        var error = Assert.Throws<HydraException>(peer.Start);
+        Assert.Equal(HydraErrorCode.Network, error.Code);
+        Assert.StartsWith("cannot connect to tcp://no-such-host.invalid:5757", error.Message);
+        Assert.False(peer.IsStarted);
+    }
+
+    [Fact]
     public async Task Two_peers_exchange_messages_through_the_router()
     {
         await using var alice = _router.StartPeer("alice");
