@@ -139,13 +139,13 @@ public sealed partial class RouterEngine
         {
             entry = null;
             Refuse(socket, identity, null, HydraErrorCode.BadMessage,
-                $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", default);
+                $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", IdOf(body.Slice(), frames));
             return false;
         }
         entry = _clients.Touch(identity);
         if (entry is null)
         {
-            Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", default);
+            Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", IdOf(body.Slice(), frames));
             return false;
         }
         entry.MessagesIn++;
@@ -169,6 +169,20 @@ public sealed partial class RouterEngine
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The request's id, for the refusals made before a frame is inspected (rare), so the
+    /// sender's RequestAsync gets the error instead of timing out.
+    /// </summary>
+    private static ReadOnlySpan<byte> IdOf(ReadOnlySpan<byte> frame, int frames)
+    {
+        if (frames != 1)
+        {
+            return default;
+        }
+        FrameInspector.Inspect(frame, out var header);
+        return header.Id.Bytes(frame);
     }
 
     private void AnswerRouterMethod(RouterSocket socket, ReadOnlySpan<byte> identity, ClientEntry? entry, ReadOnlySpan<byte> frame, FrameHeader header)
