@@ -266,7 +266,7 @@ public sealed partial class RouterEngine
                 return;
             }
             _counters.RepliesNotDelivered++;
-            _log.LogWarning("A reply to {Identity} could not be delivered: its queue is full or it is gone", entry?.DisplayName ?? ClientTable.DisplayNameOf(identity));
+            _errorLog.NotDelivered(entry?.DisplayName ?? ClientTable.DisplayNameOf(identity));
         }
         finally
         {
