@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hydra.Mq;
 using Hydra.Peers;
+using Hydra.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -60,6 +61,37 @@ public class RouterRestartTests(ITestOutputHelper output)
         finally
         {
             await router.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_in_process_router_can_be_restarted_on_its_ports_at_once()
+    {
+        // NetMQ closes listeners after Dispose returns; StopAsync waits for that, so binding again cannot race it.
+        var first = TestRouter.Start();
+        await using var peer = first.StartPeer("survivor");
+        await Until(() => peer.IsConnected, "the peer connected");
+        var stopping = Stopwatch.GetTimestamp();
+        await first.StopAsync();
+        output.WriteLine($"StopAsync took {Stopwatch.GetElapsedTime(stopping).TotalMilliseconds:0} ms with a connected peer");
+        await using var second = new Hydra.Routing.RouterEngine(first.Options with { Port = first.Port, HeartbeatPort = first.HeartbeatPort });
+        second.Start(); // before the fix this could throw "address already in use"
+        // A message written just as the old router closed is lost with its connection (ZeroMQ does not
+        // resend); its request raises a timeout. So: ask until answered.
+        var pong = await Eventually.ValueAsync(() => TryPing(peer), reply => reply is not null, "a pong from the new router", TimeSpan.FromSeconds(20));
+        Assert.Equal("pong", pong!.Method);
+        await Until(() => peer.IsConnected, "the peer's heartbeats answered by the new router");
+    }
+
+    private static async Task<Hydra.Messages.HydraMsg?> TryPing(HydraMQ peer)
+    {
+        try
+        {
+            return await peer.RequestAsync(peer.CreateMessage("HydraRouter", "ping"), TimeSpan.FromSeconds(1));
+        }
+        catch (HydraTimeoutException)
+        {
+            return null;
         }
     }
 
