@@ -144,7 +144,7 @@ public sealed partial class RouterEngine
         {
             entry = null;
             Refuse(socket, identity, null, HydraErrorCode.BadMessage,
-                $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", default);
+                $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", IdOf(body.Slice(), frames));
             return false;
         }
         // With keys checked, a peer enters the table (and can turn GOOD) only once proven.
@@ -155,7 +155,7 @@ public sealed partial class RouterEngine
             entry = _clients.Touch(identity);
             if (entry is null)
             {
-                Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", default);
+                Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", IdOf(body.Slice(), frames));
                 return false;
             }
             entry.MessagesIn++;
@@ -186,6 +186,20 @@ public sealed partial class RouterEngine
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The request's id, for the refusals made before a frame is inspected (rare), so the
+    /// sender's RequestAsync gets the error instead of timing out.
+    /// </summary>
+    private static ReadOnlySpan<byte> IdOf(ReadOnlySpan<byte> frame, int frames)
+    {
+        if (frames != 1)
+        {
+            return default;
+        }
+        FrameInspector.Inspect(frame, out var header);
+        return header.Id.Bytes(frame);
     }
 
     private void AnswerRouterMethod(RouterSocket socket, ReadOnlySpan<byte> identity, ClientEntry? entry, ReadOnlySpan<byte> frame, FrameHeader header)
@@ -280,7 +294,7 @@ public sealed partial class RouterEngine
                 return;
             }
             _counters.RepliesNotDelivered++;
-            _log.LogWarning("A reply to {Identity} could not be delivered: its queue is full or it is gone", entry?.DisplayName ?? ClientTable.DisplayNameOf(identity));
+            _errorLog.NotDelivered(entry?.DisplayName ?? ClientTable.DisplayNameOf(identity));
         }
         finally
         {

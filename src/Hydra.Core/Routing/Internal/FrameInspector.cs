@@ -72,6 +72,11 @@ internal static class FrameInspector
         {
             return $"message is not JSON: {e.Message}";
         }
+        catch (InvalidOperationException e)
+        {
+            // An escape for half a surrogate pair ("\ud800") is valid JSON syntax but no readable string.
+            return $"message has a string that is not valid text: {e.Message}";
+        }
     }
 
     private static string? ReadObject(ReadOnlySpan<byte> frame, ref FrameHeader header)
@@ -115,6 +120,16 @@ internal static class FrameInspector
             {
                 hasLegacy = true;
                 legacyOk = ReadVersion(ref reader);
+            }
+            else if (reader.ValueTextEquals(HydraMsg.ReplyToKey))
+            {
+                // Not needed for routing, but the receiver's decoder reads it: check it is readable text.
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    _ = JsonField.Read(ref reader);
+                }
+                reader.Skip();
             }
             else if (reader.ValueTextEquals(HydraMsg.IdKey))
             {
