@@ -4,6 +4,7 @@ using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -18,7 +19,7 @@ public class FuzzTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed} (replay: HYDRA_SEED={seed})");
         var duration = LongRun.Pick(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
         var maxMessages = LongRun.Pick(50_000L, 2_000_000L);
-        var errors = new ErrorLog();
+        var errors = new CapturedLog(LogLevel.Error, keep: 20);
         await using var router = TestRouter.Start(new RouterOptions { LoggerFactory = errors });
 
         // The well-behaved pair: a server with an echo handler and a client asking it, one request at a time.

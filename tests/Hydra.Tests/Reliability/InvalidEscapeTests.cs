@@ -9,13 +9,8 @@ namespace Hydra.Tests.Reliability;
 /// Found by the fuzz test: a JSON escape for half a surrogate pair (<c>"\ud800"</c>) is valid
 /// UTF-8 and valid JSON syntax, but not a string .NET can read. It must be refused like any bad message.
 /// </summary>
-public class InvalidEscapeTests : IAsyncLifetime
+public class InvalidEscapeTests : RouterPerTest
 {
-    private readonly RouterEngine _router = TestRouter.Start();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _router.DisposeAsync();
-
     [Theory]
     [InlineData("sender")]
     [InlineData("target")]
@@ -23,13 +18,13 @@ public class InvalidEscapeTests : IAsyncLifetime
     [InlineData("id")]
     public void Lone_surrogate_in_a_field_gets_bad_message_not_silence(string field)
     {
-        using var peer = new RawPeer(_router, "alice");
+        using var peer = new RawPeer(Router, "alice");
         var fields = new Dictionary<string, string> { ["sender"] = "alice", ["target"] = "HydraRouter", ["method"] = "ping", ["id"] = "q1" };
         fields[field] = "x\\ud800";
         peer.SendJson($$"""{"sender":"{{fields["sender"]}}","target":"{{fields["target"]}}","method":"{{fields["method"]}}","payload":{},"protocol_version":1,"id":"{{fields["id"]}}"}""");
         var reply = peer.Receive();
         JsonAssert.IsError(reply, "bad_message");
-        Assert.Equal(0, _router.Stats.Errors.GetValueOrDefault(HydraErrorCode.Other));
+        Assert.Equal(0, Router.Stats.Errors.GetValueOrDefault(HydraErrorCode.Other));
     }
 
     [Fact]
@@ -43,9 +38,9 @@ public class InvalidEscapeTests : IAsyncLifetime
     [Fact]
     public async Task What_a_receiver_could_not_decode_is_refused_to_the_sender_not_forwarded()
     {
-        await using var bob = _router.StartPeer("bob");
+        await using var bob = Router.StartPeer("bob");
         await Eventually.TrueAsync(() => bob.IsConnected, "bob connected");
-        using var mallory = new RawPeer(_router, "mallory");
+        using var mallory = new RawPeer(Router, "mallory");
         // Before the fix this reached bob, whose poller thread died on it and took his process down.
         mallory.SendJson("""{"sender":"mallory","target":"bob","method":"hello","payload":{},"protocol_version":1,"reply_to":"\ud800"}""");
         JsonAssert.IsError(mallory.Receive(), "bad_message");

@@ -1,5 +1,6 @@
 using Hydra.Routing;
 using Hydra.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using NetMQ;
 using NetMQ.Sockets;
 using Xunit.Abstractions;
@@ -12,7 +13,7 @@ public class LogFloodTests(ITestOutputHelper output)
     [Fact]
     public async Task Undeliverable_replies_are_all_counted_but_logged_at_a_bounded_rate()
     {
-        var log = new WarningLog();
+        var log = new CapturedLog(LogLevel.Warning);
         await using var router = TestRouter.Start(new RouterOptions { HighWatermark = 10, LoggerFactory = log });
         using var mute = new DealerSocket();
         mute.Options.Identity = "mute"u8.ToArray();
@@ -36,5 +37,5 @@ public class LogFloodTests(ITestOutputHelper output)
         Assert.True(lines < notDelivered / 10, $"{lines} log lines for {notDelivered} undeliverable replies");
     }
 
-    private static long Logged(WarningLog log) => UndeliveredReplies.Count(log.Lines);
+    private static long Logged(CapturedLog log) => UndeliveredReplies.Count(log.Lines);
 }

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Hydra.Tests.Reliability;
 
-/// <summary>Keeps the router's error lines (with exceptions), so a failing test can show why.</summary>
-internal sealed class ErrorLog : ILoggerFactory, ILoggerProvider, ILogger
+/// <summary>
+/// Keeps the router's log lines from <paramref name="minimum"/> up (the first <paramref name="keep"/>
+/// of them), to check what a flood does to the log or to show why a test failed.
+/// </summary>
+internal sealed class CapturedLog(LogLevel minimum, int keep = int.MaxValue) : ILoggerFactory, ILogger
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
@@ -14,13 +17,13 @@ internal sealed class ErrorLog : ILoggerFactory, ILoggerProvider, ILogger
     public void AddProvider(ILoggerProvider provider) { }
     public void Dispose() { }
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (IsEnabled(logLevel) && _lines.Count < 20)
+        if (IsEnabled(logLevel) && _lines.Count < keep)
         {
-            _lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
+            _lines.Enqueue(exception is null ? formatter(state, exception) : $"{logLevel}: {formatter(state, exception)} {exception}");
         }
     }
 }
