@@ -5,6 +5,7 @@ using Hydra.Cli;
 var root = new RootCommand("Hydra Router for .NET: route JSON messages between named ZeroMQ peers.")
 {
     RouterCommand.Create(),
+    ClientCommand.Create(),
     PongCommand.Create(),
     PingCommand.Create(),
     DemoCommand.Create(),

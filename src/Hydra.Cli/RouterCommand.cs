@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hydra.Logging;
 using Hydra.Routing;
 using Hydra.Security;
+using Hydra.Tui.Router;
 
 namespace Hydra.Cli;
 
@@ -11,6 +12,7 @@ internal static class RouterCommand
     public static Command Create()
     {
         var headless = new Option<bool>("--headless") { Description = "Run without the terminal app: log lines only" };
+        var start = new Option<bool>("--start") { Description = "In the terminal app, start routing at once instead of waiting for Start" };
         var address = new Option<string>("--address")
         {
             Description = "Interface to listen on: * for all, 127.0.0.1 for this machine only",
@@ -27,7 +29,7 @@ internal static class RouterCommand
         }.AcceptExistingOnly();
         var command = new Command("router", "Run the Hydra router")
         {
-            headless, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
+            headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
         };
         command.SetAction(async parse =>
         {
@@ -41,8 +43,13 @@ internal static class RouterCommand
             };
             if (!parse.GetValue(headless))
             {
-                await Console.Error.WriteLineAsync("ERROR: the terminal app is not built yet; run with --headless");
-                return 2;
+                return await RouterApp.RunAsync(new RouterAppOptions
+                {
+                    Router = options,
+                    StartImmediately = parse.GetValue(start),
+                    LogLevel = HydraLogLevels.Parse(parse.GetValue(logLevel)!),
+                    LogFile = parse.GetValue(logFile),
+                }, Shutdown.Token);
             }
             using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, HydraLogLevels.Parse(parse.GetValue(logLevel)!));
             return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory });

@@ -153,7 +153,7 @@ public sealed partial class HydraMsg
         {
             throw new HydraMessageException($"missing field {key}");
         }
-        return node is JsonValue value && value.TryGetValue<string>(out var text)
+        return node is JsonValue value && TryGetText(value, key, out var text)
             ? text
             : throw new HydraMessageException($"field {key} must be a string (got {KindOf(node)})");
     }
@@ -162,9 +162,22 @@ public sealed partial class HydraMsg
     private static string? OptionalId(JsonObject obj, string key) => obj[key] switch
     {
         null => null,
-        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        JsonValue value when TryGetText(value, key, out var text) => text,
         var other => other.ToJsonString(),
     };
+
+    private static bool TryGetText(JsonValue value, string key, out string text)
+    {
+        try
+        {
+            return value.TryGetValue(out text!);
+        }
+        catch (InvalidOperationException e)
+        {
+            // An escape for half a surrogate pair ("\ud800") is valid JSON syntax but no readable string.
+            throw new HydraMessageException($"field {key} is not valid text: {e.Message}", e);
+        }
+    }
 
     private static string KindOf(JsonNode? node) => node switch
     {

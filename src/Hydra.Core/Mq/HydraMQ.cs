@@ -117,6 +117,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
         _inbox.Reader.ReadAllAsync(cancellationToken);
 
     /// <summary>Connects both sockets and starts heartbeats (and handlers, if any). Calling it again does nothing.</summary>
+    /// <exception cref="HydraException"><see cref="HydraErrorCode.Network"/> when the router's address cannot be used (e.g. an unknown host).</exception>
     public void Start()
     {
         lock (_lifecycle)
@@ -126,10 +127,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
             {
                 return;
             }
-            _main = CreateSocket();
-            _heartbeat = CreateSocket();
-            _main.Connect($"tcp://{_options.RouterAddress}:{_options.RouterPort}");
-            _heartbeat.Connect($"tcp://{_options.RouterAddress}:{_options.RouterHeartbeatPort}");
+            ConnectSockets();
             _outbox = new NetMQQueue<Outgoing>();
             _outbox.ReceiveReady += (_, _) => SendQueued();
             _heartbeatTimer = new NetMQTimer(_options.HeartbeatInterval);
@@ -290,6 +288,28 @@ public sealed partial class HydraMQ : IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => QuitAsync();
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_main), nameof(_heartbeat))]
+    private void ConnectSockets()
+    {
+        var endpoint = "";
+        try
+        {
+            _main = CreateSocket();
+            _heartbeat = CreateSocket();
+            endpoint = $"tcp://{_options.RouterAddress}:{_options.RouterPort}";
+            _main.Connect(endpoint);
+            endpoint = $"tcp://{_options.RouterAddress}:{_options.RouterHeartbeatPort}";
+            _heartbeat.Connect(endpoint);
+        }
+        catch (Exception e) when (e is NetMQException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            // e.g. a host name that does not resolve: one clear error, nothing left open.
+            _main?.Dispose();
+            _heartbeat?.Dispose();
+            throw new HydraException(HydraErrorCode.Network, $"cannot connect to {endpoint}: {e.Message}", e);
+        }
+    }
 
     private DealerSocket CreateSocket()
     {

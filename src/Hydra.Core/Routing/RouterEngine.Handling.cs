@@ -12,7 +12,6 @@ namespace Hydra.Routing;
 public sealed partial class RouterEngine
 {
     private const int MaxBatch = 256; // then give the other socket a turn
-    private static readonly TimeSpan ReplyWait = TimeSpan.FromMilliseconds(50);
     private static ReadOnlySpan<byte> RouterName => "HydraRouter"u8;
 
     /// <summary>
@@ -146,7 +145,7 @@ public sealed partial class RouterEngine
         {
             entry = null;
             Refuse(socket, identity, null, HydraErrorCode.BadMessage,
-                $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", default);
+                $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}", IdOf(body.Slice(), frames));
             return false;
         }
         // With keys checked, a peer enters the table (and can turn GOOD) only once proven.
@@ -157,7 +156,7 @@ public sealed partial class RouterEngine
             entry = _clients.Touch(identity);
             if (entry is null)
             {
-                Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", default);
+                Refuse(socket, identity, null, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients", IdOf(body.Slice(), frames));
                 return false;
             }
             entry.MessagesIn++;
@@ -188,6 +187,20 @@ public sealed partial class RouterEngine
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The request's id, for the refusals made before a frame is inspected (rare), so the
+    /// sender's RequestAsync gets the error instead of timing out.
+    /// </summary>
+    private static ReadOnlySpan<byte> IdOf(ReadOnlySpan<byte> frame, int frames)
+    {
+        if (frames != 1)
+        {
+            return default;
+        }
+        FrameInspector.Inspect(frame, out var header);
+        return header.Id.Bytes(frame);
     }
 
     private void AnswerRouterMethod(RouterSocket socket, ReadOnlySpan<byte> identity, ClientEntry? entry, ReadOnlySpan<byte> frame, FrameHeader header)
@@ -233,14 +246,13 @@ public sealed partial class RouterEngine
         var cached = false;
         var targetIdentity = known ? targetEntry.Identity : _targets.Get(target, out cached);
         var traced = _trace is null ? null : Traced(frame, header, RouteOutcome.Forwarded);
-        switch (TrySend(socket, targetIdentity, ref body, TimeSpan.Zero))
+        switch (TrySend(socket, targetIdentity, ref body))
         {
             case SendResult.Sent:
                 _counters.Routed++;
                 if (known)
                 {
                     targetEntry.MessagesOut++;
-                    targetEntry.RepliesStalled = false;
                 }
                 else if (!cached)
                 {
@@ -284,25 +296,16 @@ public sealed partial class RouterEngine
         json.CopyTo(body.Slice());
         try
         {
-            // A burst of refusals (say, a stalled receiver and a sender's backlog) can produce
-            // replies faster than the sender's queue drains to its connection; a short wait for
-            // room keeps them from being lost, unless this peer already stalled a reply.
-            var wait = entry is { RepliesStalled: false } ? ReplyWait : TimeSpan.Zero;
-            if (TrySend(socket, entry?.Identity ?? identity.ToArray(), ref body, wait) == SendResult.Sent)
+            if (TrySend(socket, entry?.Identity ?? identity.ToArray(), ref body) == SendResult.Sent)
             {
                 if (entry is not null)
                 {
                     entry.MessagesOut++;
-                    entry.RepliesStalled = false;
                 }
                 return;
             }
-            if (entry is not null)
-            {
-                entry.RepliesStalled = true;
-            }
             _counters.RepliesNotDelivered++;
-            _log.LogWarning("A reply to {Identity} could not be delivered: its queue is full or it is gone", entry?.DisplayName ?? ClientTable.DisplayNameOf(identity));
+            _errorLog.NotDelivered(entry?.DisplayName ?? ClientTable.DisplayNameOf(identity));
         }
         finally
         {
@@ -310,14 +313,14 @@ public sealed partial class RouterEngine
         }
     }
 
-    /// <summary>Sends [identity, body], waiting at most <paramref name="wait"/> for room. On success the body is handed to ZeroMQ.</summary>
-    private static SendResult TrySend(RouterSocket socket, byte[] identity, ref Msg body, TimeSpan wait)
+    /// <summary>Sends [identity, body] without waiting. On success the body is handed to ZeroMQ.</summary>
+    private static SendResult TrySend(RouterSocket socket, byte[] identity, ref Msg body)
     {
         var address = new Msg();
         address.InitGC(identity, identity.Length);
         try
         {
-            if (!socket.TrySend(ref address, wait, more: true))
+            if (!socket.TrySend(ref address, TimeSpan.Zero, more: true))
             {
                 return SendResult.QueueFull;
             }

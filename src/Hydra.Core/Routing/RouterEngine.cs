@@ -153,6 +153,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
         _commands!.Dispose();
         _replies.Dispose();
         _trace?.Writer.TryComplete();
+        await PortRelease.WaitAsync(_options.Address, Port, HeartbeatPort).ConfigureAwait(false);
         _log.LogInformation("Router stopped");
     }
 

@@ -6,14 +6,9 @@ using Hydra.Tests.Infrastructure;
 namespace Hydra.Tests.Interop;
 
 /// <summary>Python pyzmq peers, written like the original HydraMQ, talking through our router.</summary>
-public class PythonPeerTests : IAsyncLifetime
+public class PythonPeerTests : RouterPerTest
 {
-    private readonly RouterEngine _router = TestRouter.Start();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _router.DisposeAsync();
-
-    private string[] Ports => ["--port", _router.Port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", _router.HeartbeatPort.ToString(CultureInfo.InvariantCulture)];
+    private string[] Ports => ["--port", Router.Port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", Router.HeartbeatPort.ToString(CultureInfo.InvariantCulture)];
 
     [PythonFact]
     public async Task Python_peer_pings_our_router()
@@ -26,7 +21,7 @@ public class PythonPeerTests : IAsyncLifetime
     [PythonFact]
     public async Task Python_peer_requests_and_dotnet_server_answers()
     {
-        await using var server = _router.StartPeer("DotnetServer");
+        await using var server = Router.StartPeer("DotnetServer");
         await server.WaitUntilConnectedAsync();
         await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "DotnetServer", "--method", "add", "--payload", """{"a": 2, "b": 40}""", .. Ports]);
         var request = await server.ReceiveAsync(TimeSpan.FromSeconds(10));
@@ -41,7 +36,7 @@ public class PythonPeerTests : IAsyncLifetime
     {
         await using var py = Python.Run("py_peer.py", ["serve", "--id", "PyServer", .. Ports]);
         await py.WaitForEventAsync("ready");
-        await using var client = _router.StartPeer("DotnetClient");
+        await using var client = Router.StartPeer("DotnetClient");
         var reply = await client.RequestAsync(client.CreateMessage("PyServer", "echo", new JsonObject { ["text"] = "ünïcode ✓" }));
         Assert.Equal(("PyServer", "echo_reply", "ünïcode ✓"), (reply.Sender, reply.Method, (string?)reply.Payload["text"]));
         var pong = await client.RequestAsync(client.CreateMessage("PyServer", "ping"));

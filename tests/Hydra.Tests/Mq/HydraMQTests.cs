@@ -7,19 +7,14 @@ using Hydra.Tests.Infrastructure;
 
 namespace Hydra.Tests.Mq;
 
-public class HydraMQTests : IAsyncLifetime
+public class HydraMQTests : RouterPerTest
 {
-    private readonly RouterEngine _router = TestRouter.Start();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _router.DisposeAsync();
-
     [Fact]
     public async Task Connected_follows_heartbeat_replies()
     {
-        await using var peer = _router.StartPeer();
+        await using var peer = Router.StartPeer();
         await Eventually.TrueAsync(() => peer.IsConnected, "connected");
-        await _router.StopAsync();
+        await Router.StopAsync();
         await Eventually.TrueAsync(() => !peer.IsConnected, "disconnected after the router stopped");
     }
 
@@ -34,10 +29,20 @@ public class HydraMQTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unknown_router_host_is_one_clear_error()
+    {
+        await using var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "no-such-host.invalid" });
+        var error = Assert.Throws<HydraException>(peer.Start);
+        Assert.Equal(HydraErrorCode.Network, error.Code);
+        Assert.StartsWith("cannot connect to tcp://no-such-host.invalid:5757", error.Message);
+        Assert.False(peer.IsStarted);
+    }
+
+    [Fact]
     public async Task Two_peers_exchange_messages_through_the_router()
     {
-        await using var alice = _router.StartPeer("alice");
-        await using var bob = _router.StartPeer("bob");
+        await using var alice = Router.StartPeer("alice");
+        await using var bob = Router.StartPeer("bob");
         await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
         await alice.SendAsync(alice.CreateMessage("bob", "greet", new JsonObject { ["text"] = "hi" }));
         var received = await bob.ReceiveAsync();
@@ -47,8 +52,8 @@ public class HydraMQTests : IAsyncLifetime
     [Fact]
     public async Task Receive_times_out_and_a_later_message_is_not_lost()
     {
-        await using var alice = _router.StartPeer("alice");
-        await using var bob = _router.StartPeer("bob");
+        await using var alice = Router.StartPeer("alice");
+        await using var bob = Router.StartPeer("bob");
         await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
         await Assert.ThrowsAsync<HydraTimeoutException>(() => bob.ReceiveAsync(TimeSpan.FromMilliseconds(100)));
         await alice.SendAsync(alice.CreateMessage("bob", "after"));
@@ -58,8 +63,8 @@ public class HydraMQTests : IAsyncLifetime
     [Fact]
     public async Task Default_identities_are_unique_so_two_clients_both_work()
     {
-        await using var one = new HydraClient(_router.PeerOptions());
-        await using var two = new HydraClient(_router.PeerOptions());
+        await using var one = new HydraClient(Router.PeerOptions());
+        await using var two = new HydraClient(Router.PeerOptions());
         one.Start();
         two.Start();
         Assert.NotEqual(one.Identity, two.Identity);
@@ -81,9 +86,9 @@ public class HydraMQTests : IAsyncLifetime
             },
             ["broken"] = HydraHandlers.Sync(_ => throw new InvalidOperationException("disk on fire")),
         };
-        await using var server = new HydraServer(_router.PeerOptions(), methods);
+        await using var server = new HydraServer(Router.PeerOptions(), methods);
         await server.StartAsync();
-        await using var client = _router.StartPeer();
+        await using var client = Router.StartPeer();
 
         var sum = await client.RequestAsync(client.CreateMessage("HydraServer", "add", new JsonObject { ["a"] = 2, ["b"] = 3 }));
         Assert.Equal(5, (int)sum.Payload["sum"]!);
@@ -101,7 +106,7 @@ public class HydraMQTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_target_raises_with_the_routers_reason()
     {
-        await using var client = _router.StartPeer();
+        await using var client = Router.StartPeer();
         var error = await Assert.ThrowsAsync<HydraRemoteException>(() => client.RequestAsync(client.CreateMessage("HydraServer", "ping")));
         Assert.Equal(HydraErrorCode.UnknownTarget, error.Code);
         Assert.Equal("HydraRouter", error.Reply.Sender);
@@ -123,9 +128,9 @@ public class HydraMQTests : IAsyncLifetime
                 return m.CreateReply("pong", new JsonObject { ["answer_to"] = (string?)m.Payload["n"] });
             },
         };
-        await using var server = new HydraServer(_router.PeerOptions("slow-server"), methods);
+        await using var server = new HydraServer(Router.PeerOptions("slow-server"), methods);
         await server.StartAsync();
-        await using var client = _router.StartPeer();
+        await using var client = Router.StartPeer();
         var late = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.LateReply += m => late.TrySetResult(m);
 
@@ -156,7 +161,7 @@ public class HydraMQTests : IAsyncLifetime
     [Fact]
     public async Task Oversize_messages_are_refused_before_sending()
     {
-        await using var peer = _router.StartPeer();
+        await using var peer = Router.StartPeer();
         var huge = peer.CreateMessage("anyone", "blob", new JsonObject { ["data"] = new string('x', 1024 * 1024) });
         var error = await Assert.ThrowsAsync<HydraException>(() => peer.SendAsync(huge));
         Assert.Equal(HydraErrorCode.TooLarge, error.Code);
@@ -166,9 +171,9 @@ public class HydraMQTests : IAsyncLifetime
     [Fact]
     public async Task A_full_inbox_answers_busy_instead_of_dropping()
     {
-        await using var slow = new HydraMQ(_router.PeerOptions("slow") with { InboxCapacity = 2 });
+        await using var slow = new HydraMQ(Router.PeerOptions("slow") with { InboxCapacity = 2 });
         slow.Start();
-        await using var sender = _router.StartPeer("sender");
+        await using var sender = Router.StartPeer("sender");
         await Eventually.TrueAsync(() => slow.IsConnected && sender.IsConnected, "both connected");
         for (var i = 0; i < 3; i++)
         {

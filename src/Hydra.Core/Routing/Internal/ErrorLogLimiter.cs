@@ -3,15 +3,17 @@ using Microsoft.Extensions.Logging;
 namespace Hydra.Routing.Internal;
 
 /// <summary>
-/// Logs each refused message, but at most <see cref="PerSecond"/> lines a second: a peer
-/// spraying garbage must not turn the log into the bottleneck. What is held back is
-/// counted and reported once a second. Poller thread only.
+/// Logs each refused message and each reply that could not be delivered, but at most
+/// <see cref="PerSecond"/> lines a second: a peer spraying garbage (and not reading the
+/// answers) must not turn the log into the bottleneck. What is held back is counted and
+/// reported once a second. Poller thread only.
 /// </summary>
 internal sealed class ErrorLogLimiter(ILogger log)
 {
     public const int PerSecond = 20;
     private int _budget = PerSecond;
     private long _suppressed;
+    private long _suppressedUndelivered;
 
     public void Refused(string identity, HydraErrorCode code, string detail)
     {
@@ -30,8 +32,30 @@ internal sealed class ErrorLogLimiter(ILogger log)
         }
     }
 
+    public void NotDelivered(string identity)
+    {
+        if (!log.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+        if (_budget > 0)
+        {
+            _budget--;
+            log.LogWarning("A reply to {Identity} could not be delivered: its queue is full or it is gone", identity);
+        }
+        else
+        {
+            _suppressedUndelivered++;
+        }
+    }
+
     public void Refill()
     {
+        if (_suppressedUndelivered > 0)
+        {
+            log.LogWarning("{Count} more replies could not be delivered in the last second (see RepliesNotDelivered)", _suppressedUndelivered);
+            _suppressedUndelivered = 0;
+        }
         if (_suppressed > 0)
         {
             log.LogWarning("{Count} more refused messages in the last second were not logged (see the error counters)", _suppressed);

@@ -72,6 +72,11 @@ internal static class FrameInspector
         {
             return $"message is not JSON: {e.Message}";
         }
+        catch (InvalidOperationException e)
+        {
+            // An escape for half a surrogate pair ("\ud800") is valid JSON syntax but no readable string.
+            return $"message has a string that is not valid text: {e.Message}";
+        }
     }
 
     private static string? ReadObject(ReadOnlySpan<byte> frame, ref FrameHeader header)
@@ -112,6 +117,15 @@ internal static class FrameInspector
                     hasLegacy = true;
                     legacyOk = ReadVersion(ref reader);
                     break;
+                case Key.ReplyTo:
+                    // Not needed for routing, but the receiver's decoder reads it: check it is readable text.
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        _ = JsonField.Read(ref reader);
+                    }
+                    reader.Skip();
+                    break;
                 case Key.Id:
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
@@ -145,7 +159,7 @@ internal static class FrameInspector
             : null);
     }
 
-    private enum Key { Other, Sender, Target, Method, Payload, ProtocolVersion, LegacyVersion, Id }
+    private enum Key { Other, Sender, Target, Method, Payload, ProtocolVersion, LegacyVersion, ReplyTo, Id }
 
     /// <summary>
     /// Which key the reader is on. Plain names (all of them, in practice) are matched by length
@@ -166,6 +180,7 @@ internal static class FrameInspector
             6 when name.SequenceEqual(HydraMsg.MethodKey) => Key.Method,
             7 when name.SequenceEqual(HydraMsg.PayloadKey) => Key.Payload,
             7 when name.SequenceEqual(HydraMsg.LegacyVersionKey) => Key.LegacyVersion,
+            8 when name.SequenceEqual(HydraMsg.ReplyToKey) => Key.ReplyTo,
             16 when name.SequenceEqual(HydraMsg.ProtocolVersionKey) => Key.ProtocolVersion,
             _ => Key.Other,
         };
@@ -178,6 +193,7 @@ internal static class FrameInspector
         : reader.ValueTextEquals(HydraMsg.PayloadKey) ? Key.Payload
         : reader.ValueTextEquals(HydraMsg.ProtocolVersionKey) ? Key.ProtocolVersion
         : reader.ValueTextEquals(HydraMsg.LegacyVersionKey) ? Key.LegacyVersion
+        : reader.ValueTextEquals(HydraMsg.ReplyToKey) ? Key.ReplyTo
         : reader.ValueTextEquals(HydraMsg.IdKey) ? Key.Id
         : Key.Other;
 

@@ -37,13 +37,19 @@ internal static class NetMQPools
         }
     }
 
-    /// <summary>Frame buffers by power-of-two size class, up to 16 MiB (and 16,384 buffers) per class and thread.</summary>
+    /// <summary>
+    /// Frame buffers by size class (four per power of two, so a buffer is at most 25 % larger
+    /// than its frame), up to 1 MiB (and 4,096 buffers) per class and thread: enough to absorb
+    /// the ups and downs of a busy router, small enough that the pools never hold much memory
+    /// (a refused message's buffer is returned on the poller thread, which keeps at most that).
+    /// </summary>
     private sealed class ThreadBufferPool : IBufferPool
     {
-        private const int SmallestShift = 6;  // 64 bytes
-        private const int LargestShift = 21;  // 2 MiB; larger frames are not pooled
-        private const int ClassCount = LargestShift - SmallestShift + 1;
-        private const long BytesKeptPerClass = 16L << 20;
+        private const int Smallest = 64;
+        private const int LargestShift = 20;  // classes up to 2 MiB; larger frames are not pooled
+        private const int ClassCount = 1 + ((LargestShift - 5) * 4);
+        private const long BytesKeptPerClass = 1L << 20;
+        private const int MaxKeptPerClass = 4 * 1024;
 
         [ThreadStatic]
         private static Stack<byte[]>?[]? t_classes;
@@ -51,33 +57,45 @@ internal static class NetMQPools
         public byte[] Take(int size)
         {
             Interlocked.Increment(ref _taken);
-            var index = IndexOf(size);
+            var index = IndexOf(size, out var classSize);
             if (index >= ClassCount)
             {
                 return new byte[size];
             }
             var free = t_classes?[index];
-            return free is not null && free.TryPop(out var buffer) ? buffer : new byte[1 << (index + SmallestShift)];
+            return free is not null && free.TryPop(out var buffer) ? buffer : new byte[classSize];
         }
 
         public void Return(byte[] buffer)
         {
             Interlocked.Increment(ref _returned);
-            var index = IndexOf(buffer.Length);
-            if (index >= ClassCount || buffer.Length != 1 << (index + SmallestShift))
+            var index = IndexOf(buffer.Length, out var classSize);
+            if (index >= ClassCount || buffer.Length != classSize)
             {
                 return; // not one of ours (or too big to keep): the GC has it
             }
             var classes = t_classes ??= new Stack<byte[]>?[ClassCount];
             var free = classes[index] ??= new Stack<byte[]>();
-            if (free.Count < Math.Min(16 * 1024, BytesKeptPerClass >> (index + SmallestShift)))
+            if (free.Count < Math.Min(MaxKeptPerClass, BytesKeptPerClass / classSize))
             {
                 free.Push(buffer);
             }
         }
 
-        private static int IndexOf(int size) =>
-            size <= 1 << SmallestShift ? 0 : BitOperations.Log2((uint)size - 1) + 1 - SmallestShift;
+        /// <summary>Class 0 is 64 bytes; above, each range (2^e, 2^(e+1)] is cut into four equal steps.</summary>
+        private static int IndexOf(int size, out int classSize)
+        {
+            if (size <= Smallest)
+            {
+                classSize = Smallest;
+                return 0;
+            }
+            var e = BitOperations.Log2((uint)size - 1); // 2^e < size <= 2^(e+1), e >= 6
+            var step = 1 << (e - 2);
+            var sub = (size - (1 << e) - 1) / step;     // 0..3
+            classSize = (1 << e) + ((sub + 1) * step);
+            return 1 + ((e - 6) * 4) + sub;
+        }
 
         public void Dispose()
         {
@@ -88,7 +106,7 @@ internal static class NetMQPools
     /// <summary>Counters, per thread; NetMQ sets a counter's value before it relies on it.</summary>
     private sealed class ThreadCounterPool : IAtomicCounterPool
     {
-        private const int MaxKept = 16 * 1024;
+        private const int MaxKept = 4 * 1024;
 
         [ThreadStatic]
         private static Stack<AtomicCounter>? t_free;

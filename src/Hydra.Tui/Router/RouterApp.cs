@@ -1,0 +1,52 @@
+using Hydra.Logging;
+using Hydra.Routing;
+using Hydra.Tui.Shared;
+using Terminal.Gui.App;
+
+namespace Hydra.Tui.Router;
+
+/// <summary>How the Hydra Router app starts.</summary>
+public sealed record RouterAppOptions
+{
+    /// <summary>The original's defaults: all interfaces, ports 5757 and 5758, wait for Start.</summary>
+    public static RouterAppOptions Default { get; } = new();
+
+    /// <summary>Where and how the router listens. Its <c>LoggerFactory</c> is replaced by the app's log.</summary>
+    public RouterOptions Router { get; init; } = RouterOptions.Default;
+
+    /// <summary>Start routing at once instead of waiting for the Start button.</summary>
+    public bool StartImmediately { get; init; }
+
+    /// <summary>Lowest level shown in the console and written to <see cref="LogFile"/>.</summary>
+    public HydraLogLevel LogLevel { get; init; } = HydraLogLevel.Info;
+
+    /// <summary>Also append log lines to this file.</summary>
+    public string? LogFile { get; init; }
+}
+
+/// <summary>The Hydra Router terminal app: the router engine with a live console, totals and client table.</summary>
+public static class RouterApp
+{
+    /// <summary>Runs the app in this terminal until the operator quits (or <paramref name="cancellationToken"/> fires).</summary>
+    /// <returns>The process exit code: 0.</returns>
+    public static async Task<int> RunAsync(RouterAppOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // The app owns the terminal: log lines go to the console pane (and the file), never to stderr.
+        using var logLines = new LogLines();
+        using var log = new HydraLog("HydraRouter", options.LogFile, toConsole: true, options.LogLevel, console: logLines);
+        await using var session = new RouterSession(options.Router with { LoggerFactory = log.LoggerFactory }, logLines);
+        if (options.StartImmediately)
+        {
+            _ = session.StartAsync();
+        }
+        using (var app = Application.Create().Init())
+        {
+            using var window = new RouterWindow(app, session);
+            using var stop = cancellationToken.Register(() => app.Invoke(app.RequestStop));
+            using var signals = StopSignals.Install(app);
+            app.Run(window);
+        }
+        return 0;
+    }
+}

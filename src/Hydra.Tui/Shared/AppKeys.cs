@@ -1,0 +1,43 @@
+using Terminal.Gui.App;
+using Terminal.Gui.Input;
+using Terminal.Gui.Views;
+
+namespace Hydra.Tui.Shared;
+
+/// <summary>
+/// The apps' own keys, seen before any view: Ctrl+Q and Esc always quit; plain letters
+/// (q, h, …) act only when the focus is not in a text field, where they are typing.
+/// </summary>
+internal static class AppKeys
+{
+    public static void Install(IApplication app, Action quit, IReadOnlyDictionary<Key, Action>? letters = null)
+    {
+        app.Keyboard.KeyDown += (_, key) =>
+        {
+            if (key.Handled)
+            {
+                return;
+            }
+            if (key == Key.Q.WithCtrl || key == Key.Esc)
+            {
+                key.Handled = true;
+                quit();
+                return;
+            }
+            if (app.Navigation?.GetFocused() is TextField)
+            {
+                return;
+            }
+            if (key == Key.Q)
+            {
+                key.Handled = true;
+                quit();
+            }
+            else if (letters is not null && letters.TryGetValue(key, out var action))
+            {
+                key.Handled = true;
+                action();
+            }
+        };
+    }
+}

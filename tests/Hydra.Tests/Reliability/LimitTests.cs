@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Hydra.Mq;
+using Hydra.Peers;
+using Hydra.Routing;
+using Hydra.Tests.Infrastructure;
+
+namespace Hydra.Tests.Reliability;
+
+/// <summary>The router's three limits, over real sockets, as a user meets them.</summary>
+public class LimitTests
+{
+    [Fact]
+    public async Task A_frame_announced_over_the_size_limit_closes_the_connection_before_its_body_arrives()
+    {
+        await using var router = TestRouter.Start();
+        using var probe = new ZmtpProbe();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await probe.ConnectAsDealerAsync(router.Port, timeout.Token);
+        await probe.AnnounceFrameAsync(1L << 40, timeout.Token); // a terabyte, never sent
+
+        Assert.True(await probe.ClosedByPeerAsync(TimeSpan.FromSeconds(10)), "the router must drop the connection on the header alone");
+        await using var client = new HydraClient(router.PeerOptions());
+        client.Start();
+        Assert.Equal("pong", (await client.PingAsync()).Reply.Method);
+    }
+
+    [Fact]
+    public async Task A_probe_within_the_limit_is_not_dropped()
+    {
+        // The control for the test above: the same probe announcing a small frame keeps its connection.
+        await using var router = TestRouter.Start();
+        using var probe = new ZmtpProbe();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await probe.ConnectAsDealerAsync(router.Port, timeout.Token);
+        await probe.AnnounceFrameAsync(64 * 1024, timeout.Token);
+        Assert.False(await probe.ClosedByPeerAsync(TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
+    public async Task Message_size_limit_is_configurable_on_both_ends()
+    {
+        const int limit = 64 * 1024;
+        await using var router = TestRouter.Start(new RouterOptions { MaxMessageSize = limit });
+        await using var bob = new HydraMQ(router.PeerOptions("bob") with { MaxMessageSize = limit });
+        bob.Start();
+        await using var alice = new HydraMQ(router.PeerOptions("alice") with { MaxMessageSize = limit });
+        alice.Start();
+        await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
+
+        await alice.SendAsync(alice.CreateMessage("bob", "fits", new JsonObject { ["data"] = new string('x', limit - 200) }));
+        Assert.Equal("fits", (await bob.ReceiveAsync()).Method);
+        var refused = await Assert.ThrowsAsync<HydraException>(() =>
+            alice.SendAsync(alice.CreateMessage("bob", "too_big", new JsonObject { ["data"] = new string('x', limit) })));
+        Assert.Equal(HydraErrorCode.TooLarge, refused.Code);
+        Assert.Contains($"the limit is {limit}", refused.Message);
+
+        // A peer that ignores the limit loses its connection, not the router; others go on.
+        using var rogue = new RawPeer(router, "rogue");
+        rogue.Send(new byte[limit + 1]);
+        Assert.True(rogue.NothingWithin(TimeSpan.FromMilliseconds(300)));
+        await alice.SendAsync(alice.CreateMessage("bob", "still_routing"));
+        Assert.Equal("still_routing", (await bob.ReceiveAsync()).Method);
+    }
+
+    [Fact]
+    public async Task An_overlong_identity_gets_a_clear_error_at_the_peer()
+    {
+        await using var router = TestRouter.Start();
+        await using var peer = router.StartPeer(new string('n', 129));
+        var error = await Assert.ThrowsAsync<HydraRemoteException>(() => peer.RequestAsync(peer.CreateMessage("HydraRouter", "ping")));
+        Assert.Equal(HydraErrorCode.BadMessage, error.Code);
+        Assert.Contains("identity is 129 bytes; the limit is 128", error.Detail);
+        Assert.False(peer.IsConnected, "its heartbeats are refused too");
+    }
+
+    [Fact]
+    public async Task Past_the_client_bound_newcomers_get_busy_until_a_slot_frees_up()
+    {
+        await using var router = TestRouter.Start(new RouterOptions { MaxClients = 3, PruneAfter = TimeSpan.FromSeconds(1) });
+        var members = new List<HydraClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            var member = new HydraClient(router.PeerOptions($"member-{i}"));
+            member.Start();
+            members.Add(member);
+        }
+        await using var newcomer = new HydraClient(router.PeerOptions("newcomer"));
+        try
+        {
+            await Eventually.TrueAsync(() => members.All(m => m.MQ.IsConnected), "three members connected");
+            newcomer.Start();
+            var busy = await Assert.ThrowsAsync<HydraRemoteException>(() => newcomer.PingAsync());
+            Assert.Equal(HydraErrorCode.Busy, busy.Code);
+            Assert.Contains("limit of 3 clients", busy.Detail);
+            Assert.False(newcomer.MQ.IsConnected);
+            foreach (var member in members)
+            {
+                Assert.Equal("pong", (await member.PingAsync()).Reply.Method); // members are not disturbed
+            }
+
+            // One member leaves; once it is pruned the newcomer gets its slot (its heartbeats keep asking).
+            await members[0].DisposeAsync();
+            await Eventually.TrueAsync(() => newcomer.MQ.IsConnected, "the newcomer admitted after the prune");
+            Assert.Equal("pong", (await newcomer.PingAsync()).Reply.Method);
+            Assert.True(router.Stats.Errors[HydraErrorCode.Busy] >= 1);
+        }
+        finally
+        {
+            foreach (var member in members)
+            {
+                await member.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Hydra.Mq;
+using Hydra.Tests.Infrastructure;
+
+namespace Hydra.Tests.Reliability;
+
+/// <summary>
+/// <c>hydra router --headless</c> as a child process on 127.0.0.1, so its memory and CPU can be
+/// read from /proc and it can be killed like a real crash. Killed on dispose.
+/// </summary>
+internal sealed partial class RouterProcess : IAsyncDisposable
+{
+    private RouterProcess(ChildProcess process, int port, int heartbeatPort)
+    {
+        Process = process;
+        Port = port;
+        HeartbeatPort = heartbeatPort;
+    }
+
+    public ChildProcess Process { get; }
+    public int Port { get; }
+    public int HeartbeatPort { get; }
+    public int Pid => Process.Id;
+
+    /// <summary>Starts a router (port 0: a free one) and waits for its listening line.</summary>
+    public static async Task<RouterProcess> StartAsync(int port = 0, int heartbeatPort = 0)
+    {
+        // Info level for the listening line; the router rate-limits its refusal warnings, so output stays small.
+        var child = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1",
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", heartbeatPort.ToString(CultureInfo.InvariantCulture),
+            "--log-level", "info");
+        try
+        {
+            var listening = await child.WaitForLineAsync(l => l.Contains("Router listening", StringComparison.Ordinal), "the listening line", TimeSpan.FromSeconds(30));
+            var ports = ListeningLine().Match(listening);
+            return new RouterProcess(child, int.Parse(ports.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(ports.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
+        catch
+        {
+            await child.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ProcStats Stats() => ProcStats.Read(Pid);
+
+    public HydraMQOptions PeerOptions(string? identity = null) => new()
+    {
+        RouterAddress = "127.0.0.1",
+        RouterPort = Port,
+        RouterHeartbeatPort = HeartbeatPort,
+        Identity = identity,
+        NetworkTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+
+    [GeneratedRegex(@":(\d+) \(heartbeats on (\d+)\)")]
+    private static partial Regex ListeningLine();
+}

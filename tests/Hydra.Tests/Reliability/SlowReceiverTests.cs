@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Hydra.Routing;
+using Hydra.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Hydra.Tests.Reliability;
+
+/// <summary>
+/// A receiver that stops reading. Policy: once its queue at the router reaches the high-water
+/// mark, the router answers each further message's sender with a <c>busy</c> error and counts it.
+/// If the sender does not read those errors and its own queue at the router fills as well, the
+/// router counts and logs each error it could not hand over (RouterStats.RepliesNotDelivered).
+/// </summary>
+public class SlowReceiverTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Every_message_is_either_delivered_or_answered_busy_and_counted()
+    {
+        const int count = 2_000, payload = 16 * 1024;
+        await using var router = TestRouter.Start(new RouterOptions { HighWatermark = 100 });
+        using var flood = new Flood(router.Port);
+        flood.Introduce();
+
+        flood.Send(count, payload, TimeSpan.FromSeconds(30));
+        var delivered = flood.Drain(count, TimeSpan.FromSeconds(2));
+        flood.ReadRepliesUntil(() => delivered.Count + flood.Busy.Count + router.Stats.RepliesNotDelivered >= count, TimeSpan.FromSeconds(10));
+
+        var stats = router.Stats;
+        output.WriteLine($"{count} sent: {delivered.Count} delivered, {flood.Busy.Count} answered busy; router counted {stats.Errors.GetValueOrDefault(HydraErrorCode.Busy)} busy, {stats.RepliesNotDelivered} replies not delivered");
+        Assert.Empty(flood.OtherErrors);
+        Assert.True(flood.Busy.Count > 0, "the flood must have filled the receiver's queue");
+        Assert.Equal(delivered.Count, delivered.Distinct().Count());
+        Assert.Empty(delivered.Intersect(flood.Busy));
+        Assert.Equal(delivered, delivered.Order()); // what arrived came in order
+        // Nothing lost silently: delivered, or answered busy, or (busy but the answer itself could not be handed over) counted.
+        Assert.Equal(count, delivered.Count + flood.Busy.Count + stats.RepliesNotDelivered);
+        Assert.Equal(stats.Errors[HydraErrorCode.Busy], flood.Busy.Count + stats.RepliesNotDelivered);
+    }
+
+    [Fact]
+    public async Task The_router_process_memory_stays_bounded_while_a_receiver_does_not_read()
+    {
+        // The CLI router keeps the default high-water mark (10,000 messages per peer).
+        var count = LongRun.Pick(100_000, 400_000);
+        const int payload = 1024;
+        await using var router = await RouterProcess.StartAsync();
+        using var flood = new Flood(router.Port);
+        flood.Introduce();
+        var before = router.Stats();
+
+        flood.Send(count, payload, TimeSpan.FromSeconds(120));
+        var after = router.Stats();
+        var delivered = flood.Drain(count, TimeSpan.FromSeconds(2));
+        // The router logs the errors it could not hand back (the sender's own queue was full), one by one or summed up each second.
+        long Undelivered() => UndeliveredReplies.Count(router.Process.Output.Split('\n'));
+        flood.ReadRepliesUntil(() => delivered.Count + flood.Busy.Count + Undelivered() >= count, TimeSpan.FromSeconds(10));
+
+        var offeredMiB = (long)count * payload / 1024.0 / 1024.0;
+        output.WriteLine($"{count} x {payload} B offered ({offeredMiB:0} MiB) to a receiver that did not read: {delivered.Count} delivered, {flood.Busy.Count} answered busy, {Undelivered()} busy answers not deliverable (logged by the router)");
+        output.WriteLine($"router before: {before}; after the flood: {after}; peak growth {(after.PeakRssKiB - before.RssKiB) / 1024.0:0.0} MiB; CPU {ProcStats.CpuSeconds(before, after):0.00} s");
+        Assert.Empty(flood.OtherErrors);
+        Assert.Empty(delivered.Intersect(flood.Busy));
+        Assert.Equal(count, delivered.Count + flood.Busy.Count + Undelivered());
+        // Bounded by the high-water mark (about 10,000 x 1 KiB queued), not by what was offered.
+        Assert.True(after.PeakRssKiB - before.RssKiB < offeredMiB * 1024 / 2, $"router grew by {(after.PeakRssKiB - before.RssKiB) / 1024} MiB for {offeredMiB:0} MiB offered");
+    }
+}

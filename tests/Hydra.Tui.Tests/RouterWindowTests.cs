@@ -1,0 +1,145 @@
+using Hydra.Messages;
+using Hydra.Mq;
+using Hydra.Peers;
+using Hydra.Routing;
+using Hydra.Tui.Router;
+using Terminal.Gui.Input;
+
+namespace Hydra.Tui.Tests;
+
+public sealed class RouterWindowTests
+{
+    private static RouterOptions Loopback(TimeSpan? heartbeatInterval = null) => new()
+    {
+        Address = "127.0.0.1",
+        Port = 0,
+        HeartbeatPort = 0,
+        HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromSeconds(5),
+    };
+
+    private static HydraMQOptions PeerOf(RouterSession session, string identity, TimeSpan? heartbeatInterval = null) => new()
+    {
+        RouterAddress = "127.0.0.1",
+        RouterPort = session.BoundPorts.Port,
+        RouterHeartbeatPort = session.BoundPorts.HeartbeatPort,
+        Identity = identity,
+        HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromSeconds(5),
+    };
+
+    [Fact]
+    public async Task Nothing_listens_until_Start_is_pressed_then_routed_messages_show_as_numbered_lines()
+    {
+        await using var session = new RouterSession(Loopback());
+        using var terminal = new HeadlessTerminal();
+        using var window = new RouterWindow(terminal.App, session);
+        terminal.Show(window);
+        Assert.Contains("Hydra Router v", terminal.Screen, StringComparison.Ordinal);
+        Assert.Contains("Not started", terminal.Screen, StringComparison.Ordinal);
+        Assert.Equal(RouterState.NotStarted, session.State);
+
+        terminal.Press(Key.Enter); // the Start button has the focus
+        await terminal.WaitForTextAsync("Routing on tcp://127.0.0.1:");
+        Assert.DoesNotContain("Start ⟧", terminal.Screen, StringComparison.Ordinal);
+
+        await using var server = new PongServer(PeerOf(session, HydraIdentities.Server));
+        server.Start();
+        await using var client = new HydraClient(PeerOf(session, "probe"));
+        client.Start();
+        await client.PingAsync(HydraIdentities.Server, TimeSpan.FromSeconds(5));
+
+        var ping = await terminal.WaitForLineAsync(l => l.Contains("probe >", StringComparison.Ordinal) && l.Contains("HydraServer : ping", StringComparison.Ordinal), "the ping line");
+        var pong = await terminal.WaitForLineAsync(l => l.Contains("HydraServer >", StringComparison.Ordinal) && l.Contains("probe : pong", StringComparison.Ordinal), "the pong line");
+        Assert.Matches(@"│\s+\d+\s+probe > +HydraServer : ping", ping);
+        Assert.Matches(@"│\s+\d+\s+HydraServer > +probe : pong", pong);
+        await terminal.WaitForTextAsync("routed 2");
+    }
+
+    [Fact]
+    public async Task A_client_row_turns_BAD_when_it_stops_heartbeating()
+    {
+        var interval = TimeSpan.FromMilliseconds(100);
+        await using var session = new RouterSession(Loopback(interval));
+        using var terminal = new HeadlessTerminal();
+        using var window = new RouterWindow(terminal.App, session);
+        terminal.Show(window);
+        terminal.Press(Key.S);
+        await terminal.WaitForTextAsync("Routing on");
+
+        var peer = new HydraMQ(PeerOf(session, "fading", interval));
+        peer.Start();
+        var row = await terminal.WaitForLineAsync(l => l.Contains("│fading", StringComparison.Ordinal) && l.Contains("GOOD", StringComparison.Ordinal), "fading as GOOD");
+        Assert.Contains("│GOOD", row, StringComparison.Ordinal);
+
+        await peer.QuitAsync();
+        row = await terminal.WaitForLineAsync(l => l.Contains("│fading", StringComparison.Ordinal) && l.Contains("BAD", StringComparison.Ordinal), "fading as BAD");
+        Assert.Contains("│BAD", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_message_shows_its_error_and_is_counted_in_the_totals()
+    {
+        await using var session = new RouterSession(Loopback());
+        using var terminal = new HeadlessTerminal();
+        using var window = new RouterWindow(terminal.App, session);
+        terminal.Show(window);
+        terminal.Press(Key.S);
+        await terminal.WaitForTextAsync("Routing on");
+
+        await using var client = new HydraClient(PeerOf(session, "lost"));
+        client.Start();
+        await Assert.ThrowsAsync<HydraRemoteException>(() => client.PingAsync("Nobody", TimeSpan.FromSeconds(5)));
+
+        await terminal.WaitForLineAsync(l => l.Contains("lost >", StringComparison.Ordinal) && l.Contains("(refused) : unknown_target", StringComparison.Ordinal), "the refused line");
+        await terminal.WaitForTextAsync("errors 1 (unknown_target 1)");
+    }
+
+    [Fact]
+    public async Task Pressing_h_hides_heartbeats_and_pressing_it_again_shows_them()
+    {
+        var interval = TimeSpan.FromMilliseconds(100);
+        await using var session = new RouterSession(Loopback(interval));
+        using var terminal = new HeadlessTerminal();
+        using var window = new RouterWindow(terminal.App, session);
+        terminal.Show(window);
+        terminal.Press(Key.S);
+        await terminal.WaitForTextAsync("Routing on");
+        await using var peer = new HydraMQ(PeerOf(session, "beater", interval));
+        peer.Start();
+        await terminal.WaitForTextAsync("beater >");
+
+        terminal.Press(Key.H);
+        Assert.Contains("(heartbeats hidden", window.Messages.Lines[^1], StringComparison.Ordinal);
+        var hiddenBefore = session.Feed.HiddenHeartbeats;
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            while (session.Feed.HiddenHeartbeats < hiddenBefore + 3 && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(20, CancellationToken.None); // poll: heartbeats come on the peer's clock
+            }
+        }
+        terminal.Pump();
+        Assert.True(session.Feed.HiddenHeartbeats >= hiddenBefore + 3, "heartbeats went on while hidden");
+        Assert.Contains("(heartbeats hidden", window.Messages.Lines[^1], StringComparison.Ordinal);
+        Assert.Contains("h show heartbeats", terminal.Screen, StringComparison.Ordinal);
+
+        terminal.Press(Key.H);
+        await terminal.WaitForLineAsync(l => l.Contains("(heartbeats shown)", StringComparison.Ordinal), "the note");
+        await terminal.WaitForTextAsync("h hide heartbeats");
+    }
+
+    [Fact]
+    public async Task A_port_in_use_shows_the_error_and_keeps_Start()
+    {
+        await using var first = new RouterEngine(Loopback());
+        first.Start();
+        await using var session = new RouterSession(Loopback() with { Port = first.Port });
+        using var terminal = new HeadlessTerminal();
+        using var window = new RouterWindow(terminal.App, session);
+        terminal.Show(window);
+
+        terminal.Press(Key.S);
+        await terminal.WaitForTextAsync("ERROR: cannot bind");
+        Assert.Contains("Start ⟧", terminal.Screen, StringComparison.Ordinal);
+        Assert.Equal(RouterState.Failed, session.State);
+    }
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# End-to-end check of the terminal apps in a real terminal (tmux): the router app, a pong
+# server and the client app on free loopback ports; press Ping Server in the client app,
+# read the screens, quit both apps with q and require exit code 0 from each.
+#
+# Needs: dotnet and tmux (Debian package "tmux"). The router binds free ports (--port 0)
+# and the script reads them off its screen, so there is no race for a port.
+# Every wait polls the screen until the text appears or its deadline passes; nothing
+# waits a fixed time for something to happen.
+# Set E2E_SCREENS_DIR=<dir> to keep the captured screens (docs/tui.md shows them).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WORK="$(mktemp -d)"
+TMUX_SOCKET="hydra-e2e-$$"
+DEADLINE_SECONDS="${E2E_DEADLINE_SECONDS:-30}"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+t() { tmux -L "$TMUX_SOCKET" "$@"; }
+
+cleanup() {
+    t kill-server 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    for session in router pong client; do
+        if t has-session -t "$session" 2>/dev/null; then
+            echo "--- screen of $session ---" >&2
+            t capture-pane -p -t "$session" >&2 || true
+        fi
+    done
+    exit 1
+}
+
+screen() { t capture-pane -p -t "$1" 2>/dev/null || true; }
+
+# wait_for SESSION TEXT: poll the session's screen until TEXT (fixed string) appears.
+wait_for() {
+    local session="$1" text="$2" end=$((SECONDS + DEADLINE_SECONDS))
+    until screen "$session" | grep -qF -- "$text"; do
+        ((SECONDS < end)) || fail "no \"$text\" on the $session screen within ${DEADLINE_SECONDS} s"
+        sleep 0.2
+    done
+    echo "ok: $session shows \"$text\""
+}
+
+# wait_for_exit NAME: wait until the app wrote its exit code, and require 0.
+wait_for_exit() {
+    local name="$1" file="$WORK/$1.exit" end=$((SECONDS + DEADLINE_SECONDS))
+    until [[ -s "$file" ]]; do
+        ((SECONDS < end)) || fail "$name did not exit within ${DEADLINE_SECONDS} s of q"
+        sleep 0.2
+    done
+    local code
+    code="$(cat "$file")"
+    [[ "$code" == 0 ]] || fail "$name exited with $code"
+    echo "ok: $name exited with 0"
+}
+
+keep_screen() {
+    if [[ -n "${E2E_SCREENS_DIR:-}" ]]; then
+        mkdir -p "$E2E_SCREENS_DIR"
+        screen "$1" > "$E2E_SCREENS_DIR/$2"
+    fi
+}
+
+command -v tmux >/dev/null || { echo "tmux is not installed (apt-get install tmux)" >&2; exit 1; }
+
+echo "building the hydra CLI..."
+dotnet build "$ROOT/src/Hydra.Cli/Hydra.Cli.csproj" -c Release -o "$WORK/bin" -nologo -v quiet
+HYDRA="$WORK/bin/hydra"
+t new-session -d -s router -x 120 -y 35 \
+    "$HYDRA router --start --address 127.0.0.1 --port 0 --heartbeat-port 0; echo \$? > $WORK/router.exit"
+wait_for router "Routing on tcp://127.0.0.1:"
+read -r PORT HEARTBEAT_PORT < <(screen router | sed -nE 's/.*Routing on tcp:\/\/127\.0\.0\.1:([0-9]+), heartbeats on port ([0-9]+).*/\1 \2/p' | head -1)
+[[ -n "${PORT:-}" && -n "${HEARTBEAT_PORT:-}" ]] || fail "could not read the bound ports off the router screen"
+echo "ports: $PORT (messages), $HEARTBEAT_PORT (heartbeats)"
+PEER_FLAGS="--router 127.0.0.1 --port $PORT --heartbeat-port $HEARTBEAT_PORT"
+
+t new-session -d -s pong -x 120 -y 10 "$HYDRA pong $PEER_FLAGS"
+wait_for router "│HydraServer"
+
+t new-session -d -s client -x 100 -y 30 \
+    "$HYDRA client $PEER_FLAGS --id e2e-client; echo \$? > $WORK/client.exit"
+wait_for client "Hydra Client v"
+wait_for client "🟢 Connected"
+
+t send-keys -t client s   # s: Ping Server
+wait_for client "Sending ping to HydraServer (#1)"
+wait_for client "Received pong in"
+wait_for router "e2e-client >        HydraServer : ping"
+wait_for router "HydraServer >         e2e-client : pong"
+keep_screen client client.txt
+keep_screen router router.txt
+
+t send-keys -t client q
+wait_for_exit client
+t send-keys -t router q
+wait_for_exit router
+echo "e2e: 1 passed, 0 failed"
