@@ -33,7 +33,7 @@ public sealed class ClientSessionTests
             },
         });
         await using var _ = server;
-        server.Start();
+        await server.StartAsync(); // reachable before the first ping
         // Ping #1 always times out (its pong is held back); the timeout only needs to be long
         // enough for ping #2's round trip on a busy machine.
         await using var session = new ClientSession(peer, pingTimeout: TimeSpan.FromSeconds(2));

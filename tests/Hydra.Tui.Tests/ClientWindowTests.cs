@@ -86,7 +86,7 @@ public sealed class ClientWindowTests : IAsyncLifetime
     public async Task Ping_Server_reaches_the_server_named_in_the_target_field()
     {
         await using var server = new PongServer(Peer("Echo"));
-        server.Start();
+        await server.StartAsync(); // reachable before the ping
         var (session, terminal, window) = await OpenAsync(Peer());
         await using var _ = session;
         using var __ = terminal;

@@ -42,7 +42,7 @@ public sealed class RouterWindowTests
         Assert.DoesNotContain("Start ⟧", terminal.Screen, StringComparison.Ordinal);
 
         await using var server = new PongServer(PeerOf(session, HydraIdentities.Server));
-        server.Start();
+        await server.StartAsync(); // reachable before the ping
         await using var client = new HydraClient(PeerOf(session, "probe"));
         client.Start();
         await client.PingAsync(HydraIdentities.Server, TimeSpan.FromSeconds(5));
