@@ -1,3 +1,4 @@
+using Hydra.Routing.Internal;
 using NetMQ;
 using NetMQ.Sockets;
 
@@ -16,7 +17,7 @@ internal sealed class RawForwarder : IDisposable
     private static ReadOnlySpan<byte> RouterName => "HydraRouter"u8;
     private readonly RouterSocket _main = Create();
     private readonly RouterSocket _heartbeat = Create();
-    private readonly Dictionary<byte[], byte[]> _identities = new(IdentityComparer.Instance);
+    private readonly Dictionary<byte[], byte[]> _identities = new(ByteArrayComparer.Instance); // the router's comparer: spans look up without a copy
     private readonly NetMQPoller _poller;
     private long _routed;
 
@@ -112,20 +113,5 @@ internal sealed class RawForwarder : IDisposable
         _poller.Dispose();
         _main.Dispose();
         _heartbeat.Dispose();
-    }
-
-    private sealed class IdentityComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly IdentityComparer Instance = new();
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-        public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

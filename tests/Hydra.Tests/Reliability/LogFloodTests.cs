@@ -16,7 +16,7 @@ public class LogFloodTests(ITestOutputHelper output)
     {
         var log = new CapturedLog(LogLevel.Warning);
         await using var router = TestRouter.Start(new RouterOptions { HighWatermark = 10, LoggerFactory = log });
-        using var mute = new DealerSocket();
+        var mute = new DealerSocket();
         mute.Options.Identity = "mute"u8.ToArray();
         mute.Options.Linger = TimeSpan.Zero;
         mute.Options.ReceiveHighWatermark = 1;
@@ -28,11 +28,14 @@ public class LogFloodTests(ITestOutputHelper output)
             mute.SendFrame("not json"); // each one earns a bad_message reply that it never reads
         }
 
-        await Eventually.TrueAsync(() => router.Stats.Received >= 30_000, "the flood to be read", TimeSpan.FromSeconds(90));
-        var notDelivered = router.Stats.RepliesNotDelivered;
-        Assert.True(notDelivered > 1000, $"only {notDelivered} replies were undeliverable; the flood did not fill the queue");
+        // Not "until all 30,000 are read": once its replies back up, the router may stop reading
+        // from this one connection (ZeroMQ flow control on a peer that never reads). That is fine;
+        // what matters is that every reply it could not deliver is counted and logged in bulk.
+        await Eventually.TrueAsync(() => router.Stats.RepliesNotDelivered > 1000, "replies to back up", TimeSpan.FromSeconds(60));
+        mute.Dispose(); // the flood ends here: whatever the router still holds of it is answered into the void and counted
         // Each undeliverable reply is either logged on its own line or in a per-second summary: all accounted for.
-        await Eventually.TrueAsync(() => Logged(log) == notDelivered, "the summary lines", TimeSpan.FromSeconds(5));
+        var notDelivered = await Eventually.ValueAsync(
+            () => Task.FromResult(router.Stats.RepliesNotDelivered), count => Logged(log) == count, "the summary lines to account for every reply", TimeSpan.FromSeconds(60));
         var lines = log.Lines.Count(l => l.Contains("could not be delivered", StringComparison.Ordinal));
         output.WriteLine($"{notDelivered} replies not delivered; {lines} log lines about them");
         Assert.True(lines < notDelivered / 10, $"{lines} log lines for {notDelivered} undeliverable replies");
