@@ -29,23 +29,21 @@ public sealed class ClientWindowTests : IAsyncLifetime
         HeartbeatInterval = FastHeartbeats,
     };
 
-    private static async Task<(ClientSession Session, HeadlessTerminal Terminal, ClientWindow Window)> OpenAsync(HydraMQOptions options, TimeSpan? pingTimeout = null)
+    private static async Task<OpenScreen<ClientSession, ClientWindow>> OpenAsync(HydraMQOptions options, TimeSpan? pingTimeout = null)
     {
         var session = new ClientSession(options, pingTimeout);
         await session.StartAsync();
         var terminal = new HeadlessTerminal();
         var window = new ClientWindow(terminal.App, session);
         terminal.Show(window);
-        return (session, terminal, window);
+        return new(session, terminal, window);
     }
 
     [Fact]
     public async Task Shows_title_configuration_and_Connected_once_heartbeats_are_answered()
     {
-        var (session, terminal, window) = await OpenAsync(Peer("desk-1"));
-        await using var _ = session;
-        using var __ = terminal;
-        using var ___ = window;
+        await using var screen = await OpenAsync(Peer("desk-1"));
+        var (session, terminal, window) = screen;
 
         Assert.Contains("Hydra Client v", terminal.Screen, StringComparison.Ordinal);
         Assert.Contains("Router host: 127.0.0.1", terminal.Screen, StringComparison.Ordinal);
@@ -58,10 +56,8 @@ public sealed class ClientWindowTests : IAsyncLifetime
     [Fact]
     public async Task Ping_Router_shows_Sending_then_Received_pong()
     {
-        var (session, terminal, window) = await OpenAsync(Peer());
-        await using var _ = session;
-        using var __ = terminal;
-        using var ___ = window;
+        await using var screen = await OpenAsync(Peer());
+        var (session, terminal, window) = screen;
 
         terminal.Press(Key.P); // the Ping Router button's hotkey
         await terminal.WaitForTextAsync("Sending ping to router (#1)");
@@ -72,10 +68,8 @@ public sealed class ClientWindowTests : IAsyncLifetime
     [Fact]
     public async Task Ping_Server_with_no_server_shows_the_error_reply()
     {
-        var (session, terminal, window) = await OpenAsync(Peer());
-        await using var _ = session;
-        using var __ = terminal;
-        using var ___ = window;
+        await using var screen = await OpenAsync(Peer());
+        var (session, terminal, window) = screen;
 
         terminal.Press(Key.S); // the Ping Server button's hotkey
         await terminal.WaitForTextAsync("Sending ping to HydraServer (#1)");
@@ -87,10 +81,8 @@ public sealed class ClientWindowTests : IAsyncLifetime
     {
         await using var server = new PongServer(Peer("Echo"));
         await server.StartAsync(); // reachable before the ping
-        var (session, terminal, window) = await OpenAsync(Peer());
-        await using var _ = session;
-        using var __ = terminal;
-        using var ___ = window;
+        await using var screen = await OpenAsync(Peer());
+        var (session, terminal, window) = screen;
         await terminal.WaitForTextAsync("Connected");
 
         terminal.Press(Key.T); // the Target label's hotkey focuses the field
@@ -108,10 +100,8 @@ public sealed class ClientWindowTests : IAsyncLifetime
     [Fact]
     public async Task Status_turns_Disconnected_when_the_router_goes_away()
     {
-        var (session, terminal, window) = await OpenAsync(Peer());
-        await using var _ = session;
-        using var __ = terminal;
-        using var ___ = window;
+        await using var screen = await OpenAsync(Peer());
+        var (session, terminal, window) = screen;
         await terminal.WaitForTextAsync("Connected");
 
         await _router.StopAsync();

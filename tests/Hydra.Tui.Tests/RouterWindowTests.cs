@@ -26,6 +26,18 @@ public sealed class RouterWindowTests
         HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromSeconds(5),
     };
 
+    /// <summary>The router window on the headless terminal, Start pressed, routing.</summary>
+    private static async Task<OpenScreen<RouterSession, RouterWindow>> StartedAsync(RouterOptions options)
+    {
+        var session = new RouterSession(options);
+        var terminal = new HeadlessTerminal();
+        var window = new RouterWindow(terminal.App, session);
+        terminal.Show(window);
+        terminal.Press(Key.S);
+        await terminal.WaitForTextAsync("Routing on");
+        return new(session, terminal, window);
+    }
+
     [Fact]
     public async Task Nothing_listens_until_Start_is_pressed_then_routed_messages_show_as_numbered_lines()
     {
@@ -58,12 +70,8 @@ public sealed class RouterWindowTests
     public async Task A_client_row_turns_BAD_when_it_stops_heartbeating()
     {
         var interval = TimeSpan.FromMilliseconds(100);
-        await using var session = new RouterSession(Loopback(interval));
-        using var terminal = new HeadlessTerminal();
-        using var window = new RouterWindow(terminal.App, session);
-        terminal.Show(window);
-        terminal.Press(Key.S);
-        await terminal.WaitForTextAsync("Routing on");
+        await using var screen = await StartedAsync(Loopback(interval));
+        var (session, terminal, window) = screen;
 
         var peer = new HydraMQ(PeerOf(session, "fading", interval));
         peer.Start();
@@ -78,12 +86,8 @@ public sealed class RouterWindowTests
     [Fact]
     public async Task A_refused_message_shows_its_error_and_is_counted_in_the_totals()
     {
-        await using var session = new RouterSession(Loopback());
-        using var terminal = new HeadlessTerminal();
-        using var window = new RouterWindow(terminal.App, session);
-        terminal.Show(window);
-        terminal.Press(Key.S);
-        await terminal.WaitForTextAsync("Routing on");
+        await using var screen = await StartedAsync(Loopback());
+        var (session, terminal, window) = screen;
 
         await using var client = new HydraClient(PeerOf(session, "lost"));
         client.Start();
@@ -97,12 +101,8 @@ public sealed class RouterWindowTests
     public async Task Pressing_h_hides_heartbeats_and_pressing_it_again_shows_them()
     {
         var interval = TimeSpan.FromMilliseconds(100);
-        await using var session = new RouterSession(Loopback(interval));
-        using var terminal = new HeadlessTerminal();
-        using var window = new RouterWindow(terminal.App, session);
-        terminal.Show(window);
-        terminal.Press(Key.S);
-        await terminal.WaitForTextAsync("Routing on");
+        await using var screen = await StartedAsync(Loopback(interval));
+        var (session, terminal, window) = screen;
         await using var peer = new HydraMQ(PeerOf(session, "beater", interval));
         peer.Start();
         await terminal.WaitForTextAsync("beater >");
