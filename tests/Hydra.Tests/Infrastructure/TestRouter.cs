@@ -21,28 +21,6 @@ internal static class TestRouter
         return router;
     }
 
-    /// <summary>
-    /// Starts a router on ports a stopped one just used. NetMQ closes listeners on its I/O
-    /// thread a moment after Dispose, so the bind is retried until a deadline.
-    /// </summary>
-    public static async Task<RouterEngine> StartOnPortsAsync(RouterOptions options)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var router = new RouterEngine(options);
-            try
-            {
-                router.Start();
-                return router;
-            }
-            catch (HydraException e) when (e.Code == HydraErrorCode.Network && !deadline.IsCancellationRequested)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-        }
-    }
-
     public static HydraMQOptions PeerOptions(this RouterEngine router, string? identity = null) => new()
     {
         RouterAddress = "127.0.0.1",

@@ -139,11 +139,12 @@ public class CurveTests
         await Eventually.TrueAsync(() => alice.IsConnected, "alice authenticated");
         await router.StopAsync();
         await Eventually.TrueAsync(() => !alice.IsConnected, "alice sees the router gone");
-        await using var restarted = await TestRouter.StartOnPortsAsync(new RouterOptions
+        await using var restarted = new RouterEngine(new RouterOptions
         {
             Address = "127.0.0.1", Port = port, HeartbeatPort = heartbeatPort, HeartbeatInterval = TestRouter.Interval,
             CurveSecretKey = RouterKeys.SecretKey, AuthorizedKeys = [Alice.PublicKey],
         });
+        restarted.Start();
         await Eventually.TrueAsync(() => alice.IsConnected, "alice re-authenticated with the new router", TimeSpan.FromSeconds(20));
         Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method);
     }
