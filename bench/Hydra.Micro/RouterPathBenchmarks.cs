@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Hydra.Messages;
+using Hydra.Protocol;
 using Hydra.Routing.Internal;
 
 namespace Hydra.Micro;

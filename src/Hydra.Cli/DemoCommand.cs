@@ -3,6 +3,7 @@ using Hydra.Logging;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;
+using Hydra.Protocol;
 using Hydra.Routing;
 
 namespace Hydra.Cli;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hydra.Messages;
 using Hydra.Peers;
+using Hydra.Protocol;
 
 namespace Hydra.Cli;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hydra.Logging;
 using Hydra.Messages;
 using Hydra.Peers;
+using Hydra.Protocol;
 
 namespace Hydra.Cli;
 

@@ -1,46 +1,27 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Unicode;
+using Hydra.Protocol;
 
 namespace Hydra.Messages;
 
-// Encoding and decoding. Decoding follows PROTOCOL.md section 2 and names every problem.
+// Encoding and decoding (docs/protocol.md). Decoding goes through the router's own
+// FrameInspector, so a peer accepts exactly the frames the router forwards, field for field.
 public sealed partial class HydraMsg
 {
-    internal static ReadOnlySpan<byte> SenderKey => "sender"u8;
-    internal static ReadOnlySpan<byte> TargetKey => "target"u8;
-    internal static ReadOnlySpan<byte> MethodKey => "method"u8;
-    internal static ReadOnlySpan<byte> PayloadKey => "payload"u8;
-    internal static ReadOnlySpan<byte> ProtocolVersionKey => "protocol_version"u8;
-    internal static ReadOnlySpan<byte> LegacyVersionKey => "version"u8;
-    internal static ReadOnlySpan<byte> IdKey => "id"u8;
-    internal static ReadOnlySpan<byte> ReplyToKey => "reply_to"u8;
-
     /// <summary>Decodes one wire frame.</summary>
     /// <exception cref="HydraMessageException">Not UTF-8, not JSON, or not a valid Hydra message; the text says which.</exception>
     public static HydraMsg FromJson(ReadOnlySpan<byte> utf8Json)
     {
-        if (!Utf8.IsValid(utf8Json))
+        if (FrameInspector.Inspect(utf8Json, out var header) is { } problem)
         {
-            throw new HydraMessageException("message is not valid UTF-8");
+            throw new HydraMessageException(problem);
         }
-        JsonNode? node;
-        try
+        return new HydraMsg(header.Sender.ToString(utf8Json), header.Target.ToString(utf8Json), header.Method.ToString(utf8Json), PayloadOf(utf8Json, header))
         {
-            node = JsonNode.Parse(utf8Json);
-        }
-        catch (JsonException e)
-        {
-            throw new HydraMessageException($"message is not JSON: {e.Message}", e);
-        }
-        catch (ArgumentException e) // duplicate keys surface here
-        {
-            throw new HydraMessageException($"message is not a valid JSON object: {e.Message}", e);
-        }
-        return node is JsonObject obj
-            ? FromObject(obj)
-            : throw new HydraMessageException($"message is not a JSON object (got {KindOf(node)})");
+            Id = header.Id.ToNullableString(utf8Json),
+            ReplyTo = header.ReplyTo.ToNullableString(utf8Json),
+        };
     }
 
     /// <summary>Decodes a dictionary of the wire's keys (payload may be a dictionary or a <see cref="JsonObject"/>).</summary>
@@ -48,16 +29,16 @@ public sealed partial class HydraMsg
     public static HydraMsg FromDictionary(IReadOnlyDictionary<string, object?> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        JsonNode? node;
+        byte[] json;
         try
         {
-            node = JsonSerializer.SerializeToNode(fields);
+            json = JsonSerializer.SerializeToUtf8Bytes(fields);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
             throw new HydraMessageException($"dictionary cannot be represented as JSON: {e.Message}", e);
         }
-        return FromObject((JsonObject)node!);
+        return FromJson(json); // one set of rules for every way in
     }
 
     /// <summary>Encodes to one UTF-8 JSON frame, keys in the original's order.</summary>
@@ -73,19 +54,19 @@ public sealed partial class HydraMsg
     {
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
-        writer.WriteString(SenderKey, Sender);
-        writer.WriteString(TargetKey, Target);
-        writer.WriteString(MethodKey, Method);
-        writer.WritePropertyName(PayloadKey);
+        writer.WriteString(Wire.SenderKey, Sender);
+        writer.WriteString(Wire.TargetKey, Target);
+        writer.WriteString(Wire.MethodKey, Method);
+        writer.WritePropertyName(Wire.PayloadKey);
         Payload.WriteTo(writer);
-        writer.WriteNumber(ProtocolVersionKey, ProtocolVersion);
+        writer.WriteNumber(Wire.ProtocolVersionKey, ProtocolVersion);
         if (Id is not null)
         {
-            writer.WriteString(IdKey, Id);
+            writer.WriteString(Wire.IdKey, Id);
         }
         if (ReplyTo is not null)
         {
-            writer.WriteString(ReplyToKey, ReplyTo);
+            writer.WriteString(Wire.ReplyToKey, ReplyTo);
         }
         writer.WriteEndObject();
     }
@@ -112,85 +93,10 @@ public sealed partial class HydraMsg
         return fields;
     }
 
-    private static HydraMsg FromObject(JsonObject obj)
-    {
-        CheckVersion(obj);
-        var sender = RequiredString(obj, "sender");
-        var target = RequiredString(obj, "target");
-        var method = RequiredString(obj, "method");
-        var payload = obj["payload"] switch
-        {
-            null => [],
-            JsonObject o => o,
-            var other => throw new HydraMessageException($"payload is not an object (got {KindOf(other)})"),
-        };
-        obj.Remove("payload"); // detach so the new message can own it
-        return new HydraMsg(sender, target, method, payload)
-        {
-            Id = OptionalId(obj, "id"),
-            ReplyTo = OptionalId(obj, "reply_to"),
-        };
-    }
-
-    private static void CheckVersion(JsonObject obj)
-    {
-        // Releases before 0.15 wrote "version"; accept it when "protocol_version" is absent.
-        if (!obj.TryGetPropertyValue("protocol_version", out var version)
-            && !obj.TryGetPropertyValue("version", out version))
-        {
-            throw new HydraMessageException("missing field protocol_version");
-        }
-        if (version is JsonValue value && value.TryGetValue<double>(out var number) && number == ProtocolVersion)
-        {
-            return;
-        }
-        throw new HydraMessageException($"unsupported protocol version {version?.ToJsonString() ?? "null"}");
-    }
-
-    private static string RequiredString(JsonObject obj, string key)
-    {
-        if (!obj.TryGetPropertyValue(key, out var node) || node is null)
-        {
-            throw new HydraMessageException($"missing field {key}");
-        }
-        return node is JsonValue value && TryGetText(value, key, out var text)
-            ? text
-            : throw new HydraMessageException($"field {key} must be a string (got {KindOf(node)})");
-    }
-
-    // Ids are ours, not the original's; a peer that sends a number still gets it echoed as text.
-    private static string? OptionalId(JsonObject obj, string key) => obj[key] switch
-    {
-        null => null,
-        JsonValue value when TryGetText(value, key, out var text) => text,
-        var other => other.ToJsonString(),
-    };
-
-    private static bool TryGetText(JsonValue value, string key, out string text)
-    {
-        try
-        {
-            return value.TryGetValue(out text!);
-        }
-        catch (InvalidOperationException e)
-        {
-            // An escape for half a surrogate pair ("\ud800") is valid JSON syntax but no readable string.
-            throw new HydraMessageException($"field {key} is not valid text: {e.Message}", e);
-        }
-    }
-
-    private static string KindOf(JsonNode? node) => node switch
-    {
-        null => "null",
-        JsonObject => "object",
-        JsonArray => "array",
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "number",
-            JsonValueKind.True or JsonValueKind.False => "boolean",
-            _ => "value",
-        },
-        _ => "value",
-    };
+    // The inspector has checked the payload's syntax and depth, so parsing it cannot fail.
+    // Its values are read lazily: a payload the router forwarded untouched is never refused here.
+    private static JsonObject PayloadOf(ReadOnlySpan<byte> frame, in FrameHeader header) =>
+        header.PayloadLength == 0
+            ? []
+            : (JsonObject)JsonNode.Parse(frame.Slice(header.PayloadStart, header.PayloadLength), documentOptions: new JsonDocumentOptions { MaxDepth = FrameInspector.MaxDepth })!;
 }

@@ -1,15 +1,16 @@
 using System.Text.Json.Nodes;
+using Hydra.Protocol;
 
 namespace Hydra.Messages;
 
 /// <summary>
 /// One Hydra message: who sent it, to whom, which method, and a JSON object payload.
-/// On the wire it is one UTF-8 JSON frame (see PROTOCOL.md section 2).
+/// On the wire it is one UTF-8 JSON frame (docs/protocol.md).
 /// </summary>
 public sealed partial class HydraMsg
 {
     /// <summary>The only protocol version there is.</summary>
-    public const int ProtocolVersion = 1;
+    public const int ProtocolVersion = Wire.ProtocolVersion;
 
     /// <summary>Creates a message; a null payload becomes an empty object.</summary>
     public HydraMsg(string sender, string target, string method, JsonObject? payload = null)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Hydra.Messages;
+using Hydra.Protocol;
 using Hydra.Security;
 using Microsoft.Extensions.Logging;
 

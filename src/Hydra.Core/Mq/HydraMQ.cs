@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Hydra.Messages;
+using Hydra.Protocol;
 using Hydra.Security;
 using Microsoft.Extensions.Logging;
 using NetMQ;

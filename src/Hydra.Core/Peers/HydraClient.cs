@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hydra.Messages;
 using Hydra.Mq;
+using Hydra.Protocol;
 
 namespace Hydra.Peers;
 

@@ -1,5 +1,6 @@
 using Hydra.Messages;
 using Hydra.Mq;
+using Hydra.Protocol;
 
 namespace Hydra.Peers;
 

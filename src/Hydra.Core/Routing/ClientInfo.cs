@@ -20,7 +20,7 @@ public enum ClientStatus
 /// <param name="Connected">False once one of its connections closed, until it is heard from again.</param>
 public sealed record ClientInfo(string Identity, ClientStatus Status, TimeSpan LastSeenAgo, long MessagesIn, long MessagesOut, bool Connected);
 
-/// <summary>The rule that turns "last seen" into a status (PROTOCOL.md section 3).</summary>
+/// <summary>The rule that turns "last seen" into a status (docs/protocol.md, "Client table").</summary>
 public static class ClientStatusRule
 {
     /// <summary>GOOD within 2 × interval, OK within 3 × interval, BAD beyond.</summary>

@@ -1,4 +1,5 @@
 using Hydra.Messages;
+using Hydra.Protocol;
 using Hydra.Routing.Internal;
 using Microsoft.Extensions.Logging;
 using NetMQ.Sockets;

@@ -1,5 +1,6 @@
 using System.Text;
 using Hydra.Messages;
+using Hydra.Protocol;
 using Hydra.Routing.Internal;
 using Microsoft.Extensions.Logging;
 using NetMQ;
@@ -92,7 +93,7 @@ public sealed partial class RouterEngine
         }
         if (_log.IsEnabled(LogLevel.Debug))
         {
-            _log.LogDebug("{Identity} disconnected from the {Port} port", ClientTable.DisplayNameOf(identity), socket == _main ? "main" : "heartbeat");
+            _log.LogDebug("{Identity} disconnected from the {Port} port", IdentityText.Of(identity), socket == _main ? "main" : "heartbeat");
         }
     }
 
@@ -177,7 +178,7 @@ public sealed partial class RouterEngine
         if (!header.Sender.Bytes(frame).SequenceEqual(identity))
         {
             Refuse(socket, identity, entry, HydraErrorCode.SenderMismatch,
-                $"sender '{header.Sender.ToString(frame)}' is not this connection's identity '{ClientTable.DisplayNameOf(identity)}'", header.Id.Bytes(frame));
+                $"sender '{header.Sender.ToString(frame)}' is not this connection's identity '{IdentityText.Of(identity)}'", header.Id.Bytes(frame));
             return false;
         }
         if (!proven && !(socket == _main && header.Target.Bytes(frame).SequenceEqual(RouterName) && Authenticator.IsAuthMethod(header.Method.Bytes(frame))))
@@ -279,7 +280,7 @@ public sealed partial class RouterEngine
     private void Refuse(RouterSocket socket, ReadOnlySpan<byte> identity, ClientEntry? entry, HydraErrorCode code, string detail, ReadOnlySpan<byte> replyTo)
     {
         _counters.CountError(code);
-        var who = entry?.DisplayName ?? ClientTable.DisplayNameOf(identity);
+        var who = entry?.DisplayName ?? IdentityText.Of(identity);
         _errorLog.Refused(who, code, detail);
         if (_trace is not null)
         {
@@ -305,7 +306,7 @@ public sealed partial class RouterEngine
                 return;
             }
             _counters.RepliesNotDelivered++;
-            _errorLog.NotDelivered(entry?.DisplayName ?? ClientTable.DisplayNameOf(identity));
+            _errorLog.NotDelivered(entry?.DisplayName ?? IdentityText.Of(identity));
         }
         finally
         {

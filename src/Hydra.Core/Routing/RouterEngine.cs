@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Hydra.Protocol;
 using Hydra.Routing.Internal;
 using Hydra.Security;
 using Microsoft.Extensions.Logging;

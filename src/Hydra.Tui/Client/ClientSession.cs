@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;
+using Hydra.Protocol;
 using NetMQ;
 
 namespace Hydra.Tui.Client;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hydra.Messages;
+using Hydra.Protocol;
 using Hydra.Tui.Shared;
 using Terminal.Gui.App;
 using Terminal.Gui.Input;

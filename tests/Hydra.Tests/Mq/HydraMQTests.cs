@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;
+using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Hydra.Messages;
+using Hydra.Protocol;
 using Hydra.Routing.Internal;
 
 namespace Hydra.Tests.Routing;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Hydra.Protocol;
 using Hydra.Security;
 
 namespace Hydra.Routing.Internal;
@@ -22,7 +23,7 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
     public void Revoke(ReadOnlySpan<byte> identity)
     {
         _proven.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(identity);
-        _pending.Remove(ClientTable.DisplayNameOf(identity));
+        _pending.Remove(IdentityText.Of(identity));
     }
 
     /// <summary>Step 1: the peer names its key; the answer is a challenge (base64), or why not.</summary>

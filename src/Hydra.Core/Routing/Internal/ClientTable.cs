@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Unicode;
+using Hydra.Protocol;
 
 namespace Hydra.Routing.Internal;
 
@@ -12,7 +11,6 @@ internal sealed class ClientEntry(byte[] identity, string displayName)
     public long MessagesIn { get; set; }
     public long MessagesOut { get; set; }
     public bool Connected { get; set; } = true;
-
 }
 
 /// <summary>
@@ -42,7 +40,7 @@ internal sealed class ClientTable(TimeProvider time, TimeSpan heartbeatInterval,
                 return null;
             }
             var bytes = identity.ToArray();
-            entry = new ClientEntry(bytes, DisplayNameOf(bytes));
+            entry = new ClientEntry(bytes, IdentityText.Of(bytes));
             Clients.Add(bytes, entry);
         }
         entry.LastSeenTimestamp = time.GetTimestamp();
@@ -79,11 +77,6 @@ internal sealed class ClientTable(TimeProvider time, TimeSpan heartbeatInterval,
         return rows;
     }
 
-    /// <summary>UTF-8 identities show as text; anything else (e.g. ZeroMQ's generated ids) as hex.</summary>
-    public static string DisplayNameOf(ReadOnlySpan<byte> identity) =>
-        Utf8.IsValid(identity) && !identity.ContainsAnyInRange((byte)0, (byte)31)
-            ? Encoding.UTF8.GetString(identity)
-            : "0x" + Convert.ToHexStringLower(identity);
 }
 
 /// <summary>Compares identity bytes by content; also accepts spans, for allocation-free lookups.</summary>

@@ -1,6 +1,6 @@
-namespace Hydra.Messages;
+namespace Hydra.Protocol;
 
-/// <summary>Names with a meaning on the wire.</summary>
+/// <summary>Method names with a meaning on the wire (docs/protocol.md, "Methods").</summary>
 public static class HydraMethods
 {
     /// <summary>Asks the target for a <see cref="Pong"/>.</summary>
@@ -23,24 +23,4 @@ public static class HydraMethods
     public const string AuthProof = "auth_proof";
     /// <summary>The router accepted the proof (or checks no keys).</summary>
     public const string AuthOk = "auth_ok";
-}
-
-/// <summary>Identities with a meaning on the wire (the original's module names).</summary>
-public static class HydraIdentities
-{
-    /// <summary>The router itself.</summary>
-    public const string Router = "HydraRouter";
-    /// <summary>The original's default peer name.</summary>
-    public const string MQ = "HydraMQ";
-    /// <summary>The original's client app.</summary>
-    public const string Client = "HydraClient";
-    /// <summary>The original's reference server.</summary>
-    public const string Server = "HydraServer";
-
-    /// <summary>
-    /// A name unique to this process and call, e.g. <c>HydraClient-3f9a1c</c>, so two clients
-    /// started with defaults never clash (the original's fixed names did).
-    /// </summary>
-    public static string Unique(string prefix) =>
-        $"{prefix}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
 }

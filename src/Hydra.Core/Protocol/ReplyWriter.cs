@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
-using Hydra.Messages;
+using Hydra.Routing;
 
-namespace Hydra.Routing.Internal;
+namespace Hydra.Protocol;
 
 /// <summary>
 /// Builds the router's own messages (pong, heartbeat_reply, error, clients) into one reused
@@ -24,17 +24,17 @@ internal sealed class ReplyWriter : IDisposable
         _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
         _json.WriteStartObject();
-        _json.WriteString(HydraMsg.SenderKey, HydraIdentities.Router);
+        _json.WriteString(Wire.SenderKey, HydraIdentities.Router);
         if (Utf8.IsValid(identity))
         {
-            _json.WriteString(HydraMsg.TargetKey, identity);
+            _json.WriteString(Wire.TargetKey, identity);
         }
         else
         {
-            _json.WriteString(HydraMsg.TargetKey, ClientTable.DisplayNameOf(identity));
+            _json.WriteString(Wire.TargetKey, IdentityText.Of(identity));
         }
-        _json.WriteString(HydraMsg.MethodKey, method);
-        _json.WriteStartObject(HydraMsg.PayloadKey);
+        _json.WriteString(Wire.MethodKey, method);
+        _json.WriteStartObject(Wire.PayloadKey);
         return _json;
     }
 
@@ -42,10 +42,10 @@ internal sealed class ReplyWriter : IDisposable
     public ReadOnlySpan<byte> End(ReadOnlySpan<byte> replyTo)
     {
         _json.WriteEndObject();
-        _json.WriteNumber(HydraMsg.ProtocolVersionKey, HydraMsg.ProtocolVersion);
+        _json.WriteNumber(Wire.ProtocolVersionKey, Wire.ProtocolVersion);
         if (!replyTo.IsEmpty)
         {
-            _json.WriteString(HydraMsg.ReplyToKey, replyTo);
+            _json.WriteString(Wire.ReplyToKey, replyTo);
         }
         _json.WriteEndObject();
         _json.Flush();

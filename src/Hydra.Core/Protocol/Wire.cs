@@ -1,0 +1,30 @@
+namespace Hydra.Protocol;
+
+/// <summary>
+/// The wire's keys and reserved names as UTF-8 bytes, for code that reads frames in place
+/// (docs/protocol.md). The string forms are <see cref="HydraMethods"/> and <see cref="HydraIdentities"/>.
+/// </summary>
+internal static class Wire
+{
+    public static ReadOnlySpan<byte> SenderKey => "sender"u8;
+    public static ReadOnlySpan<byte> TargetKey => "target"u8;
+    public static ReadOnlySpan<byte> MethodKey => "method"u8;
+    public static ReadOnlySpan<byte> PayloadKey => "payload"u8;
+    public static ReadOnlySpan<byte> ProtocolVersionKey => "protocol_version"u8;
+    /// <summary>What Python releases before 0.15 wrote instead of <c>protocol_version</c>.</summary>
+    public static ReadOnlySpan<byte> LegacyVersionKey => "version"u8;
+    public static ReadOnlySpan<byte> IdKey => "id"u8;
+    public static ReadOnlySpan<byte> ReplyToKey => "reply_to"u8;
+
+    /// <summary>The only protocol version there is.</summary>
+    public const int ProtocolVersion = 1;
+
+    public static ReadOnlySpan<byte> Router => "HydraRouter"u8;
+    public static ReadOnlySpan<byte> Ping => "ping"u8;
+    public static ReadOnlySpan<byte> Pong => "pong"u8;
+    public static ReadOnlySpan<byte> Heartbeat => "heartbeat"u8;
+    public static ReadOnlySpan<byte> HeartbeatReply => "heartbeat_reply"u8;
+    public static ReadOnlySpan<byte> Clients => "clients"u8;
+    public static ReadOnlySpan<byte> Auth => "auth"u8;
+    public static ReadOnlySpan<byte> AuthProof => "auth_proof"u8;
+}
