@@ -18,7 +18,7 @@ NetMQConfig.MaxSockets = 8192;
 // and the load generator does not spend the shared cores on garbage collection.
 if (!args.Contains("--no-pool"))
 {
-    Hydra.Routing.Internal.NetMQPools.Install();
+    Hydra.Transport.NetMQ.NetMQPools.Install();
 }
 try
 {

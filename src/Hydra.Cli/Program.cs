@@ -24,5 +24,5 @@ catch (Exception e) when (e is HydraException or ArgumentException or InvalidDat
     await Console.Error.WriteLineAsync($"ERROR: {e.Message}");
     exitCode = 1;
 }
-NetMQ.NetMQConfig.Cleanup(block: false);
+Hydra.Transport.HydraTransports.Cleanup();
 return exitCode;

@@ -139,7 +139,7 @@ public sealed class RouterWindowTests
         terminal.Show(window);
 
         terminal.Press(Key.S);
-        await terminal.WaitForTextAsync("ERROR: cannot bind");
+        await terminal.WaitForTextAsync("ERROR: cannot listen on");
         Assert.Contains("Start ⟧", terminal.Screen, StringComparison.Ordinal);
         Assert.Equal(RouterState.Failed, session.State);
     }

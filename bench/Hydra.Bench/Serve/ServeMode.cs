@@ -1,6 +1,6 @@
 using System.Globalization;
 using Hydra.Routing;
-using Hydra.Routing.Internal;
+using Hydra.Transport.NetMQ;
 
 namespace Hydra.Bench.Serve;
 
@@ -42,7 +42,7 @@ internal static class ServeMode
 
     private static async Task<string> StatsAsync(RouterEngine? hydra, RawForwarder? raw)
     {
-        var pollerAllocated = hydra is null ? -1 : await hydra.GetPollerAllocatedBytesAsync();
+        var pollerAllocated = hydra is null ? -1 : await hydra.GetLoopAllocatedBytesAsync();
         var routed = hydra?.Stats.Routed ?? raw!.Routed;
         var errors = hydra?.Stats.TotalErrors ?? 0;
         var undelivered = hydra?.Stats.RepliesNotDelivered ?? 0;

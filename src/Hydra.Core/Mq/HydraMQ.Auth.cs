@@ -47,7 +47,7 @@ public sealed partial class HydraMQ
         var done = _authenticated;
         try
         {
-            var hello = await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Auth, new JsonObject { ["key"] = _curveKeys!.PublicKey }), null, _stopping.Token).ConfigureAwait(false);
+            var hello = await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Auth, new JsonObject { ["key"] = _curveKeys!.PublicKey }), null, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
             if (hello.Method == HydraMethods.AuthChallenge)
             {
                 var challenge = Convert.FromBase64String((string?)hello.Payload["challenge"] ?? "");
@@ -56,7 +56,7 @@ public sealed partial class HydraMQ
                 {
                     ["nonce"] = Convert.ToBase64String(nonce),
                     ["box"] = Convert.ToBase64String(sealedChallenge),
-                }), null, _stopping.Token).ConfigureAwait(false);
+                }), null, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
             }
             _log.LogInformation("{Identity} authenticated with the router", Identity);
             done.TrySetResult();
@@ -91,7 +91,7 @@ public sealed partial class HydraMQ
         }
         catch (TimeoutException)
         {
-            throw new HydraTimeoutException($"not authenticated with the router within {wait.TotalSeconds:0.###} s");
+            throw new HydraTimeoutException($"not authenticated with the router within {wait.TotalSeconds:0.###} s{SilenceSuffix()}");
         }
     }
 

@@ -3,16 +3,15 @@ using System.Threading.Channels;
 using Hydra.Messages;
 using Hydra.Protocol;
 using Hydra.Security;
+using Hydra.Transport;
 using Microsoft.Extensions.Logging;
-using NetMQ;
-using NetMQ.Sockets;
 
 namespace Hydra.Mq;
 
 /// <summary>
-/// A peer of a Hydra router: one identity, two DEALER sockets (messages and heartbeats).
-/// Both sockets live on one poller thread; every public method may be called from any
-/// thread and hands its work over through a queue.
+/// A peer of a Hydra router: one identity, two connections (messages and heartbeats) on a
+/// transport whose loop thread alone touches the sockets. Every public method may be called
+/// from any thread and hands its work over through a queue.
 /// </summary>
 public sealed partial class HydraMQ : IAsyncDisposable
 {
@@ -20,32 +19,40 @@ public sealed partial class HydraMQ : IAsyncDisposable
 
     private readonly HydraMQOptions _options;
     private readonly ILogger _log;
+    private readonly Func<IPeerTransport> _createTransport;
     private readonly Channel<HydraMsg> _inbox;
     private readonly Channel<HydraMsg> _requests;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<HydraMsg>> _pending = new();
-    private readonly RecentIds _timedOut = new(capacity: 1024);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly object _lifecycle = new();
-    private DealerSocket? _main;
-    private DealerSocket? _heartbeat;
-    private NetMQQueue<Outgoing>? _outbox;
-    private NetMQTimer? _heartbeatTimer;
-    private NetMQPoller? _poller;
+    private readonly Lock _lifecycle = new();
+    private IPeerTransport? _transport;
+    private IInboundQueue<Outgoing>? _outbox;
+    private ITimer? _heartbeatTimer;
     private Task _dispatching = Task.CompletedTask;
-    private long _lastHeartbeatReply;
-    private TaskCompletionSource _nextHeartbeatReply = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _requestCounter;
-    private bool _disposed;
+    private volatile PeerState _state;
+
+    private enum PeerState { New, Running, Quit }
 
     /// <summary>Creates a peer; nothing connects until <see cref="Start"/>.</summary>
+    /// <exception cref="ArgumentException">The options do not fit together (e.g. a reserved identity); the message says which.</exception>
     public HydraMQ(HydraMQOptions? options = null)
+        : this(options ?? HydraMQOptions.Default, transport: null)
     {
-        _options = options ?? HydraMQOptions.Default;
+    }
+
+    /// <summary>A peer on a given transport (tests use the in-memory one).</summary>
+    internal HydraMQ(HydraMQOptions options, Func<string, IPeerTransport>? transport)
+    {
+        _options = options;
         Identity = _options.Identity ?? HydraIdentities.Unique(HydraIdentities.MQ);
+        CheckIdentity(Identity);
         _log = _options.LoggerFactory.CreateLogger("Hydra.MQ");
         _inbox = Channel.CreateBounded<HydraMsg>(new BoundedChannelOptions(_options.InboxCapacity) { SingleWriter = true });
         _requests = Channel.CreateBounded<HydraMsg>(new BoundedChannelOptions(_options.InboxCapacity) { SingleWriter = true, SingleReader = true });
         _curveKeys = CurveKeysFor(_options);
+        _heartbeatFrame = new HydraMsg(Identity, HydraIdentities.Router, HydraMethods.Heartbeat).ToJson();
+        _createTransport = transport is null
+            ? () => HydraTransports.ForPeer(_options, Identity, _curveKeys)
+            : () => transport(Identity);
         if (_curveKeys is null)
         {
             _authenticated.SetResult(); // nothing to prove
@@ -58,54 +65,11 @@ public sealed partial class HydraMQ : IAsyncDisposable
     /// <summary>The options this peer runs with.</summary>
     public HydraMQOptions Options => _options;
 
-    /// <summary>True once <see cref="Start"/> ran (and until disposed).</summary>
-    public bool IsStarted { get; private set; }
+    /// <summary>True once <see cref="Start"/> ran (and until quit).</summary>
+    public bool IsStarted => _state == PeerState.Running;
 
-    /// <summary>A heartbeat reply has been seen, and the last is at most 2 × the interval old.</summary>
-    public bool IsConnected
-    {
-        get
-        {
-            var last = Interlocked.Read(ref _lastHeartbeatReply);
-            return last != 0 && _options.TimeProvider.GetElapsedTime(last) <= 2 * _options.HeartbeatInterval;
-        }
-    }
-
-    /// <summary>
-    /// Waits until the router has answered on both sockets: a heartbeat reply (so <see cref="IsConnected"/>)
-    /// and a pong on the main socket (so the router can deliver messages to this peer).
-    /// </summary>
-    /// <exception cref="HydraTimeoutException">Not connected within <paramref name="timeout"/> (default: the network timeout).</exception>
-    public async Task WaitUntilConnectedAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        var started = _options.TimeProvider.GetTimestamp();
-        var wait = timeout ?? _options.NetworkTimeout;
-        await WaitForHeartbeatReplyAsync(wait, cancellationToken).ConfigureAwait(false);
-        var left = wait - _options.TimeProvider.GetElapsedTime(started);
-        await RequestAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Ping), left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task WaitForHeartbeatReplyAsync(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(wait);
-        while (!IsConnected)
-        {
-            var nextReply = Volatile.Read(ref _nextHeartbeatReply).Task;
-            if (IsConnected)
-            {
-                break;
-            }
-            try
-            {
-                await nextReply.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new HydraTimeoutException($"no heartbeat reply from {_options.RouterAddress}:{_options.RouterHeartbeatPort} within {wait.TotalSeconds:0.###} s");
-            }
-        }
-    }
+    /// <summary>Which transport carries the messages ("NetMQ", …), once started.</summary>
+    public string? TransportName => _transport?.Name;
 
     /// <summary>
     /// Raised (on a pool thread) when a reply arrives for a request that already timed out.
@@ -123,32 +87,30 @@ public sealed partial class HydraMQ : IAsyncDisposable
     {
         lock (_lifecycle)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (IsStarted)
+            ObjectDisposedException.ThrowIf(_state == PeerState.Quit, this);
+            if (_state == PeerState.Running)
             {
                 return;
             }
-            ConnectSockets();
-            _outbox = new NetMQQueue<Outgoing>();
-            _outbox.ReceiveReady += (_, _) => SendQueued();
-            _heartbeatTimer = new NetMQTimer(_options.HeartbeatInterval);
-            _heartbeatTimer.Elapsed += (_, _) => SendHeartbeat();
-            _main.ReceiveReady += (_, _) => DrainMain();
-            _heartbeat.ReceiveReady += (_, _) => DrainHeartbeat();
-            _poller = [_main, _heartbeat, _outbox, _heartbeatTimer];
-            _poller.RunAsync($"HydraMQ {Identity}", isBackgroundThread: true);
-            _outbox.Enqueue(Outgoing.Heartbeat); // the first one now, not one interval from now
+            var transport = _createTransport();
+            _outbox = transport.Loop.CreateInbound<Outgoing>(SendOutgoing);
+            transport.Start(new Rules(this)); // throws on an unusable address; the peer stays New
+            _transport = transport;
+            _state = PeerState.Running;
+            _heartbeatTimer = _options.TimeProvider.CreateTimer(_ => OnHeartbeatTimer(), null, _options.HeartbeatInterval, _options.HeartbeatInterval);
+            // The first heartbeat now, not one interval from now. With keys, the router answers it
+            // "unauthorized" until the proof below is done; that answer also restarts the proof after a reconnection.
+            _outbox.Enqueue(Outgoing.Heartbeat);
             BeginAuthentication();
             if (_options.Methods is { Count: > 0 })
             {
                 _dispatching = Task.Run(DispatchLoopAsync);
             }
-            IsStarted = true;
         }
-        _log.LogDebug("{Identity} connecting to {Address}:{Port}/{HeartbeatPort}", Identity, _options.RouterAddress, _options.RouterPort, _options.RouterHeartbeatPort);
+        _log.LogDebug("{Identity} connecting to {Address}:{Port}/{HeartbeatPort} on {Transport}", Identity, _options.RouterAddress, _options.RouterPort, _options.RouterHeartbeatPort, _transport.Name);
     }
 
-    /// <summary>Sends one message. Completes when ZeroMQ has taken it (with keys in play, once the peer has proven its key).</summary>
+    /// <summary>Sends one message. Completes when the transport has taken it (with keys in play, once the peer has proven its key).</summary>
     /// <exception cref="HydraException"><see cref="HydraErrorCode.Busy"/> when the queue to the router is full;
     /// <see cref="HydraErrorCode.TooLarge"/> when the message is over <see cref="HydraMQOptions.MaxMessageSize"/>.</exception>
     public Task SendAsync(HydraMsg message, CancellationToken cancellationToken = default) =>
@@ -181,7 +143,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
     /// <exception cref="HydraTimeoutException">Nothing came within <paramref name="timeout"/> (default: the network timeout).</exception>
     public async Task<HydraMsg> ReceiveAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_state == PeerState.Quit, this);
         var wait = timeout ?? _options.NetworkTimeout;
         // Cancelling the read itself (not just abandoning it) guarantees a message that arrives
         // after the timeout stays in the inbox for the next call.
@@ -193,53 +155,11 @@ public sealed partial class HydraMQ : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
         {
-            throw new HydraTimeoutException($"no message within {wait.TotalSeconds:0.###} s");
+            throw new HydraTimeoutException($"no message within {wait.TotalSeconds:0.###} s{SilenceSuffix()}");
         }
         catch (Exception e) when (e is ChannelClosedException || (e is OperationCanceledException && _stopping.IsCancellationRequested))
         {
             throw new HydraException(HydraErrorCode.Closed, "the peer has quit");
-        }
-    }
-
-    /// <summary>
-    /// Sends a request and waits for the reply that carries its id. A reply that comes after
-    /// the timeout never answers a later request (see <see cref="LateReply"/>).
-    /// </summary>
-    /// <exception cref="HydraTimeoutException">No reply within <paramref name="timeout"/>.</exception>
-    /// <exception cref="HydraRemoteException">The reply was an <c>error</c> (unknown target, unknown method, …).</exception>
-    public async Task<HydraMsg> RequestAsync(HydraMsg request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        await WaitUntilAuthenticatedAsync(timeout, cancellationToken).ConfigureAwait(false);
-        return await RequestCoreAsync(request, timeout, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<HydraMsg> RequestCoreAsync(HydraMsg request, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var wait = timeout ?? _options.NetworkTimeout;
-        var id = request.Id ?? $"{Identity}:{Interlocked.Increment(ref _requestCounter)}";
-        var withId = request.Id is null
-            ? new HydraMsg(request.Sender, request.Target, request.Method, request.Payload) { Id = id, ReplyTo = request.ReplyTo }
-            : request;
-        var reply = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_pending.TryAdd(id, reply))
-        {
-            throw new ArgumentException($"a request with id '{id}' is already waiting", nameof(request));
-        }
-        try
-        {
-            await SendCoreAsync(withId, cancellationToken).ConfigureAwait(false);
-            var answer = await reply.Task.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
-            return answer.IsError ? throw RemoteError(answer) : answer;
-        }
-        catch (TimeoutException)
-        {
-            _timedOut.Add(id);
-            throw new HydraTimeoutException($"no reply to {request.Method} from {request.Target} within {wait.TotalSeconds:0.###} s");
-        }
-        finally
-        {
-            _pending.TryRemove(id, out _);
         }
     }
 
@@ -252,95 +172,65 @@ public sealed partial class HydraMQ : IAsyncDisposable
     {
         lock (_lifecycle)
         {
-            if (_disposed)
+            if (_state == PeerState.Quit)
             {
                 return;
             }
-            _disposed = true;
+            _state = PeerState.Quit;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_heartbeatTimer is not null)
+        {
+            await _heartbeatTimer.DisposeAsync().ConfigureAwait(false);
+        }
         _requests.Writer.TryComplete();
         await _dispatching.WaitAsync(QuitBudget).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-        if (_poller is not null)
+        if (_transport is not null)
         {
-            try
-            {
-                await Task.Run(_poller.Stop).WaitAsync(QuitBudget).ConfigureAwait(false);
-                _poller.Dispose();
-                _main!.Dispose();
-                _heartbeat!.Dispose();
-                _outbox!.Dispose();
-            }
-            catch (TimeoutException)
-            {
-                // The poller thread is stuck; its sockets are its own, so leave them rather than race it.
-                _log.LogWarning("{Identity}: the socket thread did not stop within {Seconds} s; sockets left to the process exit", Identity, QuitBudget.TotalSeconds);
-            }
+            await _transport.StopAsync().ConfigureAwait(false);
         }
-        foreach (var (_, waiting) in _pending)
-        {
-            waiting.TrySetException(new HydraException(HydraErrorCode.Closed, "the peer has quit"));
-        }
+        FailPending(new HydraException(HydraErrorCode.Closed, "the peer has quit"));
+        _authenticated.TrySetException(new HydraException(HydraErrorCode.Closed, "the peer has quit"));
         _inbox.Writer.TryComplete();
         // _stopping is left undisposed on purpose: a call racing with quit may still read its token.
-        IsStarted = false;
         _log.LogDebug("{Identity} quit", Identity);
     }
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => QuitAsync();
 
-    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_main), nameof(_heartbeat))]
-    private void ConnectSockets()
+    private static void CheckIdentity(string identity)
     {
-        var endpoint = "";
-        try
+        if (string.IsNullOrEmpty(identity))
         {
-            _main = CreateSocket();
-            _heartbeat = CreateSocket();
-            endpoint = $"tcp://{_options.RouterAddress}:{_options.RouterPort}";
-            _main.Connect(endpoint);
-            endpoint = $"tcp://{_options.RouterAddress}:{_options.RouterHeartbeatPort}";
-            _heartbeat.Connect(endpoint);
+            throw new ArgumentException("the identity must not be empty", nameof(identity));
         }
-        catch (Exception e) when (e is NetMQException or System.Net.Sockets.SocketException or ArgumentException)
+        if (HydraIdentities.IsReserved(identity))
         {
-            // e.g. a host name that does not resolve: one clear error, nothing left open.
-            _main?.Dispose();
-            _heartbeat?.Dispose();
-            throw new HydraException(HydraErrorCode.Network, $"cannot connect to {endpoint}: {e.Message}", e);
+            throw new ArgumentException($"'{identity}' is the router's own name; a peer cannot take it", nameof(identity));
         }
-    }
-
-    private DealerSocket CreateSocket()
-    {
-        var socket = new DealerSocket();
-        socket.Options.Identity = System.Text.Encoding.UTF8.GetBytes(Identity);
-        socket.Options.Linger = TimeSpan.Zero;
-        socket.Options.SendHighWatermark = _options.HighWatermark;
-        socket.Options.ReceiveHighWatermark = _options.HighWatermark;
-        socket.Options.MaxMsgSize = _options.MaxMessageSize;
-        if (_curveKeys is not null)
+        if (System.Text.Encoding.UTF8.GetByteCount(identity) > 255)
         {
-            socket.Options.CurveServerKey = CurveKeyPair.DecodePublic(_options.CurveServerKey!);
-            socket.Options.CurveCertificate = NetMQCertificate.CreateFromSecretKey(_curveKeys.SecretKey);
+            throw new ArgumentException("the identity must be at most 255 bytes of UTF-8 (ZeroMQ's limit; routers accept 128 by default)", nameof(identity));
         }
-        return socket;
     }
 
     private void EnsureRunning()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsStarted)
+        switch (_state)
         {
-            throw new InvalidOperationException("call Start() before sending");
+            case PeerState.Quit:
+                throw new ObjectDisposedException(nameof(HydraMQ));
+            case PeerState.New:
+                throw new InvalidOperationException("call Start() before sending");
         }
     }
 
-    private static HydraRemoteException RemoteError(HydraMsg error)
+    /// <summary>The face the transport sees; keeps the callbacks off the public type.</summary>
+    private sealed class Rules(HydraMQ peer) : IPeerRules
     {
-        var wire = error.Payload["code"]?.ToString() ?? "error";
-        var detail = error.Payload["detail"]?.ToString() ?? "";
-        return new HydraRemoteException(HydraErrorCodes.FromWire(wire) ?? HydraErrorCode.Other, wire, detail, error);
+        public void OnFrame(PortKind port, ReadOnlySpan<byte> body) => peer.OnFrame(port, body);
+
+        public void OnLinkChanged(PortKind port, LinkEvent change) => peer.OnLinkChanged(port, change);
     }
 }

@@ -1,4 +1,5 @@
 using Hydra.Messages;
+using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -68,7 +69,18 @@ public sealed record HydraMQOptions
     /// </summary>
     public string? CurveSecretKey { get; init; }
 
-    /// <summary>Clock for heartbeat ages.</summary>
+    /// <summary>Which ZeroMQ engine carries the messages (<see cref="HydraTransport.Auto"/>: the best this machine has).</summary>
+    public HydraTransport Transport { get; init; } = HydraTransport.Auto;
+
+    /// <summary>
+    /// Let a <c>pong</c> or <c>heartbeat_reply</c> without <c>reply_to</c> answer the oldest waiting
+    /// request of that kind to its sender, as the Python original matches replies. Needed
+    /// through a Python router, which strips <c>id</c> and <c>reply_to</c>; such a reply is still
+    /// told apart (its <see cref="Messages.HydraMsg.ReplyTo"/> is null). Off by default: exact matching only.
+    /// </summary>
+    public bool MatchUncorrelatedReplies { get; init; }
+
+    /// <summary>Clock for heartbeat ages and the heartbeat timer.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Where the peer logs.</summary>

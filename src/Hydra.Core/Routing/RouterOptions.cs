@@ -1,3 +1,4 @@
+using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -67,9 +68,44 @@ public sealed record RouterOptions
     /// </summary>
     public IReadOnlyCollection<string>? AuthorizedKeys { get; init; }
 
-    /// <summary>Clock for last-seen times; tests may pass their own.</summary>
+    /// <summary>Which ZeroMQ engine carries the messages (<see cref="HydraTransport.Auto"/>: the best this machine has).</summary>
+    public HydraTransport Transport { get; init; } = HydraTransport.Auto;
+
+    /// <summary>Clock for last-seen times, client status and pruning; tests may pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Where the router logs.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Throws when the options do not fit together, saying which and why.</summary>
+    /// <exception cref="ArgumentException">An option is out of range or contradicts another.</exception>
+    internal void Validate()
+    {
+        CheckPort(Port, nameof(Port));
+        CheckPort(HeartbeatPort, nameof(HeartbeatPort));
+        if (Port != 0 && Port == HeartbeatPort)
+        {
+            throw new ArgumentException($"Port and HeartbeatPort are both {Port}: the two ports must differ", nameof(HeartbeatPort));
+        }
+        if (CurveSecretKey is not null)
+        {
+            Security.CurveKeyPair.CheckKey(CurveSecretKey, "router's secret key");
+        }
+        if (AuthorizedKeys is not null && CurveSecretKey is null)
+        {
+            throw new ArgumentException("AuthorizedKeys needs CurveSecretKey: keys are proven over the encrypted channel", nameof(AuthorizedKeys));
+        }
+        if (HighWatermark < 1 || MaxMessageSize < 1 || MaxIdentityLength < 1 || MaxClients < 1 || HeartbeatInterval <= TimeSpan.Zero || PruneAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("HighWatermark, MaxMessageSize, MaxIdentityLength, MaxClients, HeartbeatInterval and PruneAfter must be positive");
+        }
+    }
+
+    internal static void CheckPort(int port, string name)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"{name} must be 0–65535 (0 picks a free port), not {port}", name);
+        }
+    }
 }

@@ -51,7 +51,7 @@ public class CliTests
         await using var router = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1", "--port", Port(taken.Port), "--heartbeat-port", "0");
         Assert.Equal(1, await router.WaitForExitAsync());
         var line = Assert.Single(router.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"ERROR: cannot bind tcp://127.0.0.1:{taken.Port}", line);
+        Assert.Equal($"ERROR: cannot listen on 127.0.0.1:{taken.Port}: port {taken.Port} is already in use", line);
     }
 
     [Theory]

@@ -42,6 +42,14 @@ internal sealed class RawPeer : IDisposable
         return (JsonObject)JsonNode.Parse(frames[0])!;
     }
 
+    /// <summary>The next message's frames as they came; fails the test if none comes before the deadline.</summary>
+    public List<byte[]> ReceiveFrames(TimeSpan? deadline = null)
+    {
+        var frames = new List<byte[]>();
+        Assert.True(_socket.TryReceiveMultipartBytes(deadline ?? TimeSpan.FromSeconds(5), ref frames), "nothing received within the deadline");
+        return frames;
+    }
+
     public byte[] ReceiveRaw(TimeSpan? deadline = null)
     {
         Assert.True(_socket.TryReceiveFrameBytes(deadline ?? TimeSpan.FromSeconds(5), out var frame), "nothing received within the deadline");

@@ -27,10 +27,10 @@ public sealed class RoutingAllocationTests
         var frame = PerfPeer.Frame(sender.Identity, receiver.Identity, 1, padding: 40); // ~130 bytes
 
         Route(sender, receiver, frame, Warmup, deadline.Token);
-        var before = await router.GetPollerAllocatedBytesAsync(deadline.Token);
+        var before = await router.GetLoopAllocatedBytesAsync(deadline.Token);
         var routedBefore = router.Stats.Routed;
         Route(sender, receiver, frame, Measured, deadline.Token);
-        var after = await router.GetPollerAllocatedBytesAsync(deadline.Token);
+        var after = await router.GetLoopAllocatedBytesAsync(deadline.Token);
         var routed = router.Stats.Routed - routedBefore;
 
         Assert.Equal(Measured, routed);

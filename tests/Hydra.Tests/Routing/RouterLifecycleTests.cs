@@ -12,7 +12,26 @@ public class RouterLifecycleTests
         await using var second = new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = first.Port, HeartbeatPort = 0 });
         var error = Assert.Throws<HydraException>(second.Start);
         Assert.Equal(HydraErrorCode.Network, error.Code);
-        Assert.Contains($"cannot bind tcp://127.0.0.1:{first.Port}", error.Message);
+        Assert.Equal($"cannot listen on 127.0.0.1:{first.Port}: port {first.Port} is already in use", error.Message);
+    }
+
+    [Fact]
+    public async Task An_address_of_another_machine_is_named_as_such()
+    {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        await using var router = new RouterEngine(new RouterOptions { Address = "192.0.2.1", Port = 0, HeartbeatPort = 0 });
+        var error = Assert.Throws<HydraException>(router.Start);
+        Assert.Equal("cannot listen on 192.0.2.1:(any free port): 192.0.2.1 is not an address of this machine", error.Message);
+    }
+
+    [Theory]
+    [InlineData(70000, 0, "Port must be 0–65535 (0 picks a free port), not 70000")]
+    [InlineData(0, -1, "HeartbeatPort must be 0–65535 (0 picks a free port), not -1")]
+    [InlineData(6000, 6000, "Port and HeartbeatPort are both 6000: the two ports must differ")]
+    public void Ports_that_cannot_work_are_refused_before_anything_is_bound(int port, int heartbeatPort, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = port, HeartbeatPort = heartbeatPort }));
+        Assert.StartsWith(expected, error.Message);
     }
 
     [Fact]

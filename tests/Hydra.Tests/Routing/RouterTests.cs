@@ -41,11 +41,15 @@ public class RouterTests : RouterPerTest
     }
 
     [Fact]
-    public void The_empty_delimiter_form_is_accepted()
+    public void The_empty_delimiter_form_is_accepted_and_answered_in_the_same_form()
     {
-        using var peer = new RawPeer(Router, "alice");
-        peer.Send([], Encoding.UTF8.GetBytes(Message("alice", "HydraRouter", "ping")));
-        Assert.Equal("pong", (string?)peer.Receive()["method"]);
+        // The Python 0.14 line sends ["", json] and reads the reply's second frame.
+        using var peer = new RawPeer(Router, "old-python");
+        peer.Send([], Encoding.UTF8.GetBytes(Message("old-python", "HydraRouter", "ping")));
+        var reply = peer.ReceiveFrames();
+        Assert.Equal(2, reply.Count);
+        Assert.Empty(reply[0]);
+        Assert.Equal("pong", (string?)JsonNode.Parse(reply[1])!["method"]);
     }
 
     [Fact]

@@ -73,6 +73,29 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
         return null;
     }
 
+    /// <summary>
+    /// For transports that check keys in the handshake: the connection proved <paramref name="key"/>
+    /// (Z85). The identity is proven unless it belongs to another key; the first key to use a
+    /// name owns it for the router's lifetime, as with the challenge.
+    /// </summary>
+    public bool ProveByHandshake(ReadOnlySpan<byte> identity, ReadOnlySpan<byte> key)
+    {
+        if (key.IsEmpty)
+        {
+            return false;
+        }
+        var name = IdentityText.Of(identity);
+        var keyText = System.Text.Encoding.ASCII.GetString(key);
+        if (!_allowed.Contains(keyText) || (_owners.TryGetValue(name, out var owner) && owner != keyText))
+        {
+            return false;
+        }
+        _owners[name] = keyText;
+        _proven.Add(identity.ToArray());
+        return true;
+    }
+
     /// <summary>Whether a message is one of the two authentication steps (allowed before proof).</summary>
     public static bool IsAuthMethod(ReadOnlySpan<byte> method) =>
-        method.SequenceEqual("auth"u8) || method.SequenceEqual("auth_proof"u8);}
+        method.SequenceEqual(Wire.Auth) || method.SequenceEqual(Wire.AuthProof);
+}

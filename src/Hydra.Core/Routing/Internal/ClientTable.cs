@@ -11,6 +11,8 @@ internal sealed class ClientEntry(byte[] identity, string displayName)
     public long MessagesIn { get; set; }
     public long MessagesOut { get; set; }
     public bool Connected { get; set; } = true;
+    /// <summary>How the peer frames its messages; the router answers it the same way (docs/protocol.md, "Framing").</summary>
+    public Envelope Envelope { get; set; }
 }
 
 /// <summary>

@@ -15,16 +15,16 @@ internal sealed class ErrorLogLimiter(ILogger log)
     private long _suppressed;
     private long _suppressedUndelivered;
 
-    public void Refused(string identity, HydraErrorCode code, string detail)
+    public void Refused(string identity, HydraErrorCode code, string detail, LogLevel level = LogLevel.Warning)
     {
-        if (!log.IsEnabled(LogLevel.Warning))
+        if (!log.IsEnabled(level))
         {
             return;
         }
         if (_budget > 0)
         {
             _budget--;
-            log.LogWarning("Refused message from {Identity}: {Code}: {Detail}", identity, code.ToWire(), detail);
+            log.Log(level, "Refused message from {Identity}: {Code}: {Detail}", identity, code.ToWire(), detail);
         }
         else
         {

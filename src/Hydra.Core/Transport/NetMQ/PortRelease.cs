@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Hydra.Routing.Internal;
+namespace Hydra.Transport.NetMQ;
 
 /// <summary>
 /// NetMQ closes a disposed socket's listener later, on its own I/O thread. Waiting (briefly)

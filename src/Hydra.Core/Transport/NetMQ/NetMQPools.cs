@@ -2,7 +2,7 @@ using System.Numerics;
 using NetMQ;
 using NetMQ.Core.Utils;
 
-namespace Hydra.Routing.Internal;
+namespace Hydra.Transport.NetMQ;
 
 /// <summary>
 /// Replaces NetMQ's default buffer and counter "pools", which allocate a new byte[] and a new
