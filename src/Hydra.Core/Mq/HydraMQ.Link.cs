@@ -13,9 +13,9 @@ public sealed partial class HydraMQ
     private TaskCompletionSource _nextHeartbeatReply = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LinkWatch _mainLink = new();
     private readonly LinkWatch _heartbeatLink = new();
-    private bool _reportedConnected;
-    private bool _reportedSilence;
-    private int _quietTicks;
+    private int _reportedConnected; // 1 once "connected" was logged, until "no reply" is (Interlocked: loop and timer threads)
+    private bool _reportedSilence;  // timer thread only
+    private int _quietTicks;        // timer thread only
 
     /// <summary>A heartbeat reply has been seen, and the last is at most 2 × the interval old.</summary>
     public bool IsConnected
@@ -91,6 +91,10 @@ public sealed partial class HydraMQ
     /// <summary>Loop thread.</summary>
     private void OnHeartbeatReply()
     {
+        if (Interlocked.Exchange(ref _reportedConnected, 1) == 0)
+        {
+            _log.LogInformation("{Identity}: connected to the router at {Address}:{Port}", Identity, _options.RouterAddress, _options.RouterPort);
+        }
         _mainLink.Answered();
         _heartbeatLink.Answered();
         Interlocked.Exchange(ref _lastHeartbeatReply, _options.TimeProvider.GetTimestamp());
@@ -101,30 +105,25 @@ public sealed partial class HydraMQ
     private void OnLinkChanged(PortKind port, LinkEvent change) =>
         (port == PortKind.Main ? _mainLink : _heartbeatLink).On(change);
 
-    /// <summary>Timer thread, once per heartbeat interval: log when the router comes, goes, or never came.</summary>
+    /// <summary>Timer thread, once per heartbeat interval: say so when the router went quiet, or never answered.</summary>
     private void ReportConnectionChanges()
     {
-        var connected = IsConnected;
-        if (connected && !_reportedConnected)
+        if (IsConnected)
         {
-            _log.LogInformation("{Identity}: connected to the router at {Address}:{Port}", Identity, _options.RouterAddress, _options.RouterPort);
+            _reportedSilence = false;
+            _quietTicks = 0;
+            return;
         }
-        else if (!connected && _reportedConnected)
+        if (Interlocked.Exchange(ref _reportedConnected, 0) == 1)
         {
             _log.LogWarning("{Identity}: no heartbeat reply from the router for {Seconds:0.#} s: {Why}",
                 Identity, (2 * _options.HeartbeatInterval).TotalSeconds, DescribeConnection());
         }
-        else if (!connected && !_reportedSilence && ++_quietTicks >= 2)
+        else if (!_reportedSilence && ++_quietTicks >= 2)
         {
             _reportedSilence = true; // once, until connected
             _log.LogWarning("{Identity}: not connected to the router yet: {Why}", Identity, DescribeConnection());
         }
-        if (connected)
-        {
-            _reportedSilence = false;
-            _quietTicks = 0;
-        }
-        _reportedConnected = connected;
     }
 
     /// <summary>What a transport said about one connection, kept to explain silence. Written on the loop thread, read anywhere.</summary>

@@ -40,7 +40,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
     }
 
     /// <summary>A peer on a given transport (tests use the in-memory one).</summary>
-    internal HydraMQ(HydraMQOptions options, Func<string, IPeerTransport>? transport)
+    internal HydraMQ(HydraMQOptions options, Func<string, CurveKeyPair?, IPeerTransport>? transport)
     {
         _options = options;
         Identity = _options.Identity ?? HydraIdentities.Unique(HydraIdentities.MQ);
@@ -52,7 +52,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
         _heartbeatFrame = new HydraMsg(Identity, HydraIdentities.Router, HydraMethods.Heartbeat).ToJson();
         _createTransport = transport is null
             ? () => HydraTransports.ForPeer(_options, Identity, _curveKeys)
-            : () => transport(Identity);
+            : () => transport(Identity, _curveKeys);
         if (_curveKeys is null)
         {
             _authenticated.SetResult(); // nothing to prove

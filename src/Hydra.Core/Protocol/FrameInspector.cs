@@ -99,19 +99,19 @@ internal static class FrameInspector
             switch (KeyOf(ref reader))
             {
                 case Key.Sender:
-                    Keep(ref problem, ReadRequired(ref reader, "sender", ref header.Sender));
+                    Keep(ref problem, ReadString(ref reader, "sender", ref header.Sender));
                     break;
                 case Key.Target:
-                    Keep(ref problem, ReadRequired(ref reader, "target", ref header.Target));
+                    Keep(ref problem, ReadString(ref reader, "target", ref header.Target));
                     break;
                 case Key.Method:
-                    Keep(ref problem, ReadRequired(ref reader, "method", ref header.Method));
+                    Keep(ref problem, ReadString(ref reader, "method", ref header.Method));
                     break;
                 case Key.Id:
-                    Keep(ref problem, ReadOptional(ref reader, "id", ref header.Id));
+                    Keep(ref problem, ReadString(ref reader, "id", ref header.Id));
                     break;
                 case Key.ReplyTo:
-                    Keep(ref problem, ReadOptional(ref reader, "reply_to", ref header.ReplyTo));
+                    Keep(ref problem, ReadString(ref reader, "reply_to", ref header.ReplyTo));
                     break;
                 case Key.Payload:
                     Keep(ref problem, LocatePayload(ref reader, ref header));
@@ -186,28 +186,18 @@ internal static class FrameInspector
         : reader.ValueTextEquals(Wire.IdKey) ? Key.Id
         : Key.Other;
 
-    /// <summary>sender, target, method: a string; null counts as missing.</summary>
-    private static string? ReadRequired(ref Utf8JsonReader reader, string key, ref JsonField field)
+    /// <summary>
+    /// A string field: a string sets it, null unsets it (as if absent; a required field is then
+    /// missing unless a later duplicate sets it), anything else is refused, never guessed at.
+    /// </summary>
+    private static string? ReadString(ref Utf8JsonReader reader, string key, ref JsonField field)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.String)
         {
             return TryReadText(ref reader, key, ref field);
         }
-        var kind = KindOf(reader.TokenType);
-        reader.Skip();
-        return kind == "null" ? $"missing field {key}" : $"field {key} must be a string (got {kind})";
-    }
-
-    /// <summary>id, reply_to: a string, or null (same as absent). Anything else is refused, never guessed at.</summary>
-    private static string? ReadOptional(ref Utf8JsonReader reader, string key, ref JsonField field)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return TryReadText(ref reader, key, ref field);
-        }
-        field = default; // a later null replaces an earlier value, as a later string would
+        field = default; // a later duplicate replaces an earlier value, whatever it is
         var kind = KindOf(reader.TokenType);
         reader.Skip();
         return kind == "null" ? null : $"field {key} must be a string (got {kind})";
