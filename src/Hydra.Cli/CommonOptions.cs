@@ -64,8 +64,8 @@ internal static class CommonOptions
             RouterAddress = parse.GetValue(Router)!,
             RouterPort = parse.GetValue(Port),
             RouterHeartbeatPort = parse.GetValue(HeartbeatPort),
-            CurveServerKey = parse.GetValue(ServerKey) is { } server ? CurveKeyPair.ReadKeyFile(server.FullName) : null,
-            CurveSecretKey = parse.GetValue(CurveKey) is { } own ? CurveKeyPair.ReadKeyFile(own.FullName) : null,
+            CurveServerKey = parse.GetValue(ServerKey) is { } server ? KeyFile.Read(server.FullName).Key : null,
+            CurveSecretKey = parse.GetValue(CurveKey) is { } own ? KeyFile.Read(own.FullName).Key : null,
         };
     }
 }

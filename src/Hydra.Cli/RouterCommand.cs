@@ -25,7 +25,7 @@ internal static class RouterCommand
         var curveKey = CommonOptions.CurveKey("The router's secret key file (from hydra keygen): encrypt both ports with CurveZMQ");
         var authorizedKeys = new Option<FileInfo>("--authorized-keys")
         {
-            Description = "File of peer public keys, one per line: only peers proving one of them are served (needs --curve-key)",
+            Description = "File of peer public keys, one per line (bare, or a certificate's public-key line): only peers proving one of them are served (needs --curve-key)",
         }.AcceptExistingOnly();
         var command = new Command("router", "Run the Hydra router")
         {
@@ -38,8 +38,8 @@ internal static class RouterCommand
                 Address = parse.GetValue(address)!,
                 Port = parse.GetValue(port),
                 HeartbeatPort = parse.GetValue(heartbeatPort),
-                CurveSecretKey = parse.GetValue(curveKey) is { } key ? CurveKeyPair.ReadKeyFile(key.FullName) : null,
-                AuthorizedKeys = parse.GetValue(authorizedKeys) is { } keys ? CurveKeyPair.ReadKeysFile(keys.FullName) : null,
+                CurveSecretKey = parse.GetValue(curveKey) is { } key ? KeyFile.Read(key.FullName).Key : null,
+                AuthorizedKeys = parse.GetValue(authorizedKeys) is { } keys ? AuthorizedKeysFile.Read(keys.FullName) : null,
             };
             if (!parse.GetValue(headless))
             {

@@ -43,7 +43,9 @@ public sealed class CliSecurityTests : IDisposable
         Assert.Equal(0, await RunAsync("keygen", In("router")));
         Assert.Equal(0, await RunAsync("keygen", In("alice")));
         Assert.Equal(0, await RunAsync("keygen", In("mallory")));
-        await File.WriteAllTextAsync(In("clients.txt"), "# who may connect\n" + await File.ReadAllTextAsync(In("alice.pub")));
+        // As the README says: grep public-key alice.pub >> clients.txt
+        var aliceLine = File.ReadLines(In("alice.pub")).Single(l => l.TrimStart().StartsWith("public-key", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(In("clients.txt"), $"# who may connect\n{aliceLine}\n");
 
         await using var router = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0",
             "--curve-key", In("router.key"), "--authorized-keys", In("clients.txt"));
