@@ -10,11 +10,11 @@ internal static class KeygenCommand
     {
         var name = new Argument<string>("name")
         {
-            Description = "Path prefix of the files: NAME.key (secret, owner-only) and NAME.pub (public)",
+            Description = "Writes NAME.key (secret) and NAME.pub (public)",
             DefaultValueFactory = _ => "hydra",
         };
-        var force = new Option<bool>("--force") { Description = "Overwrite existing files" };
-        var command = new Command("keygen", "Write a new CurveZMQ key pair as ZeroMQ certificates (NAME.key and NAME.pub)") { name, force };
+        var force = new Option<bool>("--force") { Description = "Replace existing files" };
+        var command = new Command("keygen", "Write a new CurveZMQ key pair") { name, force };
         command.SetAction(parse =>
         {
             var prefix = parse.GetValue(name)!;
