@@ -9,12 +9,10 @@ internal static class ClientCommand
     public static Command Create()
     {
         var peer = new CommonOptions.PeerFlags();
-        var id = new Option<string?>("--id") { Description = "This client's identity (default: a unique HydraClient-xxxxxx)" };
-        var command = new Command("client", "Open the Hydra Client terminal app: connection status and pings through the router");
-        foreach (var option in peer.All.Append(id))
-        {
-            command.Options.Add(option);
-        }
+        var id = CommonOptions.Id("Identity (default: a unique HydraClient-xxxxxx)");
+        var command = new Command("client", "Open the Hydra Client terminal app: status and pings");
+        peer.AddTo(command);
+        command.Options.Add(id);
         command.SetAction(async parse =>
         {
             var options = peer.ToOptions(parse) with { Identity = parse.GetValue(id) };

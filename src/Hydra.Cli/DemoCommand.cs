@@ -16,8 +16,14 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var count = new Option<int>("--count", "-c") { Description = "How many pings", DefaultValueFactory = _ => 4 };
-        var command = new Command("demo", "Start a router and a pong server on free loopback ports, ping the server through the router, stop") { count };
+        var count = new Option<int>("--count", "-c")
+        {
+            Description = "How many pings",
+            HelpName = "n",
+            DefaultValueFactory = _ => 4,
+            CustomParser = FlagValues.Count,
+        };
+        var command = new Command("demo", "Router, pong server and pings on free loopback ports") { count };
         command.SetAction(async parse =>
         {
             using var log = new HydraLog("HydraDemo", toConsole: true, level: HydraLogLevel.Info);

@@ -10,21 +10,28 @@ internal static class KeygenCommand
     {
         var name = new Argument<string>("name")
         {
-            Description = "Path prefix of the files: NAME.key (secret, owner-only) and NAME.pub (public)",
+            Description = "Writes NAME.key (secret) and NAME.pub (public)",
             DefaultValueFactory = _ => "hydra",
         };
-        var force = new Option<bool>("--force") { Description = "Overwrite existing files" };
-        var command = new Command("keygen", "Write a new CurveZMQ key pair (NAME.key and NAME.pub)") { name, force };
+        var force = new Option<bool>("--force") { Description = "Replace existing files" };
+        var command = new Command("keygen", "Write a new CurveZMQ key pair") { name, force };
         command.SetAction(parse =>
         {
             var prefix = parse.GetValue(name)!;
-            if (!parse.GetValue(force) && (File.Exists(prefix + CurveKeyPair.SecretExtension) || File.Exists(prefix + CurveKeyPair.PublicExtension)))
+            var secretFile = prefix + KeyFile.SecretExtension;
+            var publicFile = prefix + KeyFile.PublicExtension;
+            var overwrite = parse.GetValue(force);
+            var pair = CurveKeyPair.Generate();
+            try
             {
-                Console.Error.WriteLine($"ERROR: {prefix}{CurveKeyPair.SecretExtension} or {prefix}{CurveKeyPair.PublicExtension} exists; use --force to replace it");
+                KeyFile.WritePair(pair, prefix, overwrite);
+            }
+            catch (IOException) when (!overwrite && (File.Exists(secretFile) || File.Exists(publicFile)))
+            {
+                // Checked after the refusal, not before the write: the write itself refuses to replace.
+                Console.Error.WriteLine($"ERROR: {secretFile} or {publicFile} exists; use --force to replace them");
                 return 1;
             }
-            var pair = CurveKeyPair.Generate();
-            var (secretFile, publicFile) = pair.Save(prefix);
             Console.WriteLine($"secret key: {secretFile} (keep it private)");
             Console.WriteLine($"public key: {publicFile} {pair.PublicKey}");
             return 0;

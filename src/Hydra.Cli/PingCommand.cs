@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Hydra.Messages;
-using Hydra.Peers;
 using Hydra.Protocol;
 
 namespace Hydra.Cli;
@@ -13,27 +11,35 @@ internal static class PingCommand
         var peer = new CommonOptions.PeerFlags();
         var target = new Option<string>("--target")
         {
-            Description = "Who to ping: HydraRouter, or a peer's identity such as HydraServer",
+            Description = "Router or peer to ping",
+            HelpName = "name",
             DefaultValueFactory = _ => HydraIdentities.Router,
         };
         var count = new Option<int>("--count", "-c")
         {
             Description = "How many pings to send",
+            HelpName = "n",
             DefaultValueFactory = _ => 4,
+            CustomParser = FlagValues.Count,
         };
         var interval = new Option<double>("--interval", "-i")
         {
             Description = "Seconds between pings",
+            HelpName = "seconds",
             DefaultValueFactory = _ => 1.0,
+            CustomParser = result => FlagValues.Seconds(result, zeroAllowed: true),
         };
         var timeout = new Option<double>("--timeout")
         {
             Description = "Seconds to wait for each pong",
+            HelpName = "seconds",
             DefaultValueFactory = _ => 2.0,
+            CustomParser = result => FlagValues.Seconds(result, zeroAllowed: false),
         };
-        var id = new Option<string?>("--id") { Description = "This client's identity (default: a unique HydraClient-xxxxxx)" };
-        var command = new Command("ping", "Ping the router or a peer and print the round-trip times; exits 1 when nothing answered");
-        foreach (var option in peer.All.Concat([target, count, interval, timeout, id]))
+        var id = CommonOptions.Id("Identity (default: a unique HydraClient-xxxxxx)");
+        var command = new Command("ping", "Ping the router or a peer; exits 1 when nothing answered");
+        peer.AddTo(command);
+        foreach (var option in new Option[] { target, count, interval, timeout, id })
         {
             command.Options.Add(option);
         }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Hydra.Logging;
-using Hydra.Messages;
 using Hydra.Peers;
 using Hydra.Protocol;
 
@@ -12,21 +11,18 @@ internal static class PongCommand
     public static Command Create()
     {
         var peer = new CommonOptions.PeerFlags();
-        var id = new Option<string>("--id")
-        {
-            Description = "This server's identity (what clients target)",
-            DefaultValueFactory = _ => HydraIdentities.Server,
-        };
+        var id = CommonOptions.Id("Identity clients target", HydraIdentities.Server);
         var logLevel = CommonOptions.LogLevel();
+        var logFile = CommonOptions.LogFile();
         var command = new Command("pong", "Run a server that answers ping with pong");
-        foreach (var option in peer.All.Append(id).Append(logLevel))
-        {
-            command.Options.Add(option);
-        }
+        peer.AddTo(command);
+        command.Options.Add(id);
+        command.Options.Add(logLevel);
+        command.Options.Add(logFile);
         command.SetAction(async parse =>
         {
             var identity = parse.GetValue(id)!;
-            using var log = new HydraLog(identity, toConsole: true, level: HydraLogLevels.Parse(parse.GetValue(logLevel)!));
+            using var log = new HydraLog(identity, parse.GetValue(logFile), toConsole: true, CommonOptions.LevelOf(parse, logLevel));
             var options = peer.ToOptions(parse) with { Identity = identity, LoggerFactory = log.LoggerFactory };
             await using var server = new PongServer(options);
             server.Start();

@@ -11,16 +11,22 @@ var root = new RootCommand("Hydra Router for .NET: route JSON messages between n
     DemoCommand.Create(),
     KeygenCommand.Create(),
 };
+UsageErrors.LimitHelpWidth(root);
+var parse = root.Parse(args);
+if (UsageErrors.Failed(parse))
+{
+    return UsageErrors.Report(parse, Console.Error);
+}
 Shutdown.ListenForSignals();
 int exitCode;
 try
 {
     // Signals are ours (see Shutdown), so System.CommandLine must not turn them into exit codes 130/143.
-    exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+    exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is HydraException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
 {
-    // A bad key file, an unusable option value: one clear line, no stack trace.
+    // What only shows when starting (a port in use, a log file that cannot be written): one clear line, no stack trace.
     await Console.Error.WriteLineAsync($"ERROR: {e.Message}");
     exitCode = 1;
 }

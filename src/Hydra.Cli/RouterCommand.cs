@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Hydra.Logging;
 using Hydra.Routing;
-using Hydra.Security;
 using Hydra.Tui.Router;
 
 namespace Hydra.Cli;
@@ -12,25 +11,25 @@ internal static class RouterCommand
     public static Command Create()
     {
         var headless = new Option<bool>("--headless") { Description = "Run without the terminal app: log lines only" };
-        var start = new Option<bool>("--start") { Description = "In the terminal app, start routing at once instead of waiting for Start" };
+        var start = new Option<bool>("--start") { Description = "In the terminal app, start routing at once" };
         var address = new Option<string>("--address")
         {
-            Description = "Interface to listen on: * for all, 127.0.0.1 for this machine only",
+            Description = "'*' for all interfaces, or one address",
+            HelpName = "address",
             DefaultValueFactory = _ => "*",
         };
-        var port = CommonOptions.Port();
-        var heartbeatPort = CommonOptions.HeartbeatPort();
+        var port = CommonOptions.Port(lowest: 0);
+        var heartbeatPort = CommonOptions.HeartbeatPort(lowest: 0);
         var logLevel = CommonOptions.LogLevel();
         var logFile = CommonOptions.LogFile();
-        var curveKey = CommonOptions.CurveKey("The router's secret key file (from hydra keygen): encrypt both ports with CurveZMQ");
-        var authorizedKeys = new Option<FileInfo>("--authorized-keys")
-        {
-            Description = "File of peer public keys, one per line: only peers proving one of them are served (needs --curve-key)",
-        }.AcceptExistingOnly();
+        var curveKey = KeyOptions.CurveKey("The router's secret key file: encrypt both ports");
+        var authorizedKeys = KeyOptions.AuthorizedKeys();
         var command = new Command("router", "Run the Hydra router")
         {
             headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
         };
+        CommonOptions.RefuseSamePorts(command, port, heartbeatPort);
+        CommonOptions.Requires(command, authorizedKeys, curveKey, "keys are proven over the encrypted channel");
         command.SetAction(async parse =>
         {
             var options = new RouterOptions
@@ -38,20 +37,21 @@ internal static class RouterCommand
                 Address = parse.GetValue(address)!,
                 Port = parse.GetValue(port),
                 HeartbeatPort = parse.GetValue(heartbeatPort),
-                CurveSecretKey = parse.GetValue(curveKey) is { } key ? CurveKeyPair.ReadKeyFile(key.FullName) : null,
-                AuthorizedKeys = parse.GetValue(authorizedKeys) is { } keys ? CurveKeyPair.ReadKeysFile(keys.FullName) : null,
+                CurveSecretKey = parse.GetValue(curveKey),
+                AuthorizedKeys = parse.GetValue(authorizedKeys),
             };
+            var level = CommonOptions.LevelOf(parse, logLevel);
             if (!parse.GetValue(headless))
             {
                 return await RouterApp.RunAsync(new RouterAppOptions
                 {
                     Router = options,
                     StartImmediately = parse.GetValue(start),
-                    LogLevel = HydraLogLevels.Parse(parse.GetValue(logLevel)!),
+                    LogLevel = level,
                     LogFile = parse.GetValue(logFile),
                 }, Shutdown.Token);
             }
-            using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, HydraLogLevels.Parse(parse.GetValue(logLevel)!));
+            using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, level);
             return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory });
         });
         return command;

@@ -30,6 +30,7 @@ public sealed class HydraLog : IDisposable
     /// <param name="toConsole">Write lines to standard error.</param>
     /// <param name="level">Lowest level written.</param>
     /// <param name="console">Where console lines go instead of standard error (for tests and apps that own the terminal).</param>
+    /// <exception cref="IOException">The log file cannot be opened for appending; the message says which file and why.</exception>
     public HydraLog(string clientId, string? logFile = null, bool toConsole = true, HydraLogLevel level = HydraLogLevel.Debug, TextWriter? console = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
@@ -45,6 +46,7 @@ public sealed class HydraLog : IDisposable
         }
         if (logFile is not null)
         {
+            CheckWritable(logFile);
             // shared: several processes (or loggers) may append to one file safely.
             config = config.WriteTo.File(logFile, outputTemplate: LineTemplate, formatProvider: CultureInfo.InvariantCulture, shared: true);
         }
@@ -85,6 +87,33 @@ public sealed class HydraLog : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => Shutdown();
+
+    /// <summary>
+    /// Opens the file for appending once, so a file that cannot be written is an error at start.
+    /// Serilog's file sink would only report it to its self-log and drop every line (and would
+    /// create missing directories, hiding a mistyped path).
+    /// </summary>
+    private static void CheckWritable(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new IOException($"cannot write the log file {path}: {Reason(e, path)}", e);
+        }
+    }
+
+    private static string Reason(Exception e, string path) => e switch
+    {
+        _ when Directory.Exists(path) => "it is a directory",
+        DirectoryNotFoundException when Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory =>
+            File.Exists(directory) ? $"{directory} is a file, not a directory" : $"the directory {directory} does not exist",
+        UnauthorizedAccessException => "permission denied",
+        ArgumentException => "not a valid path",
+        _ => e.Message,
+    };
 
     private void Write(HydraLogLevel level, string message) =>
         _logger.Log(level.ToMicrosoft(), "{Text}", message);

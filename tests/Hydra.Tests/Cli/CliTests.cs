@@ -97,9 +97,10 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("router", "--headless", "--address", "--port", "--heartbeat-port", "--log-level", "--log-file")]
-    [InlineData("pong", "--router", "--port", "--heartbeat-port", "--id")]
-    [InlineData("ping", "--router", "--port", "--heartbeat-port", "--target", "--count", "--interval")]
+    [InlineData("router", "--headless", "--start", "--address", "--port", "--heartbeat-port", "--log-level", "--log-file", "--curve-key", "--authorized-keys")]
+    [InlineData("pong", "--router", "--port", "--heartbeat-port", "--id", "--log-level", "--log-file", "--server-key", "--curve-key")]
+    [InlineData("ping", "--router", "--port", "--heartbeat-port", "--target", "--count", "--interval", "--timeout", "--id", "--server-key", "--curve-key")]
+    [InlineData("client", "--router", "--port", "--heartbeat-port", "--id", "--server-key", "--curve-key")]
     public async Task Help_lists_every_flag(string command, params string[] flags)
     {
         await using var help = ChildProcess.Hydra(command, "--help");

@@ -91,6 +91,25 @@ public partial class HydraLogTests
     }
 
     [Fact]
+    public void A_log_file_that_cannot_be_written_is_an_error_at_construction()
+    {
+        var directory = Directory.CreateTempSubdirectory("hydra-log-").FullName;
+        try
+        {
+            var missing = Path.Combine(directory, "missing", "x.log");
+            var error = Assert.Throws<IOException>(() => new HydraLog("HydraRouter", logFile: missing, toConsole: false));
+            Assert.Equal($"cannot write the log file {missing}: the directory {Path.Combine(directory, "missing")} does not exist", error.Message);
+            Assert.False(Directory.Exists(Path.Combine(directory, "missing")), "a mistyped directory must not be created");
+            error = Assert.Throws<IOException>(() => new HydraLog("HydraRouter", logFile: directory, toConsole: false));
+            Assert.Equal($"cannot write the log file {directory}: it is a directory", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Library_loggers_write_through_the_same_sinks_with_the_client_id()
     {
         var console = new StringWriter();

@@ -43,7 +43,9 @@ public sealed class CliSecurityTests : IDisposable
         Assert.Equal(0, await RunAsync("keygen", In("router")));
         Assert.Equal(0, await RunAsync("keygen", In("alice")));
         Assert.Equal(0, await RunAsync("keygen", In("mallory")));
-        await File.WriteAllTextAsync(In("clients.txt"), "# who may connect\n" + await File.ReadAllTextAsync(In("alice.pub")));
+        // As the README says: grep public-key alice.pub >> clients.txt
+        var aliceLine = File.ReadLines(In("alice.pub")).Single(l => l.TrimStart().StartsWith("public-key", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(In("clients.txt"), $"# who may connect\n{aliceLine}\n");
 
         await using var router = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0",
             "--curve-key", In("router.key"), "--authorized-keys", In("clients.txt"));
@@ -74,6 +76,7 @@ public sealed class CliSecurityTests : IDisposable
         await File.WriteAllTextAsync(In("bad.key"), "not a key\n");
         await using var router = ChildProcess.Hydra("router", "--headless", "--port", "0", "--heartbeat-port", "0", "--curve-key", In("bad.key"));
         Assert.Equal(1, await router.WaitForExitAsync());
-        Assert.Equal($"ERROR: {In("bad.key")}:1: the key must be 40 characters of Z85 text (as 'hydra keygen' writes), got 9 characters", router.Output.Trim());
+        Assert.Equal([$"ERROR: {In("bad.key")}:1: the key must be 40 characters of Z85 text (as 'hydra keygen' writes), got 9 characters",
+            "see 'hydra router --help'"], router.Output.Split('\n'));
     }
 }
