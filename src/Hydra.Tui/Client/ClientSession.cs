@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;
-using NetMQ;
 
 namespace Hydra.Tui.Client;
 
@@ -54,8 +52,9 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             await Task.Run(_client.Start);
         }
-        catch (Exception e) when (e is SocketException or NetMQException or HydraException or ArgumentException)
+        catch (HydraException e)
         {
+            // HydraMQ.Start wraps what the network throws (an unknown host, a bad address) in one HydraException.
             var options = Options;
             Volatile.Write(ref _failure, string.Create(CultureInfo.InvariantCulture, $"cannot reach the router at {options.RouterAddress}:{options.RouterPort}: {e.Message}"));
             Report($"ERROR: {Failure}");
