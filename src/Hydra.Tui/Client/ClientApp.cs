@@ -21,8 +21,9 @@ public static class ClientApp
     {
         ArgumentNullException.ThrowIfNull(options);
         await using var session = new ClientSession(options with { HeartbeatInterval = HeartbeatInterval });
-        using (var app = Application.Create().Init())
+        try
         {
+            using var app = Application.Create().Init();
             using var window = new ClientWindow(app, session);
             // Connect once the window listens, so a failure (unknown host) shows in its console.
             var starting = session.StartAsync();
@@ -30,6 +31,10 @@ public static class ClientApp
             using var signals = StopSignals.Install(app);
             app.Run(window);
             await starting;
+        }
+        finally
+        {
+            KeypadMode.Reset(); // once Terminal.Gui has restored the modes it set
         }
         return 0;
     }

@@ -40,12 +40,17 @@ public static class RouterApp
         {
             _ = session.StartAsync();
         }
-        using (var app = Application.Create().Init())
+        try
         {
+            using var app = Application.Create().Init();
             using var window = new RouterWindow(app, session);
             using var stop = cancellationToken.Register(() => app.Invoke(app.RequestStop));
             using var signals = StopSignals.Install(app);
             app.Run(window);
+        }
+        finally
+        {
+            KeypadMode.Reset(); // once Terminal.Gui has restored the modes it set
         }
         return 0;
     }
