@@ -16,10 +16,14 @@ public static class ClientApp
     /// <summary>Runs the app in this terminal until the operator quits (or <paramref name="cancellationToken"/> fires).</summary>
     /// <param name="options">The router to use and this client's identity (null: a unique <c>HydraClient-xxxxxx</c>).</param>
     /// <param name="cancellationToken">Stops the app, as Quit does.</param>
-    /// <returns>The process exit code: 0.</returns>
+    /// <returns>The process exit code: 0, or 1 when standard input or output is not a terminal.</returns>
     public static async Task<int> RunAsync(HydraMQOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!TerminalCheck.HasTerminal)
+        {
+            return await TerminalCheck.ReportMissingAsync("hydra client needs a terminal (it is a full-screen app; hydra ping works without one)");
+        }
         await using var session = new ClientSession(options with { HeartbeatInterval = HeartbeatInterval });
         try
         {

@@ -28,10 +28,14 @@ public sealed record RouterAppOptions
 public static class RouterApp
 {
     /// <summary>Runs the app in this terminal until the operator quits (or <paramref name="cancellationToken"/> fires).</summary>
-    /// <returns>The process exit code: 0.</returns>
+    /// <returns>The process exit code: 0, or 1 when standard input or output is not a terminal.</returns>
     public static async Task<int> RunAsync(RouterAppOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!TerminalCheck.HasTerminal)
+        {
+            return await TerminalCheck.ReportMissingAsync("hydra router needs a terminal; use --headless to run without one");
+        }
         // The app owns the terminal: log lines go to the console pane (and the file), never to stderr.
         using var logLines = new LogLines();
         using var log = new HydraLog("HydraRouter", options.LogFile, toConsole: true, options.LogLevel, console: logLines);
