@@ -79,9 +79,10 @@ command -v tmux >/dev/null || { echo "tmux is not installed (apt-get install tmu
 echo "building the hydra CLI..."
 dotnet build "$ROOT/src/Hydra.Cli/Hydra.Cli.csproj" -c Release -o "$WORK/bin" -nologo -v quiet
 HYDRA="$WORK/bin/hydra"
-t new-session -d -s router -x 120 -y 35 "$HYDRA router --start --address 127.0.0.1 --port 0 --heartbeat-port 0$AFTER_APP"
+# 80 x 24: the size a new terminal opens at, and the tightest the apps must fit.
+t new-session -d -s router -x 80 -y 24 "$HYDRA router --start --address 127.0.0.1 --port 0 --heartbeat-port 0$AFTER_APP"
 wait_for router "Routing on tcp://127.0.0.1:"
-read -r PORT HEARTBEAT_PORT < <(screen router | sed -nE 's/.*Routing on tcp:\/\/127\.0\.0\.1:([0-9]+), heartbeats on port ([0-9]+).*/\1 \2/p' | head -1)
+read -r PORT HEARTBEAT_PORT < <(screen router | sed -nE 's/.*Port: ([0-9]+) +Heartbeat port: ([0-9]+).*/\1 \2/p' | head -1)
 [[ -n "${PORT:-}" && -n "${HEARTBEAT_PORT:-}" ]] || fail "could not read the bound ports off the router screen"
 echo "ports: $PORT (messages), $HEARTBEAT_PORT (heartbeats)"
 PEER_FLAGS="--router 127.0.0.1 --port $PORT --heartbeat-port $HEARTBEAT_PORT"
@@ -89,15 +90,15 @@ PEER_FLAGS="--router 127.0.0.1 --port $PORT --heartbeat-port $HEARTBEAT_PORT"
 t new-session -d -s pong -x 120 -y 10 "$HYDRA pong $PEER_FLAGS"
 wait_for router "│HydraServer"
 
-t new-session -d -s client -x 100 -y 30 "$HYDRA client $PEER_FLAGS --id e2e-client$AFTER_APP"
+t new-session -d -s client -x 80 -y 24 "$HYDRA client $PEER_FLAGS --id e2e-client$AFTER_APP"
 wait_for client "Hydra Client v"
 wait_for client "🟢 Connected"
 
 t send-keys -t client s   # s: Ping Server
 wait_for client "Sending ping to HydraServer (#1)"
 wait_for client "Received pong in"
-wait_for router "e2e-client >        HydraServer : ping"
-wait_for router "HydraServer >         e2e-client : pong"
+wait_for router "e2e-client >  HydraServer : ping"
+wait_for router "HydraServer >   e2e-client : pong"
 keep_screen client client.txt
 keep_screen router router.txt
 
