@@ -16,7 +16,8 @@ internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond,
     /// The one live line of totals under the configuration, in at most <paramref name="width"/>
     /// columns (0: no limit). The fullest form that fits wins: every word and the errors by
     /// code; then without the errors by code (the console shows each refusal's code); then
-    /// short words; then numbers such as 12.3k; at last cut with "…". It never wraps.
+    /// short words; then numbers such as 12.3k; then without pongs and heartbeats (the
+    /// router's own answers); at last cut with "…". It never wraps.
     /// </summary>
     public string ToLine(int width = 0)
     {
@@ -26,6 +27,7 @@ internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond,
             Join(Words.Long, exact: true, errorCodes: false),
             Join(Words.Short, exact: true, errorCodes: false),
             Join(Words.Short, exact: false, errorCodes: false),
+            Join(Words.Short, exact: false, errorCodes: false, answers: false),
         ];
         if (width <= 0)
         {
@@ -34,7 +36,7 @@ internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond,
         return forms.FirstOrDefault(form => TextFit.Columns(form) <= width) ?? Cut(forms[^1], width);
     }
 
-    private string Join(Words words, bool exact, bool errorCodes)
+    private string Join(Words words, bool exact, bool errorCodes, bool answers = true)
     {
         string N(long n) => exact ? n.ToString("N0", CultureInfo.InvariantCulture) : Abbreviate(n);
         var errors = $"{words.Errors} {N(Stats.TotalErrors)}";
@@ -47,11 +49,14 @@ internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond,
             $"{N((long)Math.Round(MessagesPerSecond))} {words.Rate}",
             $"{words.Received} {N(Stats.Received)}",
             $"{words.Routed} {N(Stats.Routed)}",
-            $"{words.Pongs} {N(Stats.Pongs)}",
-            $"{words.Heartbeats} {N(Stats.Heartbeats)}",
-            errors,
-            $"{words.Clients} {N(Stats.Clients)}",
         ];
+        if (answers)
+        {
+            parts.Add($"{words.Pongs} {N(Stats.Pongs)}");
+            parts.Add($"{words.Heartbeats} {N(Stats.Heartbeats)}");
+        }
+        parts.Add(errors);
+        parts.Add($"{words.Clients} {N(Stats.Clients)}");
         if (TraceSkipped > 0)
         {
             parts.Add($"{words.NotInConsole} {N(TraceSkipped)}");
