@@ -28,44 +28,52 @@ public sealed class ScreenSizeTests
         Identity = identity,
     };
 
-    /// <summary>The router on a <paramref name="width"/> × <paramref name="height"/> terminal, started, with a pong server, a long-named client, a ping and a refused ping.</summary>
-    private static async Task<OpenScreen<RouterSession, RouterWindow>> BusyRouterAsync(int width, int height, Func<HeadlessTerminal, Task>? beforeStart = null)
+    /// <summary>
+    /// The router on a <paramref name="width"/> × <paramref name="height"/> terminal, started, with
+    /// a pong server and a long-named client (both kept connected until disposed), a ping and a
+    /// refused ping. <paramref name="beforeStart"/> looks at the screen before Start.
+    /// </summary>
+    private static async Task<BusyRouter> BusyRouterAsync(int width, int height, Action<HeadlessTerminal>? beforeStart = null)
     {
         var session = new RouterSession(Loopback());
         var terminal = new HeadlessTerminal(width, height);
         var window = new RouterWindow(terminal.App, session);
-        var screen = new OpenScreen<RouterSession, RouterWindow>(session, terminal, window);
-        terminal.Show(window);
-        if (beforeStart is not null)
+        var busy = new BusyRouter(new(session, terminal, window));
+        try
         {
-            await beforeStart(terminal);
+            terminal.Show(window);
+            beforeStart?.Invoke(terminal);
+            terminal.Press(Key.S);
+            await terminal.WaitForTextAsync("Routing on");
+            busy.Server = new PongServer(PeerOf(session, HydraIdentities.Server));
+            await busy.Server.StartAsync();
+            busy.Client = new HydraClient(PeerOf(session, LongIdentity));
+            busy.Client.Start();
+            await busy.Client.PingAsync(HydraIdentities.Server, TimeSpan.FromSeconds(5));
+            await Assert.ThrowsAsync<HydraRemoteException>(() => busy.Client.PingAsync("Nobody", TimeSpan.FromSeconds(5)));
+            await terminal.WaitForLineAsync(l => l.Contains("msg/s", StringComparison.Ordinal) && l.Contains("clients 2", StringComparison.Ordinal), "totals with both clients");
+            await terminal.WaitForLineAsync(l => l.Contains("3f9a1c", StringComparison.Ordinal) && l.Contains("GOOD", StringComparison.Ordinal), "the long-named client's row");
+            return busy;
         }
-        terminal.Press(Key.S);
-        await terminal.WaitForTextAsync("Routing on");
-        await using var server = new PongServer(PeerOf(session, HydraIdentities.Server));
-        await server.StartAsync();
-        await using var client = new HydraClient(PeerOf(session, LongIdentity));
-        client.Start();
-        await client.PingAsync(HydraIdentities.Server, TimeSpan.FromSeconds(5));
-        await Assert.ThrowsAsync<HydraRemoteException>(() => client.PingAsync("Nobody", TimeSpan.FromSeconds(5)));
-        await terminal.WaitForLineAsync(l => l.Contains("msg/s", StringComparison.Ordinal) && l.Contains("clients 2", StringComparison.Ordinal), "totals with both clients");
-        await terminal.WaitForLineAsync(l => l.Contains("3f9a1c", StringComparison.Ordinal) && l.Contains("GOOD", StringComparison.Ordinal), "the long-named client's row");
-        return screen;
+        catch
+        {
+            await busy.DisposeAsync();
+            throw;
+        }
     }
 
     [Fact]
     public async Task At_80x24_the_router_shows_every_setting_totals_on_one_line_and_each_client()
     {
-        await using var screen = await BusyRouterAsync(80, 24, beforeStart: terminal =>
+        await using var busy = await BusyRouterAsync(80, 24, beforeStart: terminal =>
         {
             var settings = terminal.Lines[2];
             Assert.Matches(@"Address: 127\.0\.0\.1 +Port: 0 +Heartbeat port: 0 ", settings);
             Assert.Contains("Start ⟧", settings, StringComparison.Ordinal);
             Assert.Contains("Quit ⟧", settings, StringComparison.Ordinal);
             Assert.Contains("s Start · e edit address and ports · h hide heartbeats · q/Esc/Ctrl+C quit", terminal.Screen, StringComparison.Ordinal);
-            return Task.CompletedTask;
         });
-        var (session, terminal, window) = screen;
+        var (session, terminal, _) = busy.Screen;
         var (port, heartbeatPort) = session.BoundPorts;
 
         var lines = terminal.Lines;
@@ -85,8 +93,8 @@ public sealed class ScreenSizeTests
     [Fact]
     public async Task On_a_wide_screen_the_router_names_every_counter_and_shows_the_clients_counts()
     {
-        await using var screen = await BusyRouterAsync(160, 40);
-        var (session, terminal, window) = screen;
+        await using var busy = await BusyRouterAsync(160, 40);
+        var terminal = busy.Screen.Terminal;
 
         await terminal.WaitForLineAsync(l => l.Contains("errors 1 (unknown_target 1)", StringComparison.Ordinal) && l.Contains("received", StringComparison.Ordinal), "totals in full words");
         Assert.Single(terminal.Lines, l => Regex.IsMatch(l, @"│Identity +│Status│Last seen│ *In│ *Out│"));
@@ -117,5 +125,28 @@ public sealed class ScreenSizeTests
         Assert.Contains($"Identity: {LongIdentity}", screen, StringComparison.Ordinal);
         Assert.Matches(@"Ping Router ⟧ +⟦ Ping Server ⟧ +Target: HydraServer +⟦ Quit ⟧", screen);
         Assert.Contains("p Ping Router · s Ping Server · t edit target · q/Esc/Ctrl+C quit", screen, StringComparison.Ordinal);
+    }
+
+    /// <summary>The router's screen and the peers talking through it, disposed peers first.</summary>
+    private sealed class BusyRouter(OpenScreen<RouterSession, RouterWindow> screen) : IAsyncDisposable
+    {
+        public OpenScreen<RouterSession, RouterWindow> Screen => screen;
+
+        public PongServer? Server { get; set; }
+
+        public HydraClient? Client { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Client is not null)
+            {
+                await Client.DisposeAsync();
+            }
+            if (Server is not null)
+            {
+                await Server.DisposeAsync();
+            }
+            await screen.DisposeAsync();
+        }
     }
 }
