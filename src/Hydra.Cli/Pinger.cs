@@ -10,7 +10,8 @@ internal sealed class Pinger(TextWriter output, string target, TimeSpan timeout)
     /// <returns>0 when at least one pong came back, else 1.</returns>
     public async Task<int> RunAsync(HydraMQOptions options, int count, TimeSpan interval, CancellationToken cancellationToken)
     {
-        await using var client = new HydraClient(options);
+        // Through a Python router, pongs come without reply_to: match them the way the original does.
+        await using var client = new HydraClient(options with { MatchUncorrelatedReplies = true });
         client.Start();
         await output.WriteLineAsync($"PING {target} via {options.RouterAddress}:{options.RouterPort} as {client.Identity}");
         var times = new List<double>();
@@ -42,11 +43,13 @@ internal sealed class Pinger(TextWriter output, string target, TimeSpan timeout)
             var result = await client.PingAsync(target, timeout, cancellationToken);
             var ms = result.RoundTrip.TotalMilliseconds;
             times.Add(ms);
-            return string.Create(CultureInfo.InvariantCulture, $"{result.Reply.Method} from {result.Reply.Sender}: seq={seq} time={ms:0.000} ms");
+            var uncorrelated = result.Reply.ReplyTo is null ? " (uncorrelated: no reply_to)" : "";
+            return string.Create(CultureInfo.InvariantCulture, $"{result.Reply.Method} from {result.Reply.Sender}: seq={seq} time={ms:0.000} ms{uncorrelated}");
         }
         catch (HydraTimeoutException)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"no reply from {target}: seq={seq} timed out after {timeout.TotalSeconds:0.###} s");
+            var why = client.MQ.DescribeConnection();
+            return string.Create(CultureInfo.InvariantCulture, $"no reply from {target}: seq={seq} timed out after {timeout.TotalSeconds:0.###} s{(why.Length > 0 ? $" ({why})" : "")}");
         }
         catch (HydraRemoteException e)
         {

@@ -29,11 +29,11 @@ public sealed class ClientWindowTests : IAsyncLifetime
         HeartbeatInterval = FastHeartbeats,
     };
 
-    private static async Task<OpenScreen<ClientSession, ClientWindow>> OpenAsync(HydraMQOptions options, TimeSpan? pingTimeout = null)
+    private static async Task<OpenScreen<ClientSession, ClientWindow>> OpenAsync(HydraMQOptions options, TimeSpan? pingTimeout = null, int width = HeadlessTerminal.Width, int height = HeadlessTerminal.Height)
     {
         var session = new ClientSession(options, pingTimeout);
         await session.StartAsync();
-        var terminal = new HeadlessTerminal();
+        var terminal = new HeadlessTerminal(width, height);
         var window = new ClientWindow(terminal.App, session);
         terminal.Show(window);
         return new(session, terminal, window);
@@ -95,6 +95,26 @@ public sealed class ClientWindowTests : IAsyncLifetime
         terminal.Press(Key.S);
         await terminal.WaitForTextAsync("Sending ping to Echo (#1)");
         await terminal.WaitForTextAsync("Received pong in");
+    }
+
+    [Fact]
+    public async Task At_80_columns_a_reply_longer_than_the_console_wraps_and_can_be_read_in_full()
+    {
+        await using var screen = await OpenAsync(Peer(), width: 80, height: 24);
+        var (session, terminal, window) = screen;
+        const string target = "billing-eu-west";
+
+        terminal.Press(Key.T);
+        terminal.Type(target);
+        terminal.Press(Key.Tab);
+        terminal.Press(Key.S);
+
+        var error = $"Error from HydraRouter: unknown_target: no peer named '{target}' is connected (#1)";
+        await terminal.WaitForTextAsync("Error from HydraRouter");
+        Assert.True(error.Length > 80, "the reply is wider than the screen");
+        var rows = terminal.PaneRows("Error from HydraRouter", 2);
+        Assert.Equal(error, string.Join(' ', rows.Select(r => r.Trim())));
+        Assert.StartsWith("  ", rows[1], StringComparison.Ordinal); // a continuation row is indented
     }
 
     [Fact]

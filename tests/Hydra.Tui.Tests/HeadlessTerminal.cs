@@ -4,6 +4,7 @@ using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
 using Terminal.Gui.Testing;
 using Terminal.Gui.Time;
+using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
 
 namespace Hydra.Tui.Tests;
@@ -22,10 +23,11 @@ internal sealed class HeadlessTerminal : IDisposable
     private SessionToken? _session;
     private Window? _window;
 
-    public HeadlessTerminal()
+    /// <summary>A terminal of <paramref name="width"/> × <paramref name="height"/> (default: roomier than the usual 80 × 24).</summary>
+    public HeadlessTerminal(int width = Width, int height = Height)
     {
         App = Application.Create(_time).Init(DriverRegistry.Names.ANSI);
-        App.Driver!.SetScreenSize(Width, Height);
+        App.Driver!.SetScreenSize(width, height);
     }
 
     public IApplication App { get; }
@@ -35,6 +37,13 @@ internal sealed class HeadlessTerminal : IDisposable
 
     /// <summary>The screen's lines.</summary>
     public string[] Lines => Screen.Split('\n');
+
+    /// <summary>
+    /// <paramref name="count"/> rows of the left-most pane, from the one showing <paramref name="text"/>:
+    /// what is between the pane's borders.
+    /// </summary>
+    public IReadOnlyList<string> PaneRows(string text, int count) =>
+        [.. Lines.SkipWhile(l => !l.Contains(text, StringComparison.Ordinal)).Take(count).Select(l => l.Split('│')[2])];
 
     public void Show(Window window)
     {
@@ -51,6 +60,32 @@ internal sealed class HeadlessTerminal : IDisposable
     {
         App.InjectKey(key);
         Pump();
+    }
+
+    /// <summary>The terminal window was resized: lays out and draws again.</summary>
+    public void Resize(int width, int height)
+    {
+        App.Driver!.SetScreenSize(width, height);
+        Pump();
+    }
+
+    /// <summary>Presses the key of each character in turn, as typing <paramref name="text"/> would.</summary>
+    public void Type(string text)
+    {
+        foreach (var c in text)
+        {
+            Press(c);
+        }
+    }
+
+    /// <summary>Presses Tab until <paramref name="view"/> has the focus, as an operator would; fails after a dozen.</summary>
+    public void TabTo(View view)
+    {
+        for (var presses = 0; !view.HasFocus; presses++)
+        {
+            Assert.True(presses < 12, $"Tab never reached {view.GetType().Name}. The screen:\n{Screen}");
+            Press(Key.Tab);
+        }
     }
 
     /// <summary>One turn of the main loop: a timer tick of virtual time, invoked work, a redraw.</summary>

@@ -59,14 +59,14 @@ public sealed class MessageFeedTests
     [Fact]
     public void The_console_keeps_only_the_last_thousand_lines()
     {
-        var lines = new BoundedLines(1000);
+        var lines = new ConsoleLines(1000);
         for (var i = 1; i <= 1500; i++)
         {
             lines.Add($"line {i}");
         }
 
-        Assert.Equal(1000, lines.Items.Count);
-        Assert.Equal("line 501", lines.Items[0]);
-        Assert.Equal("line 1500", lines.Items[^1]);
+        Assert.Equal(1000, lines.Rows.Count);
+        Assert.Equal("line 501", lines.Rows[0]);
+        Assert.Equal("line 1500", lines.Rows[^1]);
     }
 }

@@ -12,13 +12,15 @@ namespace Hydra.Tui.Tests;
 /// <summary>The apps' quit keys end <c>Run</c>, the call the command line blocks in.</summary>
 public sealed class QuitKeyTests
 {
-    public static TheoryData<string> Keys => ["q", "Esc", "Ctrl+Q"];
+    public static TheoryData<string> Keys => ["q", "Esc", "Ctrl+Q", "Ctrl+C"];
 
     private static Key KeyNamed(string name) => name switch
     {
         "q" => Key.Q,
         "Esc" => Key.Esc,
-        _ => Key.Q.WithCtrl,
+        "Ctrl+Q" => Key.Q.WithCtrl,
+        "Ctrl+C" => Key.C.WithCtrl,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such quit key"),
     };
 
     [Theory]

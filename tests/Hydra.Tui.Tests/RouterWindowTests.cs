@@ -143,4 +143,54 @@ public sealed class RouterWindowTests
         Assert.Contains("Start ⟧", terminal.Screen, StringComparison.Ordinal);
         Assert.Equal(RouterState.Failed, session.State);
     }
+
+    [Fact]
+    public async Task A_busy_port_can_be_changed_in_the_app_and_Start_pressed_again_then_the_settings_are_read_only()
+    {
+        await using var first = new RouterEngine(Loopback());
+        first.Start();
+        await using var session = new RouterSession(Loopback() with { Port = first.Port });
+        using var terminal = new HeadlessTerminal(80, 24);
+        using var window = new RouterWindow(terminal.App, session);
+        terminal.Show(window);
+        terminal.Press(Key.S);
+        await terminal.WaitForTextAsync("ERROR: cannot listen on");
+
+        terminal.Press(Key.E); // edit: the focus goes to the address
+        terminal.Press(Key.Tab); // the port, its text selected
+        terminal.Type("0"); // any free port
+        terminal.Press(Key.Enter); // Start
+        await terminal.WaitForTextAsync("Routing on tcp://127.0.0.1:");
+
+        Assert.Equal(RouterState.Running, session.State);
+        var port = session.BoundPorts.Port;
+        Assert.NotEqual(first.Port, port);
+        Assert.Contains($"Port: {port} ", terminal.Lines[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("Start ⟧", terminal.Screen, StringComparison.Ordinal);
+        // Routing: e no longer edits, typing changes nothing, and letters are the app's keys again.
+        terminal.Press(Key.E);
+        terminal.Type("9");
+        Assert.Contains($"Port: {port} ", terminal.Lines[2], StringComparison.Ordinal);
+        terminal.Press(Key.H);
+        Assert.Contains("(heartbeats hidden", window.Messages.Lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_port_that_is_not_a_number_is_refused_and_nothing_is_bound()
+    {
+        await using var session = new RouterSession(Loopback());
+        using var terminal = new HeadlessTerminal(80, 24);
+        using var window = new RouterWindow(terminal.App, session);
+        terminal.Show(window);
+
+        terminal.Press(Key.E);
+        terminal.Press(Key.Tab);
+        terminal.Press(Key.Tab); // the heartbeat port
+        terminal.Type("http");
+        terminal.Press(Key.Enter);
+
+        await terminal.WaitForTextAsync("ERROR: a port must be a number");
+        Assert.Equal(RouterState.NotStarted, session.State);
+        Assert.Contains("Start ⟧", terminal.Screen, StringComparison.Ordinal);
+    }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end check of the terminal apps in a real terminal (tmux): the router app, a pong
 # server and the client app on free loopback ports; press Ping Server in the client app,
-# read the screens, quit both apps with q and require exit code 0 from each.
+# read the screens, quit the client with q and the router with Ctrl+C, and require exit
+# code 0 from each and a terminal back in its normal modes (keypad, cursor keys, cursor,
+# screen, mouse), as the shell after the app needs it.
 #
 # Needs: dotnet and tmux (Debian package "tmux"). The router binds free ports (--port 0)
 # and the script reads them off its screen, so there is no race for a port.
@@ -47,17 +49,22 @@ wait_for() {
     echo "ok: $session shows \"$text\""
 }
 
-# wait_for_exit NAME: wait until the app wrote its exit code, and require 0.
+# The pane's terminal modes, as tmux tracks them. After an app ends, its pane runs on into
+# a shell line that prints the exit code and waits (AFTER_APP), so the modes read then are
+# those the app left behind: what the next program in that terminal would get.
+MODES='keypad #{keypad_flag}, cursor keys #{keypad_cursor_flag}, cursor shown #{cursor_flag}, alternate screen #{alternate_on}, mouse #{mouse_any_flag}'
+NORMAL_MODES='keypad 0, cursor keys 0, cursor shown 1, alternate screen 0, mouse 0'
+AFTER_APP='; echo "exit code $?"; read -r _'
+
+# wait_for_exit SESSION: wait until the app in it has ended; require exit code 0 and a
+# terminal back in its normal modes.
 wait_for_exit() {
-    local name="$1" file="$WORK/$1.exit" end=$((SECONDS + DEADLINE_SECONDS))
-    until [[ -s "$file" ]]; do
-        ((SECONDS < end)) || fail "$name did not exit within ${DEADLINE_SECONDS} s of q"
-        sleep 0.2
-    done
-    local code
-    code="$(cat "$file")"
-    [[ "$code" == 0 ]] || fail "$name exited with $code"
-    echo "ok: $name exited with 0"
+    local session="$1" modes
+    wait_for "$session" "exit code "
+    screen "$session" | grep -qx "exit code 0" || fail "$session did not exit with code 0"
+    modes="$(t display -p -t "$session" "$MODES")"
+    [[ "$modes" == "$NORMAL_MODES" ]] || fail "$session left the terminal in: $modes (normal: $NORMAL_MODES)"
+    echo "ok: $session left the terminal in its normal modes ($modes)"
 }
 
 keep_screen() {
@@ -72,10 +79,10 @@ command -v tmux >/dev/null || { echo "tmux is not installed (apt-get install tmu
 echo "building the hydra CLI..."
 dotnet build "$ROOT/src/Hydra.Cli/Hydra.Cli.csproj" -c Release -o "$WORK/bin" -nologo -v quiet
 HYDRA="$WORK/bin/hydra"
-t new-session -d -s router -x 120 -y 35 \
-    "$HYDRA router --start --address 127.0.0.1 --port 0 --heartbeat-port 0; echo \$? > $WORK/router.exit"
+# 80 x 24: the size a new terminal opens at, and the tightest the apps must fit.
+t new-session -d -s router -x 80 -y 24 "$HYDRA router --start --address 127.0.0.1 --port 0 --heartbeat-port 0$AFTER_APP"
 wait_for router "Routing on tcp://127.0.0.1:"
-read -r PORT HEARTBEAT_PORT < <(screen router | sed -nE 's/.*Routing on tcp:\/\/127\.0\.0\.1:([0-9]+), heartbeats on port ([0-9]+).*/\1 \2/p' | head -1)
+read -r PORT HEARTBEAT_PORT < <(screen router | sed -nE 's/.*Port: ([0-9]+) +Heartbeat port: ([0-9]+).*/\1 \2/p' | head -1)
 [[ -n "${PORT:-}" && -n "${HEARTBEAT_PORT:-}" ]] || fail "could not read the bound ports off the router screen"
 echo "ports: $PORT (messages), $HEARTBEAT_PORT (heartbeats)"
 PEER_FLAGS="--router 127.0.0.1 --port $PORT --heartbeat-port $HEARTBEAT_PORT"
@@ -83,21 +90,20 @@ PEER_FLAGS="--router 127.0.0.1 --port $PORT --heartbeat-port $HEARTBEAT_PORT"
 t new-session -d -s pong -x 120 -y 10 "$HYDRA pong $PEER_FLAGS"
 wait_for router "│HydraServer"
 
-t new-session -d -s client -x 100 -y 30 \
-    "$HYDRA client $PEER_FLAGS --id e2e-client; echo \$? > $WORK/client.exit"
+t new-session -d -s client -x 80 -y 24 "$HYDRA client $PEER_FLAGS --id e2e-client$AFTER_APP"
 wait_for client "Hydra Client v"
 wait_for client "🟢 Connected"
 
 t send-keys -t client s   # s: Ping Server
 wait_for client "Sending ping to HydraServer (#1)"
 wait_for client "Received pong in"
-wait_for router "e2e-client >        HydraServer : ping"
-wait_for router "HydraServer >         e2e-client : pong"
+wait_for router "e2e-client >  HydraServer : ping"
+wait_for router "HydraServer >   e2e-client : pong"
 keep_screen client client.txt
 keep_screen router router.txt
 
 t send-keys -t client q
 wait_for_exit client
-t send-keys -t router q
+t send-keys -t router C-c # the driver's raw mode makes Ctrl+C a key, not SIGINT
 wait_for_exit router
 echo "e2e: 1 passed, 0 failed"

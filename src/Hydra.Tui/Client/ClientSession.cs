@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Protocol;
-using NetMQ;
 
 namespace Hydra.Tui.Client;
 
@@ -24,7 +22,8 @@ internal sealed class ClientSession : IAsyncDisposable
 
     public ClientSession(HydraMQOptions options, TimeSpan? pingTimeout = null)
     {
-        _client = new HydraClient(options);
+        // Through a Python router, pongs come without reply_to: match them the way the original does.
+        _client = new HydraClient(options with { MatchUncorrelatedReplies = true });
         _pingTimeout = pingTimeout ?? options.NetworkTimeout;
         _client.MQ.LateReply += ReportLate;
     }
@@ -55,8 +54,9 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             await Task.Run(_client.Start);
         }
-        catch (Exception e) when (e is SocketException or NetMQException or HydraException or ArgumentException)
+        catch (HydraException e)
         {
+            // HydraMQ.Start wraps what the network throws (an unknown host, a bad address) in one HydraException.
             var options = Options;
             Volatile.Write(ref _failure, string.Create(CultureInfo.InvariantCulture, $"cannot reach the router at {options.RouterAddress}:{options.RouterPort}: {e.Message}"));
             Report($"ERROR: {Failure}");
@@ -78,13 +78,15 @@ internal sealed class ClientSession : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await _client.MQ.RequestAsync(ping, _pingTimeout, cancellationToken);
+            var pong = await _client.MQ.RequestAsync(ping, _pingTimeout, cancellationToken);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Report(string.Create(CultureInfo.InvariantCulture, $"Received pong in {ms:0.0} ms (#{number})"));
+            var matched = pong.ReplyTo is null ? ", uncorrelated: the router strips ids" : "";
+            Report(string.Create(CultureInfo.InvariantCulture, $"Received pong in {ms:0.0} ms (#{number}{matched})"));
         }
         catch (HydraTimeoutException)
         {
-            Report(string.Create(CultureInfo.InvariantCulture, $"Ping timed out... (#{number}: no pong from {name} within {_pingTimeout.TotalSeconds:0.#} s)"));
+            var why = _client.MQ.DescribeConnection();
+            Report(string.Create(CultureInfo.InvariantCulture, $"Ping timed out... (#{number}: no pong from {name} within {_pingTimeout.TotalSeconds:0.#} s{(why.Length > 0 ? $"; {why}" : "")})"));
         }
         catch (HydraRemoteException e)
         {

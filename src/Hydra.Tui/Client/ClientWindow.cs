@@ -68,7 +68,7 @@ internal sealed class ClientWindow : Window
         };
 
         Console = new ConsolePane("Console") { X = 0, Y = Pos.Bottom(pingRouter), Width = Dim.Fill(), Height = Dim.Fill(1) };
-        var keys = new TextLabel { X = 1, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Text = "p Ping Router · s Ping Server · t edit target · q/Esc/Ctrl+Q quit" };
+        var keys = new TextLabel { X = 1, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Text = "p Ping Router · s Ping Server · t edit target · q/Esc/Ctrl+C quit" };
 
         Add(pingRouter, pingServer, targetLabel, _target, quit, configuration, statusBox, Console, keys);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hydra.Routing;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.ViewBase;
@@ -7,22 +6,15 @@ using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace Hydra.Tui.Router;
 
-/// <summary>The Clients box: identity, status in colour, last seen, messages in and out. UI thread only.</summary>
+/// <summary>
+/// The Clients box: identity, status in colour, last seen, messages in and out, in as many
+/// columns as fit (see <see cref="ClientColumns"/>). UI thread only.
+/// </summary>
 internal sealed class ClientsTable : FrameView
 {
-    private const int StatusColumn = 1;
-
-    private static readonly Dictionary<string, Func<ClientInfo, object>> Columns = new()
-    {
-        ["Identity"] = c => c.Identity,
-        ["Status"] = c => c.Status.ToLabel(),
-        ["Last seen"] = c => FormatAgo(c.LastSeenAgo),
-        ["In"] = c => c.MessagesIn.ToString("N0", CultureInfo.InvariantCulture),
-        ["Out"] = c => c.MessagesOut.ToString("N0", CultureInfo.InvariantCulture),
-    };
-
     private readonly TableView _table;
     private IReadOnlyList<ClientInfo> _shown = [];
+    private string[] _shownCells = [];
 
     public ClientsTable()
     {
@@ -35,35 +27,45 @@ internal sealed class ClientsTable : FrameView
             Width = Dim.Fill(),
             Height = Dim.Fill(),
             FullRowSelect = true,
-            Table = new EnumerableTableSource<ClientInfo>([], Columns),
+            Table = new EnumerableTableSource<ClientInfo>([], ClientColumns.For([], 0).Getters),
         };
         // Letters belong to the app's keys (q quits), not to type-to-search.
         _table.CollectionNavigator = null;
         _table.Style.ExpandLastColumn = false;
-        var status = _table.Style.GetOrCreateColumnStyle(StatusColumn);
+        // The box's own top line is right above: a second line there only costs a row.
+        _table.Style.ShowHorizontalHeaderOverline = false;
+        var status = _table.Style.GetOrCreateColumnStyle(ClientColumns.StatusColumn);
         status.MinWidth = 6;
         status.ColorGetter = args => SchemeFor(args.CellValue as string, args.RowScheme);
-        foreach (var right in new[] { 3, 4 })
+        foreach (var right in new[] { 3, 4 }) // In and Out, when shown
         {
             _table.Style.GetOrCreateColumnStyle(right).Alignment = Alignment.End;
         }
+        // A resize may make room for more columns, or take it away.
+        _table.FrameChanged += (_, _) => Show(_shown, force: true);
         Add(_table);
     }
 
-    public void Show(IReadOnlyList<ClientInfo> clients)
+    public void Show(IReadOnlyList<ClientInfo> clients) => Show(clients, force: false);
+
+    private void Show(IReadOnlyList<ClientInfo> clients, bool force)
     {
-        // Rebuilding redraws the box; do it only when a person would see a difference.
-        if (ReferenceEquals(clients, _shown) || Looks(clients).SequenceEqual(Looks(_shown)))
+        if (ReferenceEquals(clients, _shown) && !force)
         {
             return;
         }
+        var columns = ClientColumns.For(clients, _table.Viewport.Width);
+        var cells = columns.Getters.Keys.Concat(clients.SelectMany(c => columns.Getters.Values.Select(cell => cell(c).ToString() ?? ""))).ToArray();
         _shown = clients;
-        _table.Table = new EnumerableTableSource<ClientInfo>(clients, Columns);
+        // Rebuilding redraws the box; do it only when a person would see a difference.
+        if (cells.SequenceEqual(_shownCells))
+        {
+            return;
+        }
+        _shownCells = cells;
+        _table.Table = new EnumerableTableSource<ClientInfo>(clients, columns.Getters);
         _table.SetNeedsDraw();
     }
-
-    private static IEnumerable<string> Looks(IReadOnlyList<ClientInfo> clients) =>
-        clients.SelectMany(c => Columns.Values.Select(cell => cell(c).ToString() ?? ""));
 
     private static Scheme? SchemeFor(string? status, Scheme rowScheme)
     {
@@ -76,11 +78,4 @@ internal sealed class ClientsTable : FrameView
         };
         return colour is null ? null : new Scheme(rowScheme) { Normal = new Attribute(colour.Value, rowScheme.Normal.Background) };
     }
-
-    private static string FormatAgo(TimeSpan ago) => ago.TotalSeconds switch
-    {
-        < 10 => string.Create(CultureInfo.InvariantCulture, $"{ago.TotalSeconds:0.0} s ago"),
-        < 120 => string.Create(CultureInfo.InvariantCulture, $"{ago.TotalSeconds:0} s ago"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{ago.TotalMinutes:0} min ago"),
-    };
 }

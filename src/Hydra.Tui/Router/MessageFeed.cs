@@ -67,12 +67,12 @@ internal sealed class MessageFeed
         }
     }
 
-    /// <summary>The lines for everything added since the last take (none if nothing came), names padded to <paramref name="nameWidth"/>.</summary>
-    public IReadOnlyList<string> TakeLines(int nameWidth = MessageLines.MaxNameWidth)
+    /// <summary>The lines for everything added since the last take (none if nothing came), names laid out as <paramref name="names"/> says (default: <see cref="NameColumns.Widest"/>).</summary>
+    public IReadOnlyList<string> TakeLines(NameColumns? names = null)
     {
         lock (_gate)
         {
-            return TakeLinesLocked(nameWidth);
+            return TakeLinesLocked(names ?? NameColumns.Widest);
         }
     }
 
@@ -80,24 +80,24 @@ internal sealed class MessageFeed
     /// Shows or hides heartbeats from now on. Returns the lines still waiting, decided under
     /// the old setting, in the same step: a heartbeat can then never show up after the switch.
     /// </summary>
-    public IReadOnlyList<string> SetShowHeartbeats(bool show, int nameWidth = MessageLines.MaxNameWidth)
+    public IReadOnlyList<string> SetShowHeartbeats(bool show, NameColumns? names = null)
     {
         lock (_gate)
         {
-            var lines = TakeLinesLocked(nameWidth);
+            var lines = TakeLinesLocked(names ?? NameColumns.Widest);
             _showHeartbeats = show;
             return lines;
         }
     }
 
-    private IReadOnlyList<string> TakeLinesLocked(int nameWidth)
+    private IReadOnlyList<string> TakeLinesLocked(NameColumns names)
     {
         if (_pending == 0)
         {
             return [];
         }
         IReadOnlyList<string> lines = _pending <= MaxLinesPerFlush
-            ? [.. _listed.Select(m => MessageLines.Format(m.Number, m.Message, nameWidth))]
+            ? [.. _listed.Select(m => MessageLines.Format(m.Number, m.Message, names))]
             : [MessageLines.Summary(_firstPending, _lastPending, _pending, _kinds)];
         _listed.Clear();
         _kinds.Clear();

@@ -1,7 +1,30 @@
 using System.Globalization;
 using Hydra.Routing;
+using Hydra.Tui.Shared;
 
 namespace Hydra.Tui.Router;
+
+/// <summary>
+/// How names sit in a console line: padded to <paramref name="Width"/> so the columns line up,
+/// and shortened in the middle (HydraC…3f9a1c) only when longer than <paramref name="Room"/>,
+/// what the pane has for them, so that a line fits one row.
+/// </summary>
+internal readonly record struct NameColumns(int Width, int Room)
+{
+    /// <summary>The widest padding, nothing shortened: for lines not bound to a pane.</summary>
+    public static NameColumns Widest { get; } = new(MessageLines.MaxNameWidth, int.MaxValue);
+
+    /// <summary>The columns for a pane <paramref name="paneWidth"/> wide (0: not laid out yet).</summary>
+    public static NameColumns For(int paneWidth)
+    {
+        if (paneWidth <= 0)
+        {
+            return Widest;
+        }
+        var room = Math.Max(MessageLines.MinNameWidth, (paneWidth - MessageLines.ColumnsBesideNames) / 2);
+        return new(Math.Min(room, MessageLines.MaxNameWidth), room);
+    }
+}
 
 /// <summary>The console's words: the original's numbered <c># sender > target : method</c> lines.</summary>
 internal static class MessageLines
@@ -10,18 +33,22 @@ internal static class MessageLines
     public const int MinNameWidth = 12;
     public const int MaxNameWidth = 18;
 
-    /// <summary>The widest name padding whose line still fits <paramref name="paneWidth"/> columns.</summary>
-    public static int NameWidthFor(int paneWidth) => Math.Clamp((paneWidth - 21) / 2, MinNameWidth, MaxNameWidth);
+    /// <summary>A line's columns besides the two names: number, arrows, colons and a method of up to 10.</summary>
+    public const int ColumnsBesideNames = 21;
 
     public static string Header(int nameWidth = MaxNameWidth) =>
         $"{"#",4} {"Sender".PadLeft(nameWidth)} > {"Target".PadLeft(nameWidth)} : {"Method",-10}";
 
-    public static string Format(long number, RoutedMessage message, int nameWidth = MaxNameWidth)
+    public static string Format(long number, RoutedMessage message) => Format(number, message, NameColumns.Widest);
+
+    public static string Format(long number, RoutedMessage message, NameColumns names)
     {
         var (target, method) = message.Outcome == RouteOutcome.Refused
             ? ("(refused)", message.Error?.ToWire() ?? "error")
             : (message.Target, message.Method);
-        return string.Create(CultureInfo.InvariantCulture, $"{number,4} {message.Sender.PadLeft(nameWidth)} > {target.PadLeft(nameWidth)} : {method,-10}");
+        return string.Create(CultureInfo.InvariantCulture, $"{number,4} {Name(message.Sender)} > {Name(target)} : {method,-10}");
+
+        string Name(string name) => TextFit.Shorten(name, names.Room).PadLeft(names.Width);
     }
 
     /// <summary>What a message counts as in a summary: its method, or the error it was refused with.</summary>

@@ -28,10 +28,14 @@ public sealed record RouterAppOptions
 public static class RouterApp
 {
     /// <summary>Runs the app in this terminal until the operator quits (or <paramref name="cancellationToken"/> fires).</summary>
-    /// <returns>The process exit code: 0.</returns>
+    /// <returns>The process exit code: 0, or 1 when standard input or output is not a terminal.</returns>
     public static async Task<int> RunAsync(RouterAppOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!TerminalCheck.HasTerminal)
+        {
+            return await TerminalCheck.ReportMissingAsync("hydra router needs a terminal; use --headless to run without one");
+        }
         // The app owns the terminal: log lines go to the console pane (and the file), never to stderr.
         using var logLines = new LogLines();
         using var log = new HydraLog("HydraRouter", options.LogFile, toConsole: true, options.LogLevel, console: logLines);
@@ -40,12 +44,17 @@ public static class RouterApp
         {
             _ = session.StartAsync();
         }
-        using (var app = Application.Create().Init())
+        try
         {
+            using var app = Application.Create().Init();
             using var window = new RouterWindow(app, session);
             using var stop = cancellationToken.Register(() => app.Invoke(app.RequestStop));
             using var signals = StopSignals.Install(app);
             app.Run(window);
+        }
+        finally
+        {
+            KeypadMode.Reset(); // once Terminal.Gui has restored the modes it set
         }
         return 0;
     }

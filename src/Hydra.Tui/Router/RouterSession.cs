@@ -16,12 +16,12 @@ internal sealed class RouterSession : IAsyncDisposable
 
     private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(500);
 
-    private readonly RouterOptions _options;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private RouterEngine? _engine;
     private Task _reading = Task.CompletedTask;
     private Task _sampling = Task.CompletedTask;
+    private RouterOptions _options;
     private RouterState _state = RouterState.NotStarted;
     private string? _failure;
     private RouterTotals? _totals;
@@ -34,7 +34,16 @@ internal sealed class RouterSession : IAsyncDisposable
     }
 
     /// <summary>The options the engine is (or will be) created with.</summary>
-    public RouterOptions Options => _options;
+    public RouterOptions Options
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _options;
+            }
+        }
+    }
 
     /// <summary>Routed messages, as console lines.</summary>
     public MessageFeed Feed { get; } = new();
@@ -74,19 +83,29 @@ internal sealed class RouterSession : IAsyncDisposable
     /// <summary>The latest client table.</summary>
     public IReadOnlyList<ClientInfo> Clients => Volatile.Read(ref _clients);
 
-    /// <summary>Binds the ports on a pool thread. A failure is reported in <see cref="State"/> and <see cref="Failure"/>, not thrown.</summary>
-    public Task StartAsync()
+    /// <summary>
+    /// Binds the ports on a pool thread: those of <paramref name="endpoint"/> if given (the
+    /// operator edited them), else those of <see cref="Options"/>. A failure is reported in
+    /// <see cref="State"/> and <see cref="Failure"/>, not thrown; Start may then be tried again.
+    /// </summary>
+    public Task StartAsync(RouterEndpoint? endpoint = null)
     {
+        RouterOptions options;
         lock (_gate)
         {
             if (_state is RouterState.Starting or RouterState.Running)
             {
                 return Task.CompletedTask;
             }
+            if (endpoint is { } at)
+            {
+                _options = _options with { Address = at.Address, Port = at.Port, HeartbeatPort = at.HeartbeatPort };
+            }
+            options = _options;
             _state = RouterState.Starting;
             _failure = null;
         }
-        return Task.Run(StartEngine);
+        return Task.Run(() => StartEngine(options));
     }
 
     public async ValueTask DisposeAsync()
@@ -100,9 +119,9 @@ internal sealed class RouterSession : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private void StartEngine()
+    private void StartEngine(RouterOptions options)
     {
-        var engine = new RouterEngine(_options);
+        var engine = new RouterEngine(options);
         try
         {
             engine.Start();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hydra.Routing;
 using Hydra.Tui.Shared;
 using Terminal.Gui.App;
 using Terminal.Gui.Input;
@@ -16,9 +17,12 @@ internal sealed class RouterWindow : Window
     /// <summary>How often the screen takes new lines and numbers from the session.</summary>
     public static readonly TimeSpan RefreshEvery = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Columns right of the Configuration box: a space, Start, a space, Quit, a space.</summary>
+    private const int ButtonsWidth = 20;
+
     private readonly IApplication _app;
     private readonly RouterSession _session;
-    private readonly TextLabel _configuration;
+    private readonly ConfigurationBox _configuration;
     private readonly Button _start;
     private readonly TextLabel _totals;
     private readonly TextLabel _keys;
@@ -30,24 +34,24 @@ internal sealed class RouterWindow : Window
         _session = session;
         Title = AppInfo.Title("Hydra Router");
 
-        var configurationBox = new FrameView { Title = "Configuration", X = 0, Y = 0, Width = Dim.Fill(24), Height = 3 };
-        _configuration = new TextLabel { X = 0, Y = 0, Width = Dim.Fill(), Text = DescribeConfiguration() };
-        configurationBox.Add(_configuration);
+        _configuration = new ConfigurationBox(EndpointOf(session.Options)) { X = 0, Y = 0, Width = Dim.Fill(ButtonsWidth) };
+        _configuration.StartRequested += Start;
 
-        _start = new Button { Text = "_Start", X = Pos.Right(configurationBox) + 1, Y = 1, ShadowStyle = ShadowStyles.None };
+        _start = new Button { Text = "_Start", X = Pos.Right(_configuration) + 1, Y = 1, ShadowStyle = ShadowStyles.None };
         _start.Accepting += (_, e) =>
         {
             e.Handled = true;
             Start();
         };
-        var quit = new Button { Text = "_Quit", X = Pos.Right(configurationBox) + 12, Y = 1, ShadowStyle = ShadowStyles.None };
+        var quit = new Button { Text = "_Quit", X = Pos.Right(_configuration) + 11, Y = 1, ShadowStyle = ShadowStyles.None };
         quit.Accepting += (_, e) =>
         {
             e.Handled = true;
             Quit();
         };
 
-        _totals = new TextLabel { X = 1, Y = Pos.Bottom(configurationBox), Width = Dim.Fill(), Text = "Not started: press Start (s) to bind the ports" };
+        // One row, always: the line shortens itself to fit (RouterTotals.ToLine) rather than wrap.
+        _totals = new TextLabel { X = 1, Y = Pos.Bottom(_configuration), Width = Dim.Fill(), Height = 1, Text = "Not started: press Start (s) to bind the ports" };
 
         Messages = new ConsolePane("Messages", MessageLines.Header())
         {
@@ -59,12 +63,14 @@ internal sealed class RouterWindow : Window
         Clients = new ClientsTable { X = Pos.Right(Messages), Y = Pos.Top(Messages), Width = Dim.Fill(), Height = Dim.Fill(1) };
         _keys = new TextLabel { X = 1, Y = Pos.AnchorEnd(1), Width = Dim.Fill() };
 
-        Add(_start, quit, configurationBox, _totals, Messages, Clients, _keys);
+        // Start first: it has the focus, so Enter starts; Tab goes on to Quit, the fields, the console.
+        Add(_start, quit, _configuration, _totals, Messages, Clients, _keys);
 
         AppKeys.Install(app, Quit, new Dictionary<Key, Action>
         {
             [Key.H] = ToggleHeartbeats,
             [Key.S] = Start,
+            [Key.E] = _configuration.Edit,
         });
         app.AddTimeout(RefreshEvery, () =>
         {
@@ -88,17 +94,17 @@ internal sealed class RouterWindow : Window
         {
             ShowState(state);
         }
-        var nameWidth = MessageLines.NameWidthFor(Messages.LineWidth);
-        Messages.Header = MessageLines.Header(nameWidth);
-        Messages.Append(_session.Feed.TakeLines(nameWidth));
+        var names = NameColumns.For(Messages.LineWidth);
+        Messages.Header = MessageLines.Header(names.Width);
+        Messages.Append(_session.Feed.TakeLines(names));
         Messages.Append(_session.Log.TakeLines());
         if (_session.Totals is { } totals)
         {
-            SetText(_totals, totals.ToLine());
+            SetText(_totals, totals.ToLine(_totals.Viewport.Width));
         }
         Clients.Show(_session.Clients);
-        var startKey = _start.Visible ? "s Start · " : "";
-        SetText(_keys, $"{startKey}h {(_session.Feed.ShowHeartbeats ? "hide" : "show")} heartbeats · q/Esc/Ctrl+Q quit");
+        var editKeys = _start.Visible ? "s Start · e edit address and ports · " : "";
+        SetText(_keys, $"{editKeys}h {(_session.Feed.ShowHeartbeats ? "hide" : "show")} heartbeats · q/Esc/Ctrl+C quit");
     }
 
     /// <summary>Setting a label's text re-lays out the window: skip it when nothing changed (most ticks).</summary>
@@ -110,16 +116,20 @@ internal sealed class RouterWindow : Window
         }
     }
 
+    private static RouterEndpoint EndpointOf(RouterOptions options) => new(options.Address, options.Port, options.HeartbeatPort);
+
     private void ShowState(RouterState state)
     {
         _shownState = state;
-        _start.Visible = state is RouterState.NotStarted or RouterState.Failed;
-        _configuration.Text = DescribeConfiguration();
+        var editable = state is RouterState.NotStarted or RouterState.Failed;
+        _start.Visible = editable;
+        var endpoint = EndpointOf(_session.Options);
         switch (state)
         {
             case RouterState.Running:
                 var (port, heartbeatPort) = _session.BoundPorts;
-                Messages.Append(string.Create(CultureInfo.InvariantCulture, $"     Routing on tcp://{_session.Options.Address}:{port}, heartbeats on port {heartbeatPort}"));
+                endpoint = endpoint with { Port = port, HeartbeatPort = heartbeatPort }; // 0 was "any free": show which
+                Messages.Append(string.Create(CultureInfo.InvariantCulture, $"     Routing on tcp://{endpoint.Address}:{port}, heartbeats on port {heartbeatPort}"));
                 if (_session.Totals is null)
                 {
                     _totals.Text = "Running";
@@ -127,34 +137,46 @@ internal sealed class RouterWindow : Window
                 break;
             case RouterState.Failed:
                 Messages.Append($"     ERROR: {_session.Failure}");
-                _totals.Text = "Not running: fix the configuration, or press Start (s) to try again";
+                _totals.Text = "Not running: change the address or ports (e), then press Start (s)";
                 break;
         }
-    }
-
-    private string DescribeConfiguration()
-    {
-        var options = _session.Options;
-        var (port, heartbeatPort) = _session.State == RouterState.Running ? _session.BoundPorts : (options.Port, options.HeartbeatPort);
-        return string.Create(CultureInfo.InvariantCulture, $"Address: {options.Address}   Port: {Show(port)}   Heartbeat port: {Show(heartbeatPort)}");
-
-        static string Show(int port) => port == 0 ? "any free" : port.ToString(CultureInfo.InvariantCulture);
+        _configuration.Show(endpoint, editable);
+        // Say where the focus goes when the focused view may have just gone (Start, a field):
+        // on Start after a failure, so that Enter, s and e do what the hint says; on the
+        // console once routing, so that the arrows scroll it.
+        if (state == RouterState.Failed)
+        {
+            _start.SetFocus();
+        }
+        else if (state == RouterState.Running)
+        {
+            Messages.SetFocus();
+        }
     }
 
     private void Start()
     {
-        if (_session.State is RouterState.NotStarted or RouterState.Failed)
+        if (_session.State is not (RouterState.NotStarted or RouterState.Failed))
         {
-            _totals.Text = "Starting…";
-            // Binding happens on a pool thread; the timer notices the new state.
-            _ = _session.StartAsync();
+            return;
         }
+        if (!_configuration.TryRead(out var endpoint, out var problem))
+        {
+            Messages.Append($"     ERROR: {problem}");
+            _totals.Text = "Not started: correct the configuration (e), then press Start (s)";
+            return;
+        }
+        _totals.Text = "Starting…";
+        // Binding happens on a pool thread; the timer notices the outcome. Showing Starting now
+        // locks the fields at once, and makes a second failure in a row show as new.
+        _ = _session.StartAsync(endpoint);
+        ShowState(RouterState.Starting);
     }
 
     private void ToggleHeartbeats()
     {
         var show = !_session.Feed.ShowHeartbeats;
-        Messages.Append(_session.Feed.SetShowHeartbeats(show, MessageLines.NameWidthFor(Messages.LineWidth)));
+        Messages.Append(_session.Feed.SetShowHeartbeats(show, NameColumns.For(Messages.LineWidth)));
         Messages.Append(show ? "     (heartbeats shown)" : "     (heartbeats hidden; press h to show them)");
         Refresh();
     }

@@ -5,14 +5,16 @@ namespace Hydra.Tui.Shared;
 
 /// <summary>
 /// A framed, scrollable console: an optional fixed header line over a list of lines that
-/// follows the newest line unless the operator has scrolled up to read. UI thread only.
+/// follows the newest line unless the operator has scrolled up to read. A line wider than
+/// the pane wraps onto indented rows (see <see cref="TextFit.Wrap"/>), rewrapped when the
+/// pane is resized. UI thread only.
 /// </summary>
 internal sealed class ConsolePane : FrameView
 {
     /// <summary>Lines kept; older ones are dropped.</summary>
     public const int HistoryLines = 1000;
 
-    private readonly BoundedLines _lines = new(HistoryLines);
+    private readonly ConsoleLines _lines = new(HistoryLines);
     private readonly ListView _list;
     private readonly TextLabel? _header;
     private bool _follow = true;
@@ -31,10 +33,12 @@ internal sealed class ConsolePane : FrameView
             top = 1;
         }
         _list = new ListView { X = 0, Y = top, Width = Dim.Fill(), Height = Dim.Fill() };
-        _list.SetSource(_lines.Items);
-        // Before the first layout (and after a resize) the height changes: keep the tail in view.
+        _list.SetSource(_lines.Rows);
+        // Before the first layout (and after a resize) the size changes: wrap to the new width
+        // and keep the tail in view.
         _list.FrameChanged += (_, _) =>
         {
+            _lines.SetWidth(_list.Viewport.Width);
             if (_follow)
             {
                 ScrollToEnd();
@@ -44,10 +48,10 @@ internal sealed class ConsolePane : FrameView
         // first PageUp goes back one page, not to the oldest line.
         _list.HasFocusChanged += (_, _) =>
         {
-            if (_list.HasFocus && _lines.Items.Count > 0)
+            if (_list.HasFocus && _lines.Rows.Count > 0)
             {
                 var viewport = _list.Viewport;
-                _list.SelectedItem = Math.Clamp(viewport.Y + viewport.Height - 1, 0, _lines.Items.Count - 1);
+                _list.SelectedItem = Math.Clamp(viewport.Y + viewport.Height - 1, 0, _lines.Rows.Count - 1);
             }
         };
         Add(_list);
@@ -69,8 +73,8 @@ internal sealed class ConsolePane : FrameView
     /// <summary>Columns available to a line.</summary>
     public int LineWidth => _list.Viewport.Width;
 
-    /// <summary>All lines currently kept (oldest first).</summary>
-    public IReadOnlyList<string> Lines => _lines.Items;
+    /// <summary>All lines currently kept (oldest first), as appended: unwrapped.</summary>
+    public IReadOnlyList<string> Lines => _lines.Lines;
 
     public void Append(IEnumerable<string> lines)
     {
@@ -90,7 +94,7 @@ internal sealed class ConsolePane : FrameView
     private bool IsShowingEnd()
     {
         var viewport = _list.Viewport;
-        return viewport.Height <= 0 || viewport.Y + viewport.Height >= _lines.Items.Count;
+        return viewport.Height <= 0 || viewport.Y + viewport.Height >= _lines.Rows.Count;
     }
 
     private void ScrollToEnd()
@@ -100,11 +104,11 @@ internal sealed class ConsolePane : FrameView
         {
             return; // not laid out yet; FrameChanged brings us back
         }
-        var top = Math.Max(0, _lines.Items.Count - viewport.Height);
+        var top = Math.Max(0, _lines.Rows.Count - viewport.Height);
         _list.Viewport = viewport with { Y = top };
         if (_list.HasFocus)
         {
-            _list.SelectedItem = _lines.Items.Count - 1; // the selection follows too, or the list would scroll back to it
+            _list.SelectedItem = _lines.Rows.Count - 1; // the selection follows too, or the list would scroll back to it
         }
         _list.SetNeedsDraw();
     }
