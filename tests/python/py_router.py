@@ -1,4 +1,4 @@
-"""A router with the Python original's behaviour (PROTOCOL.md section 3), for interop tests.
+"""A router with the Python original's behaviour (docs/protocol.md, "The original router"), for interop tests.
 
 ROUTER sockets on a main and a heartbeat port; heartbeat -> heartbeat_reply; ping to
 HydraRouter -> pong; anything else is forwarded by target after the original's decode and
