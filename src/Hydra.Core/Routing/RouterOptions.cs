@@ -71,6 +71,13 @@ public sealed record RouterOptions
     /// <summary>Which ZeroMQ engine carries the messages (<see cref="HydraTransport.Auto"/>: the best this machine has).</summary>
     public HydraTransport Transport { get; init; } = HydraTransport.Auto;
 
+    /// <summary>
+    /// Join a cluster of routers that act as one, over NATS (docs/cluster.md): peers on any router
+    /// reach peers on every other by name. Null (the default): this router is on its own, and
+    /// nothing about it changes.
+    /// </summary>
+    public Cluster.ClusterOptions? Cluster { get; init; }
+
     /// <summary>Clock for last-seen times, client status and pruning; tests may pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -95,6 +102,7 @@ public sealed record RouterOptions
         {
             throw new ArgumentException("AuthorizedKeys needs CurveSecretKey: keys are proven over the encrypted channel", nameof(AuthorizedKeys));
         }
+        Cluster?.Validate();
         if (HighWatermark < 1 || MaxMessageSize < 1 || MaxIdentityLength < 1 || MaxClients < 1 || HeartbeatInterval <= TimeSpan.Zero || PruneAfter <= TimeSpan.Zero)
         {
             throw new ArgumentException("HighWatermark, MaxMessageSize, MaxIdentityLength, MaxClients, HeartbeatInterval and PruneAfter must be positive");

@@ -13,6 +13,8 @@ internal sealed class ClientEntry(byte[] identity, string displayName)
     public bool Connected { get; set; } = true;
     /// <summary>How the peer frames its messages; the router answers it the same way (docs/protocol.md, "Framing").</summary>
     public Envelope Envelope { get; set; }
+    /// <summary>In a cluster: whether this connection holds the identity cluster-wide (RouterEngine.Cluster.cs).</summary>
+    public ClusterHold Hold { get; set; }
 }
 
 /// <summary>
