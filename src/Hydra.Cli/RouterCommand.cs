@@ -24,10 +24,12 @@ internal static class RouterCommand
         var logFile = CommonOptions.LogFile();
         var curveKey = KeyOptions.CurveKey("The router's secret key file: encrypt both ports");
         var authorizedKeys = KeyOptions.AuthorizedKeys();
+        var cluster = new ClusterFlags();
         var command = new Command("router", "Run the Hydra router")
         {
             headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
         };
+        cluster.AddTo(command);
         CommonOptions.RefuseSamePorts(command, port, heartbeatPort);
         CommonOptions.Requires(command, authorizedKeys, curveKey, "keys are proven over the encrypted channel");
         command.SetAction(async parse =>
@@ -39,6 +41,7 @@ internal static class RouterCommand
                 HeartbeatPort = parse.GetValue(heartbeatPort),
                 CurveSecretKey = parse.GetValue(curveKey),
                 AuthorizedKeys = parse.GetValue(authorizedKeys),
+                Cluster = cluster.ToOptions(parse),
             };
             var level = CommonOptions.LevelOf(parse, logLevel);
             if (!parse.GetValue(headless))

@@ -49,7 +49,7 @@ internal sealed partial class NatsFederation : IRouterFederation
             ReconnectWaitMin = TimeSpan.FromMilliseconds(250),
             ReconnectWaitMax = TimeSpan.FromSeconds(2),
             AuthOpts = options.CredsFile is null ? NatsAuthOpts.Default : new NatsAuthOpts { CredsFile = options.CredsFile },
-            LoggerFactory = loggerFactory,
+            LoggerFactory = new QuietLoggerFactory(loggerFactory),
         });
     }
 
