@@ -8,4 +8,5 @@ namespace Hydra.Cluster;
 /// <param name="ReceivedFromRouters">Frames from peers on other routers delivered here.</param>
 /// <param name="RefusedElsewhere">Frames sent on that came back refused (no router had the target, or its router could not take it); each sender got an error.</param>
 /// <param name="PublishFailures">Frames NATS.Net failed to send after taking them (logged; their senders cannot be told which).</param>
-public sealed record ClusterStats(string RouterId, bool Available, int Routers, long SentToRouters, long ReceivedFromRouters, long RefusedElsewhere, long PublishFailures);
+/// <param name="Server">The NATS server this router is connected to (host:port), or null while it is not.</param>
+public sealed record ClusterStats(string RouterId, bool Available, int Routers, long SentToRouters, long ReceivedFromRouters, long RefusedElsewhere, long PublishFailures, string? Server);

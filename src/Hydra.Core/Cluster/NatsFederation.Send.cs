@@ -23,7 +23,8 @@ internal sealed partial class NatsFederation
     private int _outboundPending;
 
     public ClusterStats Stats => new(_options.RouterId, IsAvailable, RoutersUp + 1, Volatile.Read(ref _sent), Volatile.Read(ref _received),
-        Volatile.Read(ref _refusedRemotely), Volatile.Read(ref _publishFailures));
+        Volatile.Read(ref _refusedRemotely), Volatile.Read(ref _publishFailures),
+        IsAvailable && _nats.ServerInfo is { } server ? $"{server.Host}:{server.Port}" : null);
 
     public FederationSend Send(ReadOnlySpan<byte> target, ReadOnlySpan<byte> frame, ReadOnlySpan<byte> sender, ReadOnlySpan<byte> id)
     {
