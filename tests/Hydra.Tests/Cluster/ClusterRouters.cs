@@ -46,7 +46,10 @@ internal static class ClusterRouters
             rows => rows.Any(r => r.Identity == identity && r.Router == router && r.Connected),
             $"{identity} on router {router} in the cluster's table", deadline ?? TimeSpan.FromSeconds(15));
 
-    /// <summary>A request across the cluster that may first meet unknown_target while a claim travels; retried until it is answered.</summary>
+    /// <summary>
+    /// A request across the cluster that may first meet unknown_target (a claim on its way) or
+    /// cluster_unavailable (NATS reconnecting); retried until it is answered.
+    /// </summary>
     public static Task<HydraMsg> RequestUntilAnsweredAsync(HydraMQ from, string target, string method = "ping", TimeSpan? deadline = null) =>
         Eventually.ValueAsync(async () =>
         {
@@ -54,7 +57,7 @@ internal static class ClusterRouters
             {
                 return await from.RequestAsync(from.CreateMessage(target, method), TimeSpan.FromSeconds(2));
             }
-            catch (HydraRemoteException e) when (e.Code == HydraErrorCode.UnknownTarget)
+            catch (HydraRemoteException e) when (e.Code is HydraErrorCode.UnknownTarget or HydraErrorCode.ClusterUnavailable)
             {
                 return null;
             }
