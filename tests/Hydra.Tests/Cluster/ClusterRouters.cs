@@ -23,8 +23,8 @@ internal static class ClusterRouters
         LeaveGrace = TimeSpan.FromMilliseconds(500),
     };
 
-    public static RouterEngine Start(string urls, string cluster, string routerId, RouterOptions? options = null) =>
-        TestRouter.Start((options ?? new RouterOptions()) with { Cluster = Options(urls, cluster, routerId) });
+    public static RouterEngine Start(string urls, string cluster, string routerId, RouterOptions? options = null, Func<ClusterOptions, ClusterOptions>? tune = null) =>
+        TestRouter.Start((options ?? new RouterOptions()) with { Cluster = (tune ?? (c => c))(Options(urls, cluster, routerId)) });
 
     /// <summary>Starts one router per id and waits until each knows all the others.</summary>
     public static async Task<RouterEngine[]> StartAllAsync(string urls, params string[] routerIds)

@@ -131,3 +131,15 @@ public sealed class NatsFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs nats-server.</summary>
+public sealed class NatsTheoryAttribute : TheoryAttribute
+{
+    public NatsTheoryAttribute()
+    {
+        if (!NatsServer.Required && NatsServer.Binary is null)
+        {
+            Skip = "nats-server is not installed (apt-get install -y nats-server); cluster test not run";
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using Hydra.Routing;
+using Hydra.Tests.Performance;
+
+namespace Hydra.Tests.Cluster;
+
+/// <summary>
+/// busy across routers: when the target's router cannot take a message (its queue to the target
+/// is full, or too many frames from the cluster wait), the sender, on another router, gets busy;
+/// every message is delivered once or refused, none vanishes.
+/// </summary>
+public sealed class ClusterBusyTests
+{
+    private const int Messages = 3_000;
+    private const int Padding = 8_000;
+
+    [NatsTheory]
+    [InlineData(10, 16_384)]   // the target's queue on its router is full: transport busy
+    [InlineData(100_000, 20)]  // too many frames from the cluster wait on the target's router: cluster busy
+    public async Task A_receiver_that_never_reads_makes_a_sender_on_another_router_get_busy_and_nothing_is_lost(int highWatermark, int maxPending)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var nats = await NatsServer.StartAsync();
+        var cluster = ClusterRouters.NewName();
+        await using var a = ClusterRouters.Start(nats.Url, cluster, "a");
+        await using var b = ClusterRouters.Start(nats.Url, cluster, "b", new RouterOptions { HighWatermark = highWatermark }, c => c with { MaxPending = maxPending });
+        await ClusterRouters.WaitForRoutersAsync([a, b], 2);
+        using var receiver = new PerfPeer("busy-receiver", b.Port, receiveHighWatermark: 10);
+        using var sender = new PerfPeer("busy-sender", a.Port);
+        receiver.Register(deadline.Token);
+        sender.Register(deadline.Token);
+        await ClusterRouters.WaitForClientAsync(a, "busy-receiver", "b");
+
+        var busy = new HashSet<int>();
+        var otherErrors = new List<string>();
+        for (var seq = 0; seq < Messages; seq++)
+        {
+            Assert.True(sender.TrySend(PerfPeer.Frame(sender.Identity, receiver.Identity, seq, Padding), TimeSpan.FromSeconds(10)), "the sender could not queue a message");
+            ReadErrors(sender, busy, otherErrors);
+        }
+        var delivered = new HashSet<int>();
+        var duplicates = 0;
+        while (delivered.Count + busy.Count + a.Stats.RepliesNotDelivered < Messages && !deadline.IsCancellationRequested)
+        {
+            using var message = receiver.TryReceive(TimeSpan.FromMilliseconds(100));
+            if (message?.RootElement.GetProperty("method").GetString() == "load" && !delivered.Add(message.RootElement.GetProperty("payload").GetProperty("seq").GetInt32()))
+            {
+                duplicates++;
+            }
+            ReadErrors(sender, busy, otherErrors);
+        }
+
+        Assert.Empty(otherErrors);
+        Assert.NotEmpty(busy);
+        Assert.NotEmpty(delivered);
+        Assert.Equal(0, duplicates);
+        Assert.Empty(delivered.Intersect(busy));
+        Assert.Equal(Messages, delivered.Count + busy.Count + a.Stats.RepliesNotDelivered);
+    }
+
+    private static void ReadErrors(PerfPeer sender, HashSet<int> busy, List<string> otherErrors)
+    {
+        while (sender.TryReceive(TimeSpan.Zero) is { } reply)
+        {
+            using (reply)
+            {
+                var root = reply.RootElement;
+                if (root.GetProperty("method").GetString() == "pong")
+                {
+                    continue;
+                }
+                var code = root.GetProperty("payload").GetProperty("code").GetString();
+                var replyTo = root.GetProperty("reply_to").GetString()!;
+                if (code == "busy" && busy.Add(int.Parse(replyTo[1..], System.Globalization.CultureInfo.InvariantCulture)))
+                {
+                    continue;
+                }
+                otherErrors.Add(root.GetRawText());
+            }
+        }
+    }
+}
