@@ -14,6 +14,15 @@ namespace Hydra.Cluster;
 internal sealed partial class NatsFederation
 {
     private readonly ReplySlots _slots;
+
+    /// <summary>
+    /// Tests and benchmarks: count what NATS.Net's PublishAsync allocates on the routing thread
+    /// (<see cref="NatsAllocatedBytes"/>), to tell it from what Hydra's own code allocates.
+    /// </summary>
+    internal static bool MeasureNatsAllocations { get; set; }
+
+    /// <summary>Loop thread: bytes NATS.Net's PublishAsync allocated while <see cref="MeasureNatsAllocations"/> was on.</summary>
+    internal long NatsAllocatedBytes { get; private set; }
     private readonly PublishWatchers _watchers = new();
     private byte[] _scratch = new byte[4096];
     private long _sent;
@@ -65,7 +74,12 @@ internal sealed partial class NatsFederation
             _scratch = new byte[Math.Max(frame.Length, _scratch.Length * 2)];
         }
         frame.CopyTo(_scratch);
+        var before = MeasureNatsAllocations ? GC.GetAllocatedBytesForCurrentThread() : 0;
         var task = _nats.PublishAsync(subject, (ReadOnlyMemory<byte>)_scratch.AsMemory(0, frame.Length), replyTo: replyTo, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default);
+        if (MeasureNatsAllocations)
+        {
+            NatsAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
         if (task.IsCompletedSuccessfully)
         {
             task.GetAwaiter().GetResult(); // releases a pooled task, if one backs it

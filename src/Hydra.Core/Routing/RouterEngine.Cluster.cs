@@ -30,6 +30,10 @@ public sealed partial class RouterEngine
         return Merge(local, (await remote.ConfigureAwait(false)).Rows);
     }
 
+    /// <summary>Bytes NATS.Net's PublishAsync allocated on the routing thread (with <see cref="NatsFederation.MeasureNatsAllocations"/> on); for tests and benchmarks.</summary>
+    internal Task<long> GetNatsAllocatedBytesAsync(CancellationToken cancellationToken = default) =>
+        OnLoopAsync(() => (_federation as NatsFederation)?.NatsAllocatedBytes ?? 0, cancellationToken);
+
     private List<ClientInfo> LocalClusterRows()
     {
         var id = _federation!.RouterId;
