@@ -6,8 +6,9 @@ using NetMQ;
 // Hydra.Bench: the router load benchmark.
 //   dotnet run -c Release --project bench/Hydra.Bench              full suite (a few minutes)
 //   dotnet run -c Release --project bench/Hydra.Bench -- --smoke   quick check for CI (< 60 s), exit 1 on any loss
-//   Hydra.Bench serve hydra|raw [--hwm N]                          a router under test (started by the suite)
+//   Hydra.Bench serve hydra|raw [--hwm N] [--cluster URL --cluster-name N --router-id ID]   a router under test (started by the suite)
 // Other flags: --repeats N, --seconds S, --window N (messages in flight per pair), --no-python, --out FILE (also write the report there),
+//   --no-cluster (leave out the two-router cluster over nats-server),
 //   --hwm N (the Hydra router's high-water mark; below the window it must answer busy, and the run fails),
 //   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves).
 
@@ -24,7 +25,10 @@ try
 {
     if (args is ["serve", var kind, ..])
     {
-        return await ServeMode.RunAsync(kind, IntFlag(args, "--hwm") ?? 10_000, pool: !args.Contains("--no-pool"));
+        var cluster = StringFlag(args, "--cluster") is { } urls
+            ? new Hydra.Cluster.ClusterOptions { Urls = urls, Name = StringFlag(args, "--cluster-name") ?? "bench", RouterId = StringFlag(args, "--router-id") ?? "bench" }
+            : null;
+        return await ServeMode.RunAsync(kind, IntFlag(args, "--hwm") ?? 10_000, pool: !args.Contains("--no-pool"), cluster);
     }
     var settings = args.Contains("--smoke") ? BenchSettings.Quick : BenchSettings.Full;
     settings = settings with
@@ -35,6 +39,7 @@ try
         PoolBuffers = !args.Contains("--no-pool"),
         HighWatermark = IntFlag(args, "--hwm") ?? settings.HighWatermark,
         Window = IntFlag(args, "--window") ?? settings.Window,
+        IncludeCluster = !args.Contains("--no-cluster"),
     };
     var outFile = StringFlag(args, "--out");
     var report = new StringWriter();

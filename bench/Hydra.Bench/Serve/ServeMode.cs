@@ -12,10 +12,13 @@ namespace Hydra.Bench.Serve;
 /// </summary>
 internal static class ServeMode
 {
-    public static async Task<int> RunAsync(string kind, int highWatermark, bool pool)
+    /// <param name="cluster">For a router of a cluster: its options (NATS URL, cluster name, router id).</param>
+    public static async Task<int> RunAsync(string kind, int highWatermark, bool pool, Hydra.Cluster.ClusterOptions? cluster = null)
     {
+        // In a cluster, tell NATS.Net's allocations on the routing thread from Hydra's own.
+        Hydra.Cluster.NatsFederation.MeasureNatsAllocations = cluster is not null;
         await using var hydra = kind == "hydra"
-            ? new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool })
+            ? new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool, Cluster = cluster })
             : null;
         using var raw = kind == "raw" ? new RawForwarder() : null;
         if (hydra is null && raw is null)
@@ -25,6 +28,11 @@ internal static class ServeMode
         }
         using var sampler = Environment.GetEnvironmentVariable("HYDRA_BENCH_ALLOC_SAMPLES") == "1" ? new AllocationSampler() : null;
         hydra?.Start();
+        if (cluster is not null && !await JoinedAsync(hydra!))
+        {
+            await Console.Error.WriteLineAsync($"could not join the cluster over NATS at {cluster.Urls}");
+            return 2;
+        }
         Console.WriteLine($"READY {hydra?.Port ?? raw!.Port} {hydra?.HeartbeatPort ?? raw!.HeartbeatPort}");
         while (await Console.In.ReadLineAsync() is { } command)
         {
@@ -40,13 +48,23 @@ internal static class ServeMode
         return 0;
     }
 
+    private static async Task<bool> JoinedAsync(RouterEngine router)
+    {
+        for (var i = 0; i < 200 && router.ClusterStats is not { Available: true }; i++)
+        {
+            await Task.Delay(50);
+        }
+        return router.ClusterStats is { Available: true };
+    }
+
     private static async Task<string> StatsAsync(RouterEngine? hydra, RawForwarder? raw)
     {
         var pollerAllocated = hydra is null ? -1 : await hydra.GetLoopAllocatedBytesAsync();
+        var natsAllocated = hydra is null ? 0 : await hydra.GetNatsAllocatedBytesAsync();
         var routed = hydra?.Stats.Routed ?? raw!.Routed;
         var errors = hydra?.Stats.TotalErrors ?? 0;
         var undelivered = hydra?.Stats.RepliesNotDelivered ?? 0;
-        return Invariant($"STATS routed={routed} errors={errors} undelivered_replies={undelivered} poller_alloc={pollerAllocated} process_alloc={GC.GetTotalAllocatedBytes(precise: true)} gc0={GC.CollectionCount(0)} gc2={GC.CollectionCount(2)} pooled_out={NetMQPools.BuffersOutstanding}");
+        return Invariant($"STATS routed={routed} errors={errors} undelivered_replies={undelivered} poller_alloc={pollerAllocated} process_alloc={GC.GetTotalAllocatedBytes(precise: true)} gc0={GC.CollectionCount(0)} gc2={GC.CollectionCount(2)} pooled_out={NetMQPools.BuffersOutstanding} nats_alloc={natsAllocated}");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -20,6 +20,8 @@ internal sealed record BenchSettings
     public TimeSpan IdleHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
     public int HighWatermark { get; init; } = 10_000;
     public bool IncludePython { get; init; } = true;
+    /// <summary>Measure a cluster of two Hydra routers over a nats-server too (sender on one, receiver on the other).</summary>
+    public bool IncludeCluster { get; init; } = true;
     public bool PoolBuffers { get; init; } = true;
     public IReadOnlyList<(int Pairs, int Size)> Scenarios { get; init; } = [(1, 100), (1, 1000), (4, 100), (4, 1000)];
 

@@ -15,26 +15,33 @@ internal sealed partial class SuiteRunner
         w.WriteLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}.");
         w.WriteLine($"Each figure is the median of {settings.Repeats} run(s); throughput runs last {settings.ThroughputDuration.TotalSeconds:0.#} s with {settings.Window} messages in flight per pair.");
         w.WriteLine();
-        var others = routers.Where(r => r != Routers.Hydra).ToList();
+        var others = routers.Where(r => r is not Routers.Hydra and not Routers.Cluster).ToList();
+        var clustered = routers.Contains(Routers.Cluster);
         w.WriteLine("### Throughput, messages per second (sender→receiver pairs × message size)");
         w.WriteLine();
-        w.WriteLine($"| load | {string.Join(" | ", routers.Select(Label))} | {string.Join(" | ", others.Select(o => $"Hydra / {Label(o)}"))} |");
-        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + others.Count))}");
+        var clusterRatio = clustered ? " | cluster / Hydra" : "";
+        w.WriteLine($"| load | {string.Join(" | ", routers.Select(Label))}{clusterRatio} | {string.Join(" | ", others.Select(o => $"Hydra / {Label(o)}"))} |");
+        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + others.Count + (clustered ? 1 : 0)))}");
         foreach (var load in Loads())
         {
             var hydra = Rate(load, Routers.Hydra);
             var ratios = others.Select(o => o == Routers.Raw ? P(hydra / Rate(load, o)) : X(hydra / Rate(load, o)));
-            w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))} | {string.Join(" | ", ratios)} |");
+            var ofHydra = clustered ? $" | {P(Rate(load, Routers.Cluster) / hydra)}" : "";
+            w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))}{ofHydra} | {string.Join(" | ", ratios)} |");
         }
         w.WriteLine();
         w.WriteLine("### Router cost per routed message (median)");
         w.WriteLine();
-        w.WriteLine($"| load | {string.Join(" | ", routers.Select(r => $"{Label(r)} CPU µs"))} | Hydra alloc, poller thread (B) | Hydra alloc, whole process (B) | raw alloc, whole process (B) |");
-        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + 3))}");
+        var clusterHeads = clustered ? " | cluster alloc, both routing threads (B) | of which inside NATS.Net (B) | cluster alloc, both processes (B)" : "";
+        w.WriteLine($"| load | {string.Join(" | ", routers.Select(r => $"{Label(r)} CPU µs"))} | Hydra alloc, poller thread (B) | Hydra alloc, whole process (B) | raw alloc, whole process (B){clusterHeads} |");
+        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + 3 + (clustered ? 3 : 0)))}");
         foreach (var load in Loads())
         {
+            var clusterCells = clustered
+                ? $" | {F(Stat(load, Routers.Cluster, s => s.PollerBytesPerMessage))} | {F(Stat(load, Routers.Cluster, s => s.NatsBytesPerMessage))} | {F(Stat(load, Routers.Cluster, s => s.ProcessBytesPerMessage))}"
+                : "";
             w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => F(Cpu(load, r))))} " +
-                $"| {F(Stat(load, Routers.Hydra, s => s.PollerBytesPerMessage))} | {F(Stat(load, Routers.Hydra, s => s.ProcessBytesPerMessage))} | {F(Stat(load, Routers.Raw, s => s.ProcessBytesPerMessage))} |");
+                $"| {F(Stat(load, Routers.Hydra, s => s.PollerBytesPerMessage))} | {F(Stat(load, Routers.Hydra, s => s.ProcessBytesPerMessage))} | {F(Stat(load, Routers.Raw, s => s.ProcessBytesPerMessage))}{clusterCells} |");
         }
         w.WriteLine();
         w.WriteLine("### Round trip, µs (client → router → echo peer → router → client, 100 B, one in flight)");
@@ -80,6 +87,7 @@ internal sealed partial class SuiteRunner
     {
         Routers.Hydra => "Hydra",
         Routers.Raw => "raw NetMQ",
+        Routers.Cluster => "Hydra cluster (A→B)",
         Routers.Python => "Python (asyncio)",
         _ => "Python (sync)",
     };

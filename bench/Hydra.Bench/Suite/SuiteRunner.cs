@@ -30,10 +30,22 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             output.WriteLine("note: the Python routers are not measured (python3 with zmq not available, or --no-python)");
         }
         var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers)).ToList();
+        ClusterUnderTest? cluster = null;
         try
         {
+            if (settings.IncludeCluster && ClusterUnderTest.NatsServer is not null)
+            {
+                cluster = ClusterUnderTest.Start(settings.HighWatermark, settings.PoolBuffers);
+                names.Insert(1, Routers.Cluster);
+            }
+            else
+            {
+                output.WriteLine("note: the cluster is not measured (nats-server not installed, or --no-cluster)");
+            }
+            // The cluster is measured in the same turns as the single routers, right after Hydra alone.
+            List<IRouterUnderTest> measured = [.. routers.Take(1), .. cluster is null ? Array.Empty<IRouterUnderTest>() : [cluster], .. routers.Skip(1)];
             Progress($"routers up: {string.Join(", ", routers.Select(r => $"{r.Name} :{r.Port}"))}");
-            foreach (var router in routers)
+            foreach (var router in measured)
             {
                 Throughput(router, 1, 100, TimeSpan.FromSeconds(settings.Smoke ? 0.3 : 1), record: false); // warm-up (JIT, connections)
             }
@@ -46,12 +58,12 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             {
                 foreach (var (pairs, size) in settings.Scenarios)
                 {
-                    foreach (var router in routers)
+                    foreach (var router in measured)
                     {
                         Throughput(router, pairs, size, settings.ThroughputDuration, record: true);
                     }
                 }
-                foreach (var router in routers)
+                foreach (var router in measured)
                 {
                     Latency(router);
                 }
@@ -70,20 +82,26 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             {
                 router.Dispose();
             }
+            cluster?.Dispose();
         }
         PrintReport(names, clock.Elapsed);
         return _failures.Count == 0 ? 0 : 1;
     }
 
-    private void Throughput(RouterProcess router, int pairs, int size, TimeSpan duration, bool record, string? label = null)
+    private void Throughput(IRouterUnderTest router, int pairs, int size, TimeSpan duration, bool record, string? label = null)
     {
         var tag = $"t{++_runNumber}";
-        var runs = Enumerable.Range(0, pairs).Select(i => new PairRun($"{tag}-{i}", router.Port, size, settings.Window, byteExact: router.HasStats)).ToArray();
+        var runs = Enumerable.Range(0, pairs).Select(i => new PairRun($"{tag}-{i}", router.Port, size, settings.Window, byteExact: router.HasStats, router.ReceiverPort)).ToArray();
         try
         {
             if (!runs.All(r => r.Handshake(TimeSpan.FromSeconds(10))))
             {
                 Fail($"{router.Name} {pairs}x{size} B: a peer got no answer to its ping within 10 s");
+                return;
+            }
+            if (router.ReceiverPort != router.Port && !runs.All(r => r.ProbeThrough(TimeSpan.FromSeconds(10))))
+            {
+                Fail($"{router.Name} {pairs}x{size} B: no probe reached the receiver on the other router within 10 s");
                 return;
             }
             var before = router.Stats();
@@ -117,7 +135,8 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 delivered / seconds,
                 cpu.TotalMicroseconds / Math.Max(1, delivered),
                 after is null || after.PollerAllocated < 0 ? double.NaN : (after.PollerAllocated - before!.PollerAllocated) / (double)Math.Max(1, routed),
-                after is null ? double.NaN : (after.ProcessAllocated - before!.ProcessAllocated) / (double)Math.Max(1, routed));
+                after is null ? double.NaN : (after.ProcessAllocated - before!.ProcessAllocated) / (double)Math.Max(1, routed),
+                after is null ? double.NaN : (after.NatsAllocated - before!.NatsAllocated) / (double)Math.Max(1, routed));
             Samples(load, router.Name).Add(sample);
             Progress($"{router.Name,-6} {load,-16} {sample.Rate,12:N0} msg/s  cpu {sample.CpuMicrosPerMessage,6:F2} us/msg  alloc poller {sample.PollerBytesPerMessage,6:F2} B/msg, process {sample.ProcessBytesPerMessage,6:F2} B/msg{(after is null ? "" : $", gen0 GCs {after.Gen0 - before!.Gen0}, pooled frames out {after.PooledOutstanding}")}");
         }
@@ -149,9 +168,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         }
     }
 
-    private void Latency(RouterProcess router)
+    private void Latency(IRouterUnderTest router)
     {
-        var result = LatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60));
+        var result = LatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60),
+            router.ReceiverPort == router.Port ? 0 : router.ReceiverPort);
         if (!result.Clean || result.Count < settings.LatencyCount)
         {
             Fail($"{router.Name} round trip: {result.Count} of {settings.LatencyCount} measured, {result.Timeouts} timeouts, {result.WrongReplies} wrong replies");
