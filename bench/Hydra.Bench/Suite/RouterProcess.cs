@@ -27,15 +27,17 @@ internal sealed class RouterProcess : IDisposable
     public string Name { get; }
     public int Port { get; }
     public int HeartbeatPort { get; }
-    public bool HasStats => Name is Routers.Hydra or Routers.Raw;
+    public bool HasStats => Name is Routers.Hydra or Routers.Raw or Routers.Baseline;
 
-    public static RouterProcess Start(string name, int highWatermark, bool pool)
+    public static RouterProcess Start(string name, int highWatermark, bool pool, string? baselineBench = null)
     {
+        string[] serveArgs = ["--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"])];
         var info = name switch
         {
+            Routers.Baseline => new ProcessStartInfo("dotnet", [baselineBench!, "serve", Routers.Hydra, .. serveArgs]),
             Routers.Python => Python("python", "py_router.py", "0", "0"),
             Routers.PythonSync => Python("python-sync", "py_router.py", "--port", "0", "--heartbeat-port", "0"),
-            _ => SelfStartInfo(["serve", name, "--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"])]),
+            _ => SelfStartInfo(["serve", name, .. serveArgs]),
         };
         info.RedirectStandardInput = true;
         info.RedirectStandardOutput = true;
@@ -181,6 +183,8 @@ internal static class Routers
 {
     public const string Hydra = "hydra";
     public const string Raw = "raw";
+    /// <summary>The Hydra router of another build (--baseline), to compare a change in one run.</summary>
+    public const string Baseline = "hydra-baseline";
     public const string Python = "python";
     public const string PythonSync = "python-sync";
 }

@@ -21,6 +21,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
     {
         var clock = Stopwatch.StartNew();
         var names = new List<string> { Routers.Hydra, Routers.Raw };
+        if (settings.BaselineBench is not null)
+        {
+            names.Insert(1, Routers.Baseline);
+        }
         if (settings.IncludePython && PythonHasZmq())
         {
             names.AddRange(new[] { Routers.Python, Routers.PythonSync }.Where(RouterProcess.ScriptExists));
@@ -29,7 +33,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         {
             output.WriteLine("note: the Python routers are not measured (python3 with zmq not available, or --no-python)");
         }
-        var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers)).ToList();
+        var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers, settings.BaselineBench)).ToList();
         try
         {
             Progress($"routers up: {string.Join(", ", routers.Select(r => $"{r.Name} :{r.Port}"))}");

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hydra.Routing;
 using Hydra.Security;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Cli;
 

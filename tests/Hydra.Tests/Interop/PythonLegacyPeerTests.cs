@@ -1,6 +1,6 @@
 using System.Globalization;
 using Hydra.Protocol;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Interop;
 

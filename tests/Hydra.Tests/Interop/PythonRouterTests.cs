@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Hydra.Mq;
 using Hydra.Peers;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Interop;
 

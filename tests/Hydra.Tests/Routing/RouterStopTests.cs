@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using NetMQ;
 using NetMQ.Sockets;
 

@@ -4,7 +4,7 @@ using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Security;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Security;
 
@@ -153,7 +153,7 @@ public class CurveTests
     [Fact]
     public async Task An_authorized_peer_that_proves_its_key_causes_no_warning()
     {
-        var warnings = new Reliability.CapturedLog(Microsoft.Extensions.Logging.LogLevel.Warning);
+        var warnings = new CapturedLog(Microsoft.Extensions.Logging.LogLevel.Warning);
         await using var router = TestRouter.Start(new RouterOptions
         {
             CurveSecretKey = RouterKeys.SecretKey,
