@@ -25,6 +25,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         {
             names.Insert(1, Routers.Baseline);
         }
+        names.Add(Routers.BusyTable);
         if (settings.IncludePython && PythonHasZmq())
         {
             names.AddRange(new[] { Routers.Python, Routers.PythonSync }.Where(RouterProcess.ScriptExists));
@@ -42,7 +43,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 Throughput(router, 1, 100, TimeSpan.FromSeconds(settings.Smoke ? 0.3 : 1), record: false); // warm-up (JIT, connections)
             }
             // Idle peers first, while the routers' heaps hold little else: cleaner memory figures.
-            foreach (var router in routers)
+            foreach (var router in routers.Where(r => r.Name != Routers.BusyTable))
             {
                 await Task.Run(() => Idle(router));
             }
@@ -50,12 +51,12 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             {
                 foreach (var (pairs, size) in settings.Scenarios)
                 {
-                    foreach (var router in routers)
+                    foreach (var router in routers.Where(r => r.Name != Routers.BusyTable || (pairs, size) == (1, 100)))
                     {
                         Throughput(router, pairs, size, settings.ThroughputDuration, record: true);
                     }
                 }
-                foreach (var router in routers)
+                foreach (var router in routers.Where(r => r.Name != Routers.BusyTable))
                 {
                     Latency(router);
                 }
@@ -94,6 +95,8 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             var cpuBefore = router.CpuTime();
             var results = new PairResult[pairs];
             var threads = runs.Select((run, i) => new Thread(() => results[i] = run.Run(duration, settings.DrainLimit)) { Name = $"pair {i}" }).ToArray();
+            using var asker = router.Name == Routers.BusyTable ? new ClientsAsker(router.Port) : null;
+            asker?.Start();
             foreach (var thread in threads)
             {
                 thread.Start();
@@ -101,6 +104,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             foreach (var thread in threads)
             {
                 thread.Join();
+            }
+            if (asker?.Stop() is { } asked)
+            {
+                Progress($"{router.Name}: meanwhile a peer asked for the {Serve.ServeMode.BusyTable:N0}-row table {asked.Requests:N0} times: {asked.Pages:N0} pages, {asked.Busy:N0} busy");
             }
             var cpu = router.CpuTime() - cpuBefore;
             var after = router.Stats();
@@ -123,7 +130,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 after is null || after.PollerAllocated < 0 ? double.NaN : (after.PollerAllocated - before!.PollerAllocated) / (double)Math.Max(1, routed),
                 after is null ? double.NaN : (after.ProcessAllocated - before!.ProcessAllocated) / (double)Math.Max(1, routed));
             Samples(load, router.Name).Add(sample);
-            Progress($"{router.Name,-6} {load,-16} {sample.Rate,12:N0} msg/s  cpu {sample.CpuMicrosPerMessage,6:F2} us/msg  alloc poller {sample.PollerBytesPerMessage,6:F2} B/msg, process {sample.ProcessBytesPerMessage,6:F2} B/msg{(after is null ? "" : $", gen0 GCs {after.Gen0 - before!.Gen0}, pooled frames out {after.PooledOutstanding}")}");
+            Progress($"{router.Name,-6} {load,-16} {sample.Rate,12:N0} msg/s  cpu {sample.CpuMicrosPerMessage,6:F2} us/msg  alloc poller {PerMessage(sample.PollerBytesPerMessage)}, process {PerMessage(sample.ProcessBytesPerMessage)}{(after is null ? "" : $", gen0 GCs {after.Gen0 - before!.Gen0}, pooled frames out {after.PooledOutstanding}")}");
         }
         finally
         {
@@ -133,6 +140,9 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             }
         }
     }
+
+    /// <summary>Bytes per message, or "n/a" for a router that cannot report them (Python; raw has no poller hook).</summary>
+    private static string PerMessage(double bytes) => double.IsNaN(bytes) ? "   n/a" : $"{bytes,6:F2} B/msg";
 
     private void Account(string router, string load, PairResult[] results)
     {
