@@ -24,7 +24,7 @@ public class RouterPathBenchmarks
     public void Setup()
     {
         _frame = Frames.OfSize(Size);
-        _clients = new ClientTable(TimeProvider.System, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), 100_000);
+        _clients = new ClientTable(TimeProvider.System, TimeSpan.FromSeconds(60), 100_000);
         _clients.Touch("bench-s"u8);
         _clients.Touch("bench-r"u8);
         for (var i = 0; i < 1000; i++)

@@ -26,7 +26,8 @@ internal static class PongCommand
             var options = peer.ToOptions(parse) with { Identity = identity, LoggerFactory = log.LoggerFactory };
             await using var server = new PongServer(options);
             server.Start();
-            log.Info($"{identity} answering ping via {options.RouterAddress}:{options.RouterPort}");
+            // "connected" (or why not) follows from HydraMQ's own log lines as heartbeats are answered.
+            log.Info($"{identity} will answer ping once connected to the router at {options.RouterAddress}:{options.RouterPort}");
             await Shutdown.WaitAsync();
             return 0;
         });

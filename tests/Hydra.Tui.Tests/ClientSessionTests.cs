@@ -4,18 +4,34 @@ using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
+using Hydra.Testing;
 using Hydra.Tui.Client;
 
 namespace Hydra.Tui.Tests;
 
 public sealed class ClientSessionTests
 {
+    [PythonFact]
+    public async Task Through_the_original_python_router_pings_are_answered_and_said_to_be_uncorrelated()
+    {
+        await using var pythonRouter = Python.Run("py_router.py");
+        var ready = await pythonRouter.WaitForEventAsync("ready");
+        var options = new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = (int)ready["port"]!, RouterHeartbeatPort = (int)ready["heartbeat_port"]! };
+        await using var session = new ClientSession(options, pingTimeout: TimeSpan.FromSeconds(5));
+        var lines = Channel.CreateUnbounded<string>();
+        session.Line += line => lines.Writer.TryWrite(line);
+        await session.StartAsync();
+        await session.PingAsync(HydraIdentities.Router); // the original strips ids: matched the way it matches
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal("Sending ping to router (#1)", await lines.Reader.ReadAsync(deadline.Token));
+        Assert.Matches(@"^Received pong in \d+\.\d ms \(#1, uncorrelated: the router strips ids\)$", await lines.Reader.ReadAsync(deadline.Token));
+    }
+
     [Fact]
     public async Task A_pong_after_the_timeout_is_reported_as_late_not_as_the_answer_to_the_next_ping()
     {
-        await using var router = new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0 });
-        router.Start();
-        var peer = new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort };
+        await using var router = TestRouter.Start();
+        var peer = router.PeerOptions();
         // A server that holds back its pong to ping #1 and sends it just before answering ping #2:
         // the late pong reaches the client while ping #2 is waiting.
         HydraServer? server = null;

@@ -5,20 +5,34 @@ using Hydra.Transport.NetMQ;
 namespace Hydra.Bench.Serve;
 
 /// <summary>
-/// <c>Hydra.Bench serve hydra|raw</c>: a router under test, in a process of its own so its
+/// <c>Hydra.Bench serve hydra|hydra-table|raw</c>: a router under test, in a process of its own so its
 /// memory and allocations are its own. Prints <c>READY main hb</c>, then answers one line per
 /// command on standard input: <c>stats</c> (counters and allocated bytes) and <c>mem</c>
 /// (managed heap after a full collection). Exits when standard input closes.
+/// <c>hydra-table</c> is Hydra with a big client table (<see cref="BusyTable"/>) and the terminal
+/// app's sampler reading it twice a second.
 /// </summary>
 internal static class ServeMode
 {
+    /// <summary>Clients in the hydra-table router's table.</summary>
+    public const int BusyTable = 10_000;
+
+    /// <param name="kind">hydra, hydra-table or raw.</param>
+    /// <param name="highWatermark">The Hydra router's high-water mark.</param>
+    /// <param name="pool">NetMQ's pooled buffers.</param>
     /// <param name="cluster">For a router of a cluster: its options (NATS URL, cluster name, router id).</param>
     public static async Task<int> RunAsync(string kind, int highWatermark, bool pool, Hydra.Cluster.ClusterOptions? cluster = null)
     {
+        var busyTable = kind == "hydra-table";
         // In a cluster, tell NATS.Net's allocations on the routing thread from Hydra's own.
         Hydra.Cluster.NatsFederation.MeasureNatsAllocations = cluster is not null;
-        await using var hydra = kind == "hydra"
-            ? new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool, Cluster = cluster })
+        await using var hydra = kind is "hydra" or "hydra-table"
+            ? new RouterEngine(new RouterOptions
+            {
+                Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool,
+                PruneAfter = busyTable ? TimeSpan.FromHours(1) : RouterOptions.Default.PruneAfter,
+                Cluster = cluster,
+            })
             : null;
         using var raw = kind == "raw" ? new RawForwarder() : null;
         if (hydra is null && raw is null)
@@ -33,6 +47,13 @@ internal static class ServeMode
             await Console.Error.WriteLineAsync($"could not join the cluster over NATS at {cluster.Urls}");
             return 2;
         }
+        using var stopSampler = new CancellationTokenSource();
+        var sampling = Task.CompletedTask;
+        if (busyTable)
+        {
+            await hydra!.FillTableAsync(BusyTable);
+            sampling = SampleLikeTheTerminalAppAsync(hydra, stopSampler.Token);
+        }
         Console.WriteLine($"READY {hydra?.Port ?? raw!.Port} {hydra?.HeartbeatPort ?? raw!.HeartbeatPort}");
         while (await Console.In.ReadLineAsync() is { } command)
         {
@@ -45,6 +66,8 @@ internal static class ServeMode
             };
             Console.WriteLine(answer);
         }
+        await stopSampler.CancelAsync();
+        await sampling;
         return 0;
     }
 
@@ -55,6 +78,22 @@ internal static class ServeMode
             await Task.Delay(50);
         }
         return router.ClusterStats is { Available: true };
+    }
+
+    /// <summary>What the terminal router app does: read the whole client table twice a second.</summary>
+    private static async Task SampleLikeTheTerminalAppAsync(RouterEngine hydra, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                _ = await hydra.GetClientsAsync(stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static async Task<string> StatsAsync(RouterEngine? hydra, RawForwarder? raw)

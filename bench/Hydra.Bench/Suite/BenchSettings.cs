@@ -23,6 +23,8 @@ internal sealed record BenchSettings
     /// <summary>Measure a cluster of two Hydra routers over a nats-server too (sender on one, receiver on the other).</summary>
     public bool IncludeCluster { get; init; } = true;
     public bool PoolBuffers { get; init; } = true;
+    /// <summary>Another build's Hydra.Bench.dll whose Hydra router runs beside this one ("before" figures in the same run).</summary>
+    public string? BaselineBench { get; init; }
     public IReadOnlyList<(int Pairs, int Size)> Scenarios { get; init; } = [(1, 100), (1, 1000), (4, 100), (4, 1000)];
 
     public static BenchSettings Full { get; } = new() { Smoke = false };

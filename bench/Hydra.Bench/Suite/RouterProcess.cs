@@ -42,19 +42,22 @@ internal sealed class RouterProcess : IRouterUnderTest
     public int Port { get; }
     public int HeartbeatPort { get; }
     public int ReceiverPort => Port;
-    public bool HasStats => Name is Routers.Hydra or Routers.Raw or Routers.Cluster;
+    public bool HasStats => Name is Routers.Hydra or Routers.Raw or Routers.Baseline or Routers.BusyTable or Routers.Cluster;
 
     /// <param name="name">Which router.</param>
     /// <param name="highWatermark">The Hydra router's high-water mark.</param>
     /// <param name="pool">NetMQ's pooled buffers.</param>
+    /// <param name="baselineBench">For <see cref="Routers.Baseline"/>: the other build's Hydra.Bench.dll.</param>
     /// <param name="extra">More arguments for <c>serve</c> (a cluster's).</param>
-    public static RouterProcess Start(string name, int highWatermark, bool pool, params string[] extra)
+    public static RouterProcess Start(string name, int highWatermark, bool pool, string? baselineBench = null, params string[] extra)
     {
+        string[] serveArgs = ["--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"])];
         var info = name switch
         {
+            Routers.Baseline => new ProcessStartInfo("dotnet", [baselineBench!, "serve", Routers.Hydra, .. serveArgs]),
             Routers.Python => Python("python", "py_router.py", "0", "0"),
             Routers.PythonSync => Python("python-sync", "py_router.py", "--port", "0", "--heartbeat-port", "0"),
-            _ => SelfStartInfo(["serve", name == Routers.Cluster ? Routers.Hydra : name, "--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"]), .. extra]),
+            _ => SelfStartInfo(["serve", name == Routers.Cluster ? Routers.Hydra : name, .. serveArgs, .. extra]),
         };
         info.RedirectStandardInput = true;
         info.RedirectStandardOutput = true;
@@ -201,6 +204,10 @@ internal static class Routers
 {
     public const string Hydra = "hydra";
     public const string Raw = "raw";
+    /// <summary>The Hydra router of another build (--baseline), to compare a change in one run.</summary>
+    public const string Baseline = "hydra-baseline";
+    /// <summary>Hydra with a big client table, read by a sampler and asked for by a peer in a loop (1x100 B only).</summary>
+    public const string BusyTable = "hydra-table";
     public const string Python = "python";
     public const string PythonSync = "python-sync";
     public const string Cluster = "cluster";

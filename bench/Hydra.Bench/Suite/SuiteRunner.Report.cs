@@ -25,7 +25,7 @@ internal sealed partial class SuiteRunner
         foreach (var load in Loads())
         {
             var hydra = Rate(load, Routers.Hydra);
-            var ratios = others.Select(o => o == Routers.Raw ? P(hydra / Rate(load, o)) : X(hydra / Rate(load, o)));
+            var ratios = others.Select(o => o is Routers.Raw or Routers.Baseline or Routers.BusyTable ? P(hydra / Rate(load, o)) : X(hydra / Rate(load, o)));
             var ofHydra = clustered ? $" | {P(Rate(load, Routers.Cluster) / hydra)}" : "";
             w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))}{ofHydra} | {string.Join(" | ", ratios)} |");
         }
@@ -88,6 +88,8 @@ internal sealed partial class SuiteRunner
         Routers.Hydra => "Hydra",
         Routers.Raw => "raw NetMQ",
         Routers.Cluster => "Hydra cluster (A→B)",
+        Routers.Baseline => "Hydra (baseline build)",
+        Routers.BusyTable => $"Hydra, {Serve.ServeMode.BusyTable / 1000}k clients asked for in a loop",
         Routers.Python => "Python (asyncio)",
         _ => "Python (sync)",
     };

@@ -21,6 +21,11 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
     {
         var clock = Stopwatch.StartNew();
         var names = new List<string> { Routers.Hydra, Routers.Raw };
+        if (settings.BaselineBench is not null)
+        {
+            names.Insert(1, Routers.Baseline);
+        }
+        names.Add(Routers.BusyTable);
         if (settings.IncludePython && PythonHasZmq())
         {
             names.AddRange(new[] { Routers.Python, Routers.PythonSync }.Where(RouterProcess.ScriptExists));
@@ -29,7 +34,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         {
             output.WriteLine("note: the Python routers are not measured (python3 with zmq not available, or --no-python)");
         }
-        var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers)).ToList();
+        var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers, settings.BaselineBench)).ToList();
         ClusterUnderTest? cluster = null;
         try
         {
@@ -50,7 +55,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 Throughput(router, 1, 100, TimeSpan.FromSeconds(settings.Smoke ? 0.3 : 1), record: false); // warm-up (JIT, connections)
             }
             // Idle peers first, while the routers' heaps hold little else: cleaner memory figures.
-            foreach (var router in routers)
+            foreach (var router in routers.Where(r => r.Name != Routers.BusyTable))
             {
                 await Task.Run(() => Idle(router));
             }
@@ -58,12 +63,12 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             {
                 foreach (var (pairs, size) in settings.Scenarios)
                 {
-                    foreach (var router in measured)
+                    foreach (var router in measured.Where(r => r.Name != Routers.BusyTable || (pairs, size) == (1, 100)))
                     {
                         Throughput(router, pairs, size, settings.ThroughputDuration, record: true);
                     }
                 }
-                foreach (var router in measured)
+                foreach (var router in measured.Where(r => r.Name != Routers.BusyTable))
                 {
                     Latency(router);
                 }
@@ -108,6 +113,8 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             var cpuBefore = router.CpuTime();
             var results = new PairResult[pairs];
             var threads = runs.Select((run, i) => new Thread(() => results[i] = run.Run(duration, settings.DrainLimit)) { Name = $"pair {i}" }).ToArray();
+            using var asker = router.Name == Routers.BusyTable ? new ClientsAsker(router.Port) : null;
+            asker?.Start();
             foreach (var thread in threads)
             {
                 thread.Start();
@@ -115,6 +122,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             foreach (var thread in threads)
             {
                 thread.Join();
+            }
+            if (asker?.Stop() is { } asked)
+            {
+                Progress($"{router.Name}: meanwhile a peer asked for the {Serve.ServeMode.BusyTable:N0}-row table {asked.Requests:N0} times: {asked.Pages:N0} pages, {asked.Busy:N0} busy");
             }
             var cpu = router.CpuTime() - cpuBefore;
             var after = router.Stats();
@@ -138,7 +149,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 after is null ? double.NaN : (after.ProcessAllocated - before!.ProcessAllocated) / (double)Math.Max(1, routed),
                 after is null ? double.NaN : (after.NatsAllocated - before!.NatsAllocated) / (double)Math.Max(1, routed));
             Samples(load, router.Name).Add(sample);
-            Progress($"{router.Name,-6} {load,-16} {sample.Rate,12:N0} msg/s  cpu {sample.CpuMicrosPerMessage,6:F2} us/msg  alloc poller {sample.PollerBytesPerMessage,6:F2} B/msg, process {sample.ProcessBytesPerMessage,6:F2} B/msg{(after is null ? "" : $", gen0 GCs {after.Gen0 - before!.Gen0}, pooled frames out {after.PooledOutstanding}")}");
+            Progress($"{router.Name,-6} {load,-16} {sample.Rate,12:N0} msg/s  cpu {sample.CpuMicrosPerMessage,6:F2} us/msg  alloc poller {PerMessage(sample.PollerBytesPerMessage)}, process {PerMessage(sample.ProcessBytesPerMessage)}{(after is null ? "" : $", gen0 GCs {after.Gen0 - before!.Gen0}, pooled frames out {after.PooledOutstanding}")}");
         }
         finally
         {
@@ -148,6 +159,9 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             }
         }
     }
+
+    /// <summary>Bytes per message, or "n/a" for a router that cannot report them (Python; raw has no poller hook).</summary>
+    private static string PerMessage(double bytes) => double.IsNaN(bytes) ? "   n/a" : $"{bytes,6:F2} B/msg";
 
     private void Account(string router, string load, PairResult[] results)
     {

@@ -56,6 +56,9 @@ public sealed partial record ClusterOptions
     /// </summary>
     public TimeSpan LeaveGrace { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Reply subjects in the ring (<see cref="Cluster.ReplySlots"/>); tests use fewer, so that a short run gets past making them.</summary>
+    internal int ReplySlots { get; init; } = Cluster.ReplySlots.Capacity;
+
     /// <summary>A router id that is unique in practice: this machine's name and 6 random hex digits.</summary>
     public static string NewRouterId()
     {

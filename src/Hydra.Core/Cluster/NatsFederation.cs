@@ -37,7 +37,7 @@ internal sealed partial class NatsFederation : IRouterFederation
         _time = time;
         _log = loggerFactory.CreateLogger("Hydra.Cluster");
         _subjects = new ClusterSubjects(options.Name, options.RouterId);
-        _slots = new ReplySlots(_subjects.InboxPrefix);
+        _slots = new ReplySlots(_subjects.InboxPrefix, options.ReplySlots);
         _nats = new NatsConnection(new NatsOpts
         {
             Url = string.Join(',', ClusterUrls.Split(options.Urls)),

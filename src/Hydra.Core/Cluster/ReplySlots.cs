@@ -9,7 +9,7 @@ namespace Hydra.Cluster;
 /// <see cref="Capacity"/> slots, each with a subject made once, keeps that free of allocation:
 /// a slot is reused after <see cref="Capacity"/> more sends. Loop thread only.
 /// </summary>
-internal sealed class ReplySlots(string inboxPrefix)
+internal sealed class ReplySlots(string inboxPrefix, int capacity = ReplySlots.Capacity)
 {
     /// <summary>
     /// Sends between a message and the "no responders" for it before its slot is reused. At 300,000
@@ -18,15 +18,15 @@ internal sealed class ReplySlots(string inboxPrefix)
     /// </summary>
     public const int Capacity = 32_768;
 
-    private readonly string?[] _subjects = new string?[Capacity];
-    private readonly Slot[] _slots = new Slot[Capacity];
+    private readonly string?[] _subjects = new string?[capacity];
+    private readonly Slot[] _slots = new Slot[capacity];
     private int _next;
 
     /// <summary>Remembers a message's sender, id and target; returns the reply subject to send it with.</summary>
     public string Take(ReadOnlySpan<byte> sender, ReadOnlySpan<byte> id, ReadOnlySpan<byte> target)
     {
         var index = _next;
-        _next = (_next + 1) & (Capacity - 1);
+        _next = _next + 1 == capacity ? 0 : _next + 1;
         (_slots[index] ??= new Slot()).Fill(sender, id, target);
         return _subjects[index] ??= inboxPrefix + index.ToString(CultureInfo.InvariantCulture);
     }
@@ -34,7 +34,7 @@ internal sealed class ReplySlots(string inboxPrefix)
     /// <summary>What was sent with slot <paramref name="index"/>; false when the slot was never used.</summary>
     public bool TryRead(int index, out ReadOnlySpan<byte> sender, out ReadOnlySpan<byte> id, out ReadOnlySpan<byte> target)
     {
-        if (index is < 0 or >= Capacity || _slots[index] is not { } slot)
+        if (index < 0 || index >= capacity || _slots[index] is not { } slot)
         {
             sender = id = target = default;
             return false;

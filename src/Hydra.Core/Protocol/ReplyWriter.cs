@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
-using Hydra.Routing;
 
 namespace Hydra.Protocol;
 
 /// <summary>
-/// Builds the router's own messages (pong, heartbeat_reply, error, clients) into one reused
+/// Builds the router's own small messages (pong, heartbeat_reply, error, auth) into one reused
 /// buffer, so answering does not allocate per message. Poller thread only.
 /// </summary>
 internal sealed class ReplyWriter : IDisposable
@@ -63,25 +62,6 @@ internal sealed class ReplyWriter : IDisposable
     public ReadOnlySpan<byte> Empty(ReadOnlySpan<byte> identity, string method, ReadOnlySpan<byte> replyTo)
     {
         Begin(identity, method);
-        return End(replyTo);
-    }
-
-    public ReadOnlySpan<byte> Clients(ReadOnlySpan<byte> identity, List<ClientInfo> clients, ReadOnlySpan<byte> replyTo)
-    {
-        var json = Begin(identity, HydraMethods.Clients);
-        json.WriteStartArray("clients"u8);
-        foreach (var client in clients)
-        {
-            json.WriteStartObject();
-            json.WriteString("identity"u8, client.Identity);
-            json.WriteString("status"u8, client.Status.ToLabel());
-            json.WriteNumber("last_seen_s"u8, Math.Round(client.LastSeenAgo.TotalSeconds, 3));
-            json.WriteNumber("messages_in"u8, client.MessagesIn);
-            json.WriteNumber("messages_out"u8, client.MessagesOut);
-            json.WriteBoolean("connected"u8, client.Connected);
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
         return End(replyTo);
     }
 }

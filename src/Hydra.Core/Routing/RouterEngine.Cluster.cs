@@ -26,18 +26,54 @@ public sealed partial class RouterEngine
             return await GetClientsAsync(cancellationToken).ConfigureAwait(false);
         }
         var remote = _federation.GatherClientsAsync(cancellationToken);
-        var local = await OnLoopAsync(LocalClusterRows, cancellationToken).ConfigureAwait(false);
-        return Merge(local, (await remote.ConfigureAwait(false)).Rows);
+        var members = await OnLoopAsync(LocalMembers, cancellationToken).ConfigureAwait(false);
+        return Merge(LocalClusterRows(members), (await remote.ConfigureAwait(false)).Rows);
     }
 
     /// <summary>Bytes NATS.Net's PublishAsync allocated on the routing thread (with <see cref="NatsFederation.MeasureNatsAllocations"/> on); for tests and benchmarks.</summary>
     internal Task<long> GetNatsAllocatedBytesAsync(CancellationToken cancellationToken = default) =>
         OnLoopAsync(() => (_federation as NatsFederation)?.NatsAllocatedBytes ?? 0, cancellationToken);
 
-    private List<ClientInfo> LocalClusterRows()
+    /// <summary>Loop thread: who is in the table here now (cheap: the same array while nobody comes or goes).</summary>
+    private ClientEntry[] LocalMembers() => _clients.Members();
+
+    /// <summary>Any thread: this router's rows, with its id as their router; connections that lost their name to a newer one elsewhere are left out.</summary>
+    private List<ClientInfo> LocalClusterRows(ClientEntry[] members)
     {
         var id = _federation!.RouterId;
-        return _clients.Snapshot().ConvertAll(row => row with { Router = id });
+        var now = _rows.Now();
+        var rows = new List<ClientInfo>(members.Length);
+        foreach (var entry in _rows.Sorted(members))
+        {
+            if (entry.Hold != ClusterHold.Taken)
+            {
+                rows.Add(_rows.Row(entry, now) with { Router = id });
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The cluster-wide <c>clients</c>: gathers the other routers' tables (off the routing thread), then writes the page and hands it to the routing thread.</summary>
+    private async Task WriteClusterClientsPageAsync(ClientsPage page)
+    {
+        try
+        {
+            var remote = await _federation!.GatherClientsAsync().ConfigureAwait(false);
+            var rows = Merge(LocalClusterRows(page.Members), remote.Rows);
+            page.Json = ClientsReply.Write(page.Entry.Identity, rows, page.Offset, page.Limit, _options.MaxMessageSize, page.ReplyTo, remote.Missing);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Internal error while gathering the cluster's client table for {Identity}", page.Entry.DisplayName);
+        }
+        try
+        {
+            _transport.Loop.Post(() => SendClientsPage(page));
+        }
+        catch (ObjectDisposedException)
+        {
+            // the router stopped meanwhile
+        }
     }
 
     private static List<ClientInfo> Merge(List<ClientInfo> local, IReadOnlyList<ClientInfo> remote)
@@ -173,6 +209,6 @@ public sealed partial class RouterEngine
             // The federation logged it; the rules ask IsAvailable on every cross-router send.
         }
 
-        public IReadOnlyList<ClientInfo> LocalClients() => router.LocalClusterRows();
+        public IReadOnlyList<ClientInfo> LocalClients() => router.LocalClusterRows(router.LocalMembers());
     }
 }

@@ -152,7 +152,8 @@ public sealed partial class RouterEngine
         }
         else if (method.SequenceEqual(Wire.Clients))
         {
-            Reply(sender, _replies.Clients(sender.Identity, _clients.Snapshot(), sender.ReplyTo));
+            AnswerClients(sender);
+            return;
         }
         else if (Authenticator.IsAuthMethod(method))
         {

@@ -20,6 +20,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
     private readonly IRouterTransport _transport;
     private readonly RouterCounters _counters = new();
     private readonly ClientTable _clients;
+    private readonly ClientRows _rows;
     private readonly Protocol.ReplyWriter _replies = new();
     private readonly Channel<RoutedMessage>? _trace;
     private readonly ErrorLogLimiter _errorLog;
@@ -44,7 +45,8 @@ public sealed partial class RouterEngine : IAsyncDisposable
         _options = options;
         _log = _options.LoggerFactory.CreateLogger("Hydra.Router");
         _transport = transport ?? HydraTransports.ForRouter(options, _log);
-        _clients = new ClientTable(_options.TimeProvider, _options.HeartbeatInterval, _options.PruneAfter, _options.MaxClients);
+        _clients = new ClientTable(_options.TimeProvider, _options.PruneAfter, _options.MaxClients);
+        _rows = new ClientRows(_options.TimeProvider, _options.HeartbeatInterval);
         _errorLog = new ErrorLogLimiter(_log);
         if (_options.AuthorizedKeys is not null)
         {
@@ -122,10 +124,6 @@ public sealed partial class RouterEngine : IAsyncDisposable
                 + "Use --address 127.0.0.1, or a CURVE key (hydra keygen)", Port);
         }
     }
-
-    /// <summary>The client table as of now, sorted by identity.</summary>
-    public Task<IReadOnlyList<ClientInfo>> GetClientsAsync(CancellationToken cancellationToken = default) =>
-        OnLoopAsync<IReadOnlyList<ClientInfo>>(() => _clients.Snapshot(), cancellationToken);
 
     /// <summary>
     /// Bytes allocated so far on the routing thread, the thread that routes every message.

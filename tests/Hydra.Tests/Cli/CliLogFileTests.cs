@@ -1,4 +1,4 @@
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Cli;
 

@@ -2,7 +2,7 @@ using Hydra.Cluster;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Cluster;
 

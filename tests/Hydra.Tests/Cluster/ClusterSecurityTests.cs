@@ -4,7 +4,7 @@ using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Security;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Cluster;
 

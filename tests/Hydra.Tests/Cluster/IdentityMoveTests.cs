@@ -3,7 +3,7 @@ using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Hydra.Tests.Reliability;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Cluster;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Cluster;
 
@@ -64,7 +64,8 @@ internal sealed class NatsServer : IAsyncDisposable
             throw new InvalidOperationException("nats-server is not installed (apt-get install -y nats-server)");
         }
         _process = ChildProcess.Start(Binary, _arguments);
-        await _process.WaitForLineAsync(line => line.Contains("Server is ready", StringComparison.Ordinal), "'Server is ready' from nats-server");
+        // A generous deadline: on a shared machine under load a server may take a while to start.
+        await _process.WaitForLineAsync(line => line.Contains("Server is ready", StringComparison.Ordinal), "'Server is ready' from nats-server", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>SIGKILL: gone at once, without a goodbye to anyone.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Hydra.Mq;
 using Hydra.Peers;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Interop;
 
@@ -64,4 +64,24 @@ public class PythonRouterTests
         var reply = await py.WaitForEventAsync("reply");
         Assert.Equal(("HydraServer", "pong"), ((string?)reply["sender"], (string?)reply["method"]));
     }
+
+    [PythonFact]
+    public async Task Hydra_ping_gets_its_pongs_through_the_original_router_which_strips_ids()
+    {
+        var (router, options) = await StartPythonRouterAsync();
+        await using var _ = router;
+        await using var server = new PongServer(options with { Identity = "HydraServer" });
+        await server.StartAsync();
+        foreach (var target in new[] { "HydraRouter", "HydraServer" })
+        {
+            await using var ping = ChildProcess.Hydra("ping", "--router", "127.0.0.1", "--port", Text(options.RouterPort), "--heartbeat-port", Text(options.RouterHeartbeatPort),
+                "--target", target, "--count", "2", "--interval", "0.1");
+            Assert.Equal(0, await ping.WaitForExitAsync());
+            Assert.Contains($"pong from {target}: seq=2", ping.Output, StringComparison.Ordinal);
+            Assert.Contains("(uncorrelated: no reply_to)", ping.Output, StringComparison.Ordinal);
+            Assert.Contains("2 sent, 2 received, 0% lost", ping.Output, StringComparison.Ordinal);
+        }
+    }
+
+    private static string Text(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using Hydra.Messages;
 using Hydra.Protocol;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Hydra.Tests.Reliability;
 using Hydra.Tests.Rules;
 using Xunit.Abstractions;

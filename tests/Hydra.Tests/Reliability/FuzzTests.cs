@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -49,7 +49,6 @@ public class FuzzTests(ITestOutputHelper output)
         }
         await fuzzing; // rethrows anything the fuzzer hit
 
-        Assert.True(router.IsRunning);
         await using (var late = new HydraClient(router.PeerOptions()))
         {
             late.Start();

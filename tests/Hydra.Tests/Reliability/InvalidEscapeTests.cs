@@ -1,7 +1,7 @@
 using System.Text;
 using Hydra.Messages;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Reliability;
 

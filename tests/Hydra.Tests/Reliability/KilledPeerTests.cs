@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Hydra.Peers;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -54,7 +54,7 @@ public class KilledPeerTests(ITestOutputHelper output)
 
         // Without RouterHandover the router would keep routing "Frozen" to the stopped process and this ping would time out.
         await using var replacement = StartPong(router, "Frozen");
-        await replacement.WaitForLineAsync(l => l.Contains("answering ping", StringComparison.Ordinal), "the replacement's start line");
+        await replacement.WaitForLineAsync(l => l.Contains("Frozen: connected to the router", StringComparison.Ordinal), "the replacement connected");
         var reply = await Eventually.ValueAsync(() => TryPing(client, "Frozen"), r => r is not null, "a pong from the replacement", TimeSpan.FromSeconds(20));
         Assert.Equal("Frozen", reply!.Reply.Sender);
         frozen.Signal("CONT"); // let it be killed cleanly on dispose

@@ -1,4 +1,5 @@
 using Hydra.Routing;
+using Hydra.Testing;
 using Hydra.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using NetMQ;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hydra.Mq;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hydra.Mq;
 using Hydra.Peers;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -99,7 +99,7 @@ public class RouterRestartTests(ITestOutputHelper output)
         router.PeerOptions(identity) with { HeartbeatInterval = Interval, NetworkTimeout = RequestTimeout };
 
     private static Task Until(Func<bool> condition, string what) =>
-        Infrastructure.Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(20));
+        Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(20));
 
     /// <summary>Requests one after another; each must end, with its own reply or an exception, within its timeout plus slack.</summary>
     private sealed class RequestLoop(HydraMQ client)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;

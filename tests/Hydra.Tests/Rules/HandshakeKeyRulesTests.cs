@@ -1,6 +1,6 @@
 using Hydra.Routing;
 using Hydra.Security;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Hydra.Transport;
 using static Hydra.Tests.Rules.RulesHarness;
 

@@ -3,6 +3,7 @@ using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Protocol;
 using Hydra.Routing;
+using Hydra.Testing;
 using Hydra.Tests.Reliability;
 using Hydra.Transport;
 using Hydra.Transport.InMemory;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Hydra.Routing;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Hydra.Transport;
 using static Hydra.Tests.Rules.RulesHarness;
 

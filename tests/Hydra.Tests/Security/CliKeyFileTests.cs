@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Hydra.Security;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Security;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Security;
 

@@ -4,7 +4,7 @@ using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Security;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 
 namespace Hydra.Tests.Security;
 
@@ -148,5 +148,21 @@ public class CurveTests
         restarted.Start();
         await Eventually.TrueAsync(() => alice.IsConnected, "alice re-authenticated with the new router", TimeSpan.FromSeconds(20));
         Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method);
+    }
+
+    [Fact]
+    public async Task An_authorized_peer_that_proves_its_key_causes_no_warning()
+    {
+        var warnings = new CapturedLog(Microsoft.Extensions.Logging.LogLevel.Warning);
+        await using var router = TestRouter.Start(new RouterOptions
+        {
+            CurveSecretKey = RouterKeys.SecretKey,
+            AuthorizedKeys = [Alice.PublicKey],
+            LoggerFactory = warnings,
+        });
+        await using var alice = Peer(router, "alice", Alice);
+        await alice.WaitUntilConnectedAsync(); // its first heartbeat went out before its proof
+        Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method); // barrier
+        Assert.True(warnings.Lines.Count == 0, "unexpected warnings:\n" + string.Join('\n', warnings.Lines));
     }
 }

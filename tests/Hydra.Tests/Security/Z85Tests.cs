@@ -1,5 +1,5 @@
 using Hydra.Security;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using NetMQ;
 
 namespace Hydra.Tests.Security;

@@ -42,7 +42,8 @@ internal static class NetMQPools
 
     /// <summary>
     /// Frame buffers by size class (four per power of two, so a buffer is at most 25 % larger
-    /// than its frame), up to 1 MiB (and 4,096 buffers) per class and thread: enough to absorb
+    /// than its frame), 256 per class and thread, and beyond that up to 1 MiB (and 4,096 buffers) per class
+    /// in the shared queue: enough to absorb
     /// the ups and downs of a busy router, small enough that the pools never hold much memory
     /// (a refused message's buffer is returned on the poller thread, which keeps at most that).
     /// </summary>
@@ -53,6 +54,7 @@ internal static class NetMQPools
         private const int ClassCount = 1 + ((LargestShift - 5) * 4);
         private const long BytesKeptPerClass = 1L << 20;
         private const int MaxKeptPerClass = 4 * 1024;
+        private const int KeptPerThread = 256; // then the shared queue: a one-way flow finds its buffers there soon
 
         [ThreadStatic]
         private static Stack<byte[]>?[]? t_classes;
@@ -86,7 +88,7 @@ internal static class NetMQPools
             var classes = t_classes ??= new Stack<byte[]>?[ClassCount];
             var free = classes[index] ??= new Stack<byte[]>();
             var kept = Math.Min(MaxKeptPerClass, BytesKeptPerClass / classSize);
-            if (free.Count < kept)
+            if (free.Count < Math.Min(kept, KeptPerThread))
             {
                 free.Push(buffer);
             }
@@ -121,6 +123,7 @@ internal static class NetMQPools
     private sealed class ThreadCounterPool : IAtomicCounterPool
     {
         private const int MaxKept = 4 * 1024;
+        private const int KeptPerThread = 256;
 
         [ThreadStatic]
         private static Stack<AtomicCounter>? t_free;
@@ -135,7 +138,7 @@ internal static class NetMQPools
         public void Return(AtomicCounter counter)
         {
             var free = t_free ??= new Stack<AtomicCounter>();
-            if (free.Count < MaxKept)
+            if (free.Count < KeptPerThread)
             {
                 free.Push(counter);
             }

@@ -1,25 +1,19 @@
+using System.Diagnostics;
+using System.Net.NetworkInformation;
 using NetMQ;
-using NetMQ.Monitoring;
+using Microsoft.Extensions.Logging;
 using NetMQ.Sockets;
 
 namespace Hydra.Transport.NetMQ;
 
 // Closing without a word out of place. When a NetMQ socket closes, every connection still
-// attached to it is sent the socket's DisconnectMessage — our internal marker — over the wire.
-// So connections are closed first, by unbinding (which ends the sessions the listener
-// accepted), and the sockets are disposed only once the monitors saw them all go.
+// attached to it is sent the socket's DisconnectMessage (our internal marker) over the wire.
+// So the connections are closed first, by unbinding (which ends the sessions the listeners
+// accepted), and the sockets are disposed only once the operating system shows no open TCP
+// connection on our ports: a connection that is gone cannot carry the marker. NetMQ reports
+// no event for a session ended this way, hence the look at the OS's table.
 internal sealed partial class NetMQRouterTransport
 {
-    private static int _monitors;
-
-    private void Watch(RouterSocket socket)
-    {
-        var monitor = new NetMQMonitor(socket, $"inproc://hydra-router-monitor-{Interlocked.Increment(ref _monitors)}", SocketEvents.Accepted | SocketEvents.Disconnected);
-        monitor.Accepted += (_, _) => _openConnections++;
-        monitor.Disconnected += (_, _) => _openConnections--;
-        _loop.Attach(monitor);
-    }
-
     private async Task CloseConnectionsAsync()
     {
         var unbound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,12 +23,33 @@ internal sealed partial class NetMQRouterTransport
             TryUnbind(_heartbeat!, _heartbeatEndpoint!);
             unbound.TrySetResult();
         });
-        await unbound.Task.WaitAsync(StopBudget).ConfigureAwait(false);
-        var deadline = DateTime.UtcNow + StopBudget;
-        while (Volatile.Read(ref _openConnections) > 0 && DateTime.UtcNow < deadline)
+        var started = Stopwatch.GetTimestamp();
+        try
         {
-            await Task.Delay(5).ConfigureAwait(false);
+            await unbound.Task.WaitAsync(StopBudget).ConfigureAwait(false);
+            // The poller keeps running meanwhile: ending a session needs the socket's own thread.
+            while (HasOpenConnections() && Stopwatch.GetElapsedTime(started) < StopBudget)
+            {
+                await Task.Delay(5).ConfigureAwait(false);
+            }
         }
+        catch (TimeoutException)
+        {
+            log.LogWarning("The router's socket thread did not unbind within {Seconds} s", StopBudget.TotalSeconds);
+        }
+    }
+
+    private bool HasOpenConnections()
+    {
+        var ports = new[] { Port(_mainEndpoint), Port(_heartbeatEndpoint) };
+        foreach (var connection in IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpConnections())
+        {
+            if (connection.State is TcpState.Established or TcpState.CloseWait && Array.IndexOf(ports, connection.LocalEndPoint.Port) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void TryUnbind(RouterSocket socket, string endpoint)

@@ -2,7 +2,6 @@ using Hydra.Protocol;
 using Hydra.Routing;
 using Microsoft.Extensions.Logging;
 using NetMQ;
-using NetMQ.Monitoring;
 using NetMQ.Sockets;
 
 namespace Hydra.Transport.NetMQ;
@@ -32,7 +31,6 @@ internal sealed partial class NetMQRouterTransport(RouterOptions options, ILogge
     private RouterSocket? _heartbeat;
     private string? _mainEndpoint;
     private string? _heartbeatEndpoint;
-    private int _openConnections; // accepted minus disconnected, both ports (poller thread writes)
     private Msg _body; // the frame being handled: Forward sends this very Msg on
     private int _state; // 0 new, 1 running, 2 stopped
 
@@ -72,8 +70,6 @@ internal sealed partial class NetMQRouterTransport(RouterOptions options, ILogge
         _heartbeat.ReceiveReady += (_, _) => Drain(_heartbeat, PortKind.Heartbeat);
         _loop.Add(_main);
         _loop.Add(_heartbeat);
-        Watch(_main);
-        Watch(_heartbeat);
         _loop.Start();
         return (port, heartbeatPort);
     }

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Tests.Reliability;
+namespace Hydra.Testing;
 
 /// <summary>
 /// Keeps the router's log lines from <paramref name="minimum"/> up (the first <paramref name="keep"/>
 /// of them), to check what a flood does to the log or to show why a test failed.
 /// </summary>
-internal sealed class CapturedLog(LogLevel minimum, int keep = int.MaxValue) : ILoggerFactory, ILogger
+public sealed class CapturedLog(LogLevel minimum, int keep = int.MaxValue) : ILoggerFactory, ILogger
 {
     private readonly ConcurrentQueue<string> _lines = new();
 

@@ -1,10 +1,10 @@
 using Hydra.Mq;
 using Hydra.Routing;
 
-namespace Hydra.Tests.Infrastructure;
+namespace Hydra.Testing;
 
 /// <summary>Real routers and peers on free loopback ports, with short heartbeat intervals.</summary>
-internal static class TestRouter
+public static class TestRouter
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace Hydra.Tests.Infrastructure;
+namespace Hydra.Testing;
 
 /// <summary>
 /// Runs the pyzmq scripts under tests/python with Debian's python3 (python3-zmq).
 /// Where pyzmq is missing the interop tests are skipped and say why; with
 /// HYDRA_REQUIRE_PYTHON=1 (as CI sets it) they run and fail instead, so CI never passes them silently.
 /// </summary>
-internal static class Python
+public static class Python
 {
     public const string Interpreter = "/usr/bin/python3";
 

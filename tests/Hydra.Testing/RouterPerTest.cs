@@ -1,11 +1,11 @@
 using Hydra.Routing;
 
-namespace Hydra.Tests.Infrastructure;
+namespace Hydra.Testing;
 
 /// <summary>Base for test classes that want a fresh real router (free loopback ports) for every test.</summary>
 public abstract class RouterPerTest : IAsyncLifetime
 {
-    private protected RouterEngine Router { get; } = TestRouter.Start();
+    protected RouterEngine Router { get; } = TestRouter.Start();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -4,13 +4,13 @@ using Hydra.Routing;
 using NetMQ;
 using NetMQ.Sockets;
 
-namespace Hydra.Tests.Infrastructure;
+namespace Hydra.Testing;
 
 /// <summary>
 /// A bare DEALER socket that can send anything, including what a proper peer never would.
 /// Used only from the test's own thread.
 /// </summary>
-internal sealed class RawPeer : IDisposable
+public sealed class RawPeer : IDisposable
 {
     private readonly DealerSocket _socket = new();
 
@@ -56,12 +56,31 @@ internal sealed class RawPeer : IDisposable
         return frame!;
     }
 
-    public bool NothingWithin(TimeSpan wait) => !_socket.TryReceiveFrameBytes(wait, out _);
+    /// <summary>
+    /// Sends <paramref name="json"/> until the answer with <paramref name="method"/> comes, and
+    /// fails the test if anything else arrives first: an ordering barrier for "nothing else
+    /// reached this peer". Resending covers a connection ZeroMQ is re-establishing (what is sent
+    /// into a closing connection is lost).
+    /// </summary>
+    public void AskUntilAnswered(string json, string method, TimeSpan? deadline = null)
+    {
+        using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(10));
+        while (!timeout.IsCancellationRequested)
+        {
+            _socket.TrySendFrame(TimeSpan.Zero, Encoding.UTF8.GetBytes(json));
+            if (_socket.TryReceiveFrameBytes(TimeSpan.FromMilliseconds(200), out var frame))
+            {
+                Assert.Equal(method, (string?)JsonNode.Parse(frame)!["method"]);
+                return;
+            }
+        }
+        Assert.Fail($"no {method} within the deadline");
+    }
 
     public void Dispose() => _socket.Dispose();
 }
 
-internal static class JsonAssert
+public static class JsonAssert
 {
     public static void IsError(JsonObject reply, string code)
     {

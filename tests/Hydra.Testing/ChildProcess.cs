@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace Hydra.Tests.Infrastructure;
+namespace Hydra.Testing;
 
 /// <summary>A child process whose output lines can be awaited with a deadline. Killed on dispose.</summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();

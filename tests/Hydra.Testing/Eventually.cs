@@ -1,7 +1,7 @@
-namespace Hydra.Tests.Infrastructure;
+namespace Hydra.Testing;
 
 /// <summary>Waits for a condition, with a deadline. Polling is the wait; nothing sleeps a fixed time to "let things settle".</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(10);
 
