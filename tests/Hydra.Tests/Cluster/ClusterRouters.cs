@@ -17,7 +17,6 @@ internal static class ClusterRouters
         Urls = urls,
         Name = cluster,
         RouterId = routerId,
-        PingInterval = TimeSpan.FromMilliseconds(500),
         PresenceInterval = TimeSpan.FromMilliseconds(200),
         GatherTimeout = TimeSpan.FromSeconds(3),
         LeaveGrace = TimeSpan.FromMilliseconds(500),

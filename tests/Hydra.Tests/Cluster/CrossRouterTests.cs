@@ -85,4 +85,21 @@ public sealed class CrossRouterTests : IAsyncLifetime
         Assert.Equal("spoof", (string?)refusal["reply_to"]);
         Assert.Equal(0, A.ClusterStats!.SentToRouters);
     }
+
+    [NatsFact]
+    public async Task Clients_answers_with_every_router_s_peers_each_with_its_router()
+    {
+        await using var onB = B.StartPeer("peer-on-b");
+        await onB.WaitUntilConnectedAsync();
+        using var asker = new RawPeer(A, "asker");
+        await ClusterRouters.WaitForClientAsync(A, "peer-on-b", "router-b");
+        asker.SendJson("""{"sender":"asker","target":"HydraRouter","method":"clients","payload":{},"protocol_version":1,"id":"c1"}""");
+        var reply = asker.Receive(TimeSpan.FromSeconds(10));
+        Assert.Equal(("clients", "c1"), ((string?)reply["method"], (string?)reply["reply_to"]));
+        var rows = reply["payload"]!["clients"]!.AsArray().Select(r => ((string?)r!["identity"], (string?)r["router"], (string?)r["status"])).ToList();
+        Assert.Contains(("asker", "router-a", "GOOD"), rows);
+        Assert.Contains(("peer-on-b", "router-b", "GOOD"), rows);
+        Assert.Equal(rows.Count, (int?)reply["payload"]!["total"]);
+        Assert.Null(reply["payload"]!["missing_routers"]);
+    }
 }

@@ -77,9 +77,12 @@ public sealed class NatsFailureTests(ITestOutputHelper output)
             await Eventually.TrueAsync(() => Count(outcomes, "answered") >= 50, "traffic before the kill");
             var victim = nats.Servers.Single(s => a.ClusterStats!.Server == $"127.0.0.1:{s.Port}");
             var answeredBefore = Count(outcomes, "answered");
+            var killedAt = TimeProvider.System.GetTimestamp();
             await victim.KillAsync();
             await Eventually.TrueAsync(() => a.ClusterStats!.Available && a.ClusterStats.Server != $"127.0.0.1:{victim.Port}", "router a on another server", TimeSpan.FromSeconds(20));
+            output.WriteLine($"router a on {a.ClusterStats!.Server} {TimeProvider.System.GetElapsedTime(killedAt).TotalMilliseconds:0} ms after its server was killed");
             await Eventually.TrueAsync(() => Count(outcomes, "answered") >= answeredBefore + 200, "traffic after the kill", TimeSpan.FromSeconds(20));
+            output.WriteLine($"200 more answers {TimeProvider.System.GetElapsedTime(killedAt).TotalMilliseconds:0} ms after the kill");
             await stop.CancelAsync();
             await traffic;
             output.WriteLine("outcomes: " + string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}")));
