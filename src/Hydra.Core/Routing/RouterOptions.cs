@@ -103,11 +103,19 @@ public sealed record RouterOptions
             throw new ArgumentException("AuthorizedKeys needs CurveSecretKey: keys are proven over the encrypted channel", nameof(AuthorizedKeys));
         }
         Cluster?.Validate();
+        if (Cluster is not null && MaxIdentityLength > MaxClusterIdentityLength)
+        {
+            // An identity becomes a NATS subject token (4/3 as long); NATS closes a connection whose control line passes 4,096 bytes.
+            throw new ArgumentException($"MaxIdentityLength is {MaxIdentityLength}; in a cluster at most {MaxClusterIdentityLength} (identities travel in NATS subjects)", nameof(MaxIdentityLength));
+        }
         if (HighWatermark < 1 || MaxMessageSize < 1 || MaxIdentityLength < 1 || MaxClients < 1 || HeartbeatInterval <= TimeSpan.Zero || PruneAfter <= TimeSpan.Zero)
         {
             throw new ArgumentException("HighWatermark, MaxMessageSize, MaxIdentityLength, MaxClients, HeartbeatInterval and PruneAfter must be positive");
         }
     }
+
+    /// <summary>The longest identity a cluster can carry: its subject token must stay well inside NATS's 4,096-byte control line.</summary>
+    internal const int MaxClusterIdentityLength = 2_048;
 
     internal static void CheckPort(int port, string name)
     {

@@ -20,7 +20,10 @@ public sealed class ClusterPythonTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await ClusterRouters.DisposeAllAsync(_routers);
-        await _nats.DisposeAsync();
+        if (_nats is not null)
+        {
+            await _nats.DisposeAsync();
+        }
     }
 
     private static string[] Ports(RouterEngine router) =>

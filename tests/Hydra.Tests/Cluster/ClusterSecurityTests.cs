@@ -32,7 +32,10 @@ public sealed class ClusterSecurityTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await ClusterRouters.DisposeAllAsync(_routers);
-        await _nats.DisposeAsync();
+        if (_nats is not null)
+        {
+            await _nats.DisposeAsync();
+        }
     }
 
     private static HydraMQOptions Keyed(RouterEngine router, string identity, CurveKeyPair keys) => router.PeerOptions(identity) with

@@ -23,7 +23,10 @@ public sealed class CrossRouterTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await ClusterRouters.DisposeAllAsync(_routers);
-        await _nats.DisposeAsync();
+        if (_nats is not null)
+        {
+            await _nats.DisposeAsync();
+        }
     }
 
     [NatsFact]

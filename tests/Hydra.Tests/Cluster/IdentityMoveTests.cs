@@ -16,7 +16,13 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync() => _nats = await NatsServer.StartAsync();
 
-    public async Task DisposeAsync() => await _nats.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_nats is not null)
+        {
+            await _nats.DisposeAsync();
+        }
+    }
 
     /// <summary>A server that says which of two same-named processes answered.</summary>
     private static HydraServer Named(HydraMQOptions options, string who) => new(options, new Dictionary<string, HydraMethodHandler>

@@ -63,9 +63,18 @@ internal sealed class NatsServer : IAsyncDisposable
         {
             throw new InvalidOperationException("nats-server is not installed (apt-get install -y nats-server)");
         }
-        _process = ChildProcess.Start(Binary, _arguments);
-        // A generous deadline: on a shared machine under load a server may take a while to start.
-        await _process.WaitForLineAsync(line => line.Contains("Server is ready", StringComparison.Ordinal), "'Server is ready' from nats-server", TimeSpan.FromSeconds(60));
+        var process = ChildProcess.Start(Binary, _arguments);
+        try
+        {
+            // A generous deadline: on a shared machine under load a server may take a while to start.
+            await process.WaitForLineAsync(line => line.Contains("Server is ready", StringComparison.Ordinal), "'Server is ready' from nats-server", TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await process.DisposeAsync(); // never leave a server behind
+            throw;
+        }
+        _process = process;
     }
 
     /// <summary>SIGKILL: gone at once, without a goodbye to anyone.</summary>
@@ -108,8 +117,17 @@ internal sealed class NatsCluster : IAsyncDisposable
         var name = $"c{Guid.NewGuid():N}"[..9];
         var servers = ports.Select((p, i) => NatsServer.ForCluster($"{name}-n{i}", p.Client, p.Route, name,
             ports.Where((_, j) => j != i).Select(o => o.Route))).ToList();
-        await Task.WhenAll(servers.Select(s => s.RunAsync()));
-        return new NatsCluster(servers);
+        var cluster = new NatsCluster(servers);
+        try
+        {
+            await Task.WhenAll(servers.Select(s => s.RunAsync()));
+        }
+        catch
+        {
+            await cluster.DisposeAsync(); // never leave a server behind
+            throw;
+        }
+        return cluster;
     }
 
     public async ValueTask DisposeAsync()
