@@ -42,8 +42,8 @@ internal static class NetMQPools
 
     /// <summary>
     /// Frame buffers by size class (four per power of two, so a buffer is at most 25 % larger
-    /// than its frame), 256 per class and thread, and beyond that up to 1 MiB (and 4,096 buffers) per class
-    /// in the shared queue: enough to absorb
+    /// than its frame), up to 1 MiB (and 4,096 buffers) per class and thread, and as much again in the
+    /// shared queue: enough to absorb
     /// the ups and downs of a busy router, small enough that the pools never hold much memory
     /// (a refused message's buffer is returned on the poller thread, which keeps at most that).
     /// </summary>
@@ -54,7 +54,6 @@ internal static class NetMQPools
         private const int ClassCount = 1 + ((LargestShift - 5) * 4);
         private const long BytesKeptPerClass = 1L << 20;
         private const int MaxKeptPerClass = 4 * 1024;
-        private const int KeptPerThread = 256; // then the shared queue: a one-way flow finds its buffers there soon
 
         [ThreadStatic]
         private static Stack<byte[]>?[]? t_classes;
@@ -88,7 +87,7 @@ internal static class NetMQPools
             var classes = t_classes ??= new Stack<byte[]>?[ClassCount];
             var free = classes[index] ??= new Stack<byte[]>();
             var kept = Math.Min(MaxKeptPerClass, BytesKeptPerClass / classSize);
-            if (free.Count < Math.Min(kept, KeptPerThread))
+            if (free.Count < kept)
             {
                 free.Push(buffer);
             }
@@ -123,7 +122,6 @@ internal static class NetMQPools
     private sealed class ThreadCounterPool : IAtomicCounterPool
     {
         private const int MaxKept = 4 * 1024;
-        private const int KeptPerThread = 256;
 
         [ThreadStatic]
         private static Stack<AtomicCounter>? t_free;
@@ -138,7 +136,7 @@ internal static class NetMQPools
         public void Return(AtomicCounter counter)
         {
             var free = t_free ??= new Stack<AtomicCounter>();
-            if (free.Count < KeptPerThread)
+            if (free.Count < MaxKept)
             {
                 free.Push(counter);
             }
