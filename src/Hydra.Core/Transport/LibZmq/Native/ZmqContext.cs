@@ -56,7 +56,7 @@ internal sealed class ZmqContext : SafeHandle
     {
         if (ZmqNative.zmq_ctx_set(handle, (int)option, value) != 0)
         {
-            throw ZmqException.Last($"zmq_ctx_set({option})");
+            throw ZmqException.Last("zmq_ctx_set", option);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.InteropServices;
 
 namespace Hydra.Transport.LibZmq.Native;
 
@@ -13,7 +14,7 @@ internal enum ZmqError
     None = 0,
     /// <summary>EAGAIN: would block. Nothing to receive, or the high-water mark is full (with ZMQ_DONTWAIT, or ROUTER_MANDATORY), or a ZMQ_RCVTIMEO/SNDTIMEO ran out.</summary>
     Again,
-    /// <summary>EINTR: a signal interrupted a blocking call; nothing happened, call again.</summary>
+    /// <summary>EINTR: a signal interrupted a blocking call; nothing happened, call again. (ZmqSocket's send and receive retry it themselves: .NET's GC suspends threads with signals.)</summary>
     Interrupted,
     /// <summary>ETERM: the context was shut down or terminated; close the socket.</summary>
     Terminated,
@@ -57,7 +58,10 @@ internal static class ZmqErrors
     private static readonly FrozenDictionary<int, ZmqError> Codes = BuildCodes();
 
     /// <summary>The error of the libzmq call that just failed on this thread.</summary>
-    public static ZmqError Last() => Classify(ZmqNative.zmq_errno());
+    public static ZmqError Last() => Classify(LastErrno());
+
+    /// <summary>errno of the libzmq call that just failed on this thread (captured by its stub; see <see cref="ZmqNative"/>).</summary>
+    public static int LastErrno() => OperatingSystem.IsWindows() ? ZmqNative.zmq_errno() : Marshal.GetLastPInvokeError();
 
     public static ZmqError Classify(int errno) =>
         errno == 0 ? ZmqError.None : Codes.GetValueOrDefault(errno, ZmqError.Other);

@@ -32,8 +32,15 @@ internal sealed class ZmqException : Exception
 
     public ZmqError Error { get; }
 
-    /// <summary>Throws for the libzmq call that just failed on this thread.</summary>
-    public static ZmqException Last(string operation) => new(operation, ZmqNative.zmq_errno());
+    /// <summary>
+    /// The exception for the libzmq call that just failed on this thread. The error is read
+    /// before the message is formatted, so <paramref name="argument"/> is formatted only here.
+    /// </summary>
+    public static ZmqException Last(string operation, object? argument = null)
+    {
+        var errno = ZmqErrors.LastErrno();
+        return new(argument is null ? operation : $"{operation}({argument})", errno);
+    }
 
     /// <summary>libzmq's text for an errno (zmq_strerror knows its own codes as well as the system's).</summary>
     public static unsafe string Describe(int errno) => ZmqNative.Text(ZmqNative.zmq_strerror(errno)) ?? "unknown error";

@@ -11,6 +11,13 @@ namespace Hydra.Transport.LibZmq.Native;
 /// <see cref="ZmqMsgBlock"/>); strings are passed as NUL-terminated UTF-8 <c>byte*</c>.
 /// The library is found by <see cref="ZmqLibrary"/>'s resolver (libzmq.so.5 first on Linux).
 /// </summary>
+/// <remarks>
+/// Calls that can fail have <c>SetLastError = true</c>: the stub reads errno the moment the call
+/// returns. Calling zmq_errno afterwards is not safe on .NET: between the two, the runtime may
+/// JIT, run a class constructor or wait for a GC, any of which can change errno (seen in the
+/// tests: EINVAL read back as 0). On Windows the stub captures GetLastError instead, which
+/// libzmq does not set, so there <see cref="ZmqErrors.LastErrno"/> asks zmq_errno.
+/// </remarks>
 internal static unsafe partial class ZmqNative
 {
     /// <summary>The name the resolver answers for; not a file name.</summary>
@@ -38,18 +45,18 @@ internal static unsafe partial class ZmqNative
 
     // ---- context ------------------------------------------------------------------------
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial nint zmq_ctx_new();
 
     /// <summary>Blocks until every socket of the context is closed.</summary>
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_ctx_term(nint context);
 
     /// <summary>Makes blocking calls on the context's sockets (in any thread) return ETERM; does not block.</summary>
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_ctx_shutdown(nint context);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_ctx_set(nint context, int option, int value);
 
     [LibraryImport(Library)]
@@ -57,42 +64,42 @@ internal static unsafe partial class ZmqNative
 
     // ---- sockets ------------------------------------------------------------------------
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial nint zmq_socket(nint context, int type);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_close(nint socket);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_setsockopt(nint socket, int option, void* value, nuint length);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_getsockopt(nint socket, int option, void* value, nuint* length);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_bind(nint socket, byte* endpoint);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_unbind(nint socket, byte* endpoint);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_connect(nint socket, byte* endpoint);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_disconnect(nint socket, byte* endpoint);
 
     /// <summary>Sends a copy of the bytes; the buffer is free again when the call returns.</summary>
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_send(nint socket, void* buffer, nuint length, int flags);
 
     /// <summary>A NULL endpoint stops monitoring (undocumented in 4.3, but what stop_monitor needs).</summary>
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_socket_monitor(nint socket, byte* endpoint, int events);
 
     /// <summary>
     /// <c>long</c> timeout: 64 bits on Linux and macOS, 32 on Windows, hence <see cref="CLong"/>.
     /// </summary>
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_poll(void* items, int count, CLong timeoutMs);
 
     // ---- messages -----------------------------------------------------------------------
@@ -100,25 +107,25 @@ internal static unsafe partial class ZmqNative
     [LibraryImport(Library), SuppressGCTransition]
     public static partial int zmq_msg_init(ZmqMsg* msg);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_msg_init_size(ZmqMsg* msg, nuint size);
 
     /// <summary>On success libzmq owns the content and leaves <paramref name="msg"/> empty; on failure it stays the caller's.</summary>
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_msg_send(ZmqMsg* msg, nint socket, int flags);
 
     /// <summary>Releases <paramref name="msg"/>'s old content, then receives into it.</summary>
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_msg_recv(ZmqMsg* msg, nint socket, int flags);
 
     /// <summary>May free memory (or drop a reference), so no SuppressGCTransition.</summary>
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_msg_close(ZmqMsg* msg);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_msg_move(ZmqMsg* destination, ZmqMsg* source);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_msg_copy(ZmqMsg* destination, ZmqMsg* source);
 
     [LibraryImport(Library), SuppressGCTransition]
@@ -139,10 +146,10 @@ internal static unsafe partial class ZmqNative
 
     // ---- CURVE keys (Z85 text is 40 characters plus a NUL) -----------------------------------
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_curve_keypair(byte* z85PublicKey, byte* z85SecretKey);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_curve_public(byte* z85PublicKey, byte* z85SecretKey);
 
     [LibraryImport(Library)]

@@ -62,7 +62,7 @@ internal sealed unsafe class ZmqPollSet : IDisposable
         {
             return ready;
         }
-        var errno = ZmqNative.zmq_errno();
+        var errno = ZmqErrors.LastErrno();
         return ZmqErrors.Classify(errno) == ZmqError.Interrupted ? 0 : throw new ZmqException("zmq_poll", errno);
     }
 

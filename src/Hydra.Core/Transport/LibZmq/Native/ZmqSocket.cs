@@ -40,7 +40,7 @@ internal sealed unsafe class ZmqSocket : SafeHandle
         var raw = ZmqNative.zmq_socket(context.Raw, (int)type);
         if (raw == 0)
         {
-            var error = ZmqException.Last($"zmq_socket({type})");
+            var error = ZmqException.Last("zmq_socket", type);
             context.DangerousRelease();
             throw error;
         }
@@ -131,27 +131,55 @@ internal sealed unsafe class ZmqSocket : SafeHandle
     public ZmqPollEvents Events => (ZmqPollEvents)GetInt(ZmqSocketOption.Events);
 
     // ---- messages (hot path) -------------------------------------------------------------
+    // EINTR is retried here: on .NET it is routine, not a request to stop (the runtime suspends
+    // threads for GC with signals, which interrupt a blocking zmq_msg_recv; seen in the tests).
+    // Stop a blocked thread with ZmqContext.Shutdown, which gives Terminated.
 
     /// <summary>
     /// Sends <paramref name="msg"/>. On success libzmq owns the content and the message is left
     /// empty (zero-copy: a received body can be sent on as it is). On failure it is untouched
     /// and still the caller's: retry it, or close it.
     /// </summary>
-    public ZmqError Send(ZmqMsgRef msg, ZmqFlags flags) =>
-        ZmqNative.zmq_msg_send(msg.Pointer, handle, (int)flags) >= 0 ? ZmqError.None : ZmqErrors.Last();
+    public ZmqError Send(ZmqMsgRef msg, ZmqFlags flags)
+    {
+        while (ZmqNative.zmq_msg_send(msg.Pointer, handle, (int)flags) < 0)
+        {
+            if (ZmqErrors.Last() is var error and not ZmqError.Interrupted)
+            {
+                return error;
+            }
+        }
+        return ZmqError.None;
+    }
 
     /// <summary>Sends a copy of <paramref name="bytes"/> (for small frames such as a routing id, the copy is the cheapest way).</summary>
     public ZmqError Send(ReadOnlySpan<byte> bytes, ZmqFlags flags)
     {
         fixed (byte* data = bytes)
         {
-            return ZmqNative.zmq_send(handle, data, (nuint)bytes.Length, (int)flags) >= 0 ? ZmqError.None : ZmqErrors.Last();
+            while (ZmqNative.zmq_send(handle, data, (nuint)bytes.Length, (int)flags) < 0)
+            {
+                if (ZmqErrors.Last() is var error and not ZmqError.Interrupted)
+                {
+                    return error;
+                }
+            }
+            return ZmqError.None;
         }
     }
 
     /// <summary>Receives one frame into <paramref name="msg"/> (which must be initialised; its old content is released first). Check <see cref="ZmqMsgRef.More"/> for the next.</summary>
-    public ZmqError Receive(ZmqMsgRef msg, ZmqFlags flags) =>
-        ZmqNative.zmq_msg_recv(msg.Pointer, handle, (int)flags) >= 0 ? ZmqError.None : ZmqErrors.Last();
+    public ZmqError Receive(ZmqMsgRef msg, ZmqFlags flags)
+    {
+        while (ZmqNative.zmq_msg_recv(msg.Pointer, handle, (int)flags) < 0)
+        {
+            if (ZmqErrors.Last() is var error and not ZmqError.Interrupted)
+            {
+                return error;
+            }
+        }
+        return ZmqError.None;
+    }
 
     // ---- internals --------------------------------------------------------------------
 
@@ -159,7 +187,7 @@ internal sealed unsafe class ZmqSocket : SafeHandle
     {
         if (ZmqNative.zmq_setsockopt(handle, (int)option, value, (nuint)length) != 0)
         {
-            throw ZmqException.Last($"zmq_setsockopt({option})");
+            throw ZmqException.Last("zmq_setsockopt", option);
         }
     }
 
@@ -168,7 +196,7 @@ internal sealed unsafe class ZmqSocket : SafeHandle
         var length = (nuint)capacity;
         if (ZmqNative.zmq_getsockopt(handle, (int)option, value, &length) != 0)
         {
-            throw ZmqException.Last($"zmq_getsockopt({option})");
+            throw ZmqException.Last("zmq_getsockopt", option);
         }
         return (int)length;
     }
@@ -180,7 +208,7 @@ internal sealed unsafe class ZmqSocket : SafeHandle
         {
             if (call(handle, text) != 0)
             {
-                throw ZmqException.Last($"{operation}({endpoint})");
+                throw ZmqException.Last(operation, endpoint);
             }
         }
     }
