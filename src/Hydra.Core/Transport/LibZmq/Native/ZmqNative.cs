@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Hydra.Transport.LibZmq.Native;
@@ -13,10 +12,11 @@ namespace Hydra.Transport.LibZmq.Native;
 /// </summary>
 /// <remarks>
 /// Calls that can fail have <c>SetLastError = true</c>: the stub reads errno the moment the call
-/// returns. Calling zmq_errno afterwards is not safe on .NET: between the two, the runtime may
-/// JIT, run a class constructor or wait for a GC, any of which can change errno (seen in the
-/// tests: EINVAL read back as 0). On Windows the stub captures GetLastError instead, which
-/// libzmq does not set, so there <see cref="ZmqErrors.LastErrno"/> asks zmq_errno.
+/// returns (a few ns per call). Calling zmq_errno afterwards is not safe on .NET: in between, the
+/// runtime may JIT, run a class constructor or wait for a GC, any of which can change errno
+/// (while writing the tests, an EINVAL came back as 0 once a message was formatted in between).
+/// On Windows the stub captures GetLastError instead, which libzmq does not set, so there
+/// <see cref="ZmqErrors.LastErrno"/> asks zmq_errno.
 /// </remarks>
 internal static unsafe partial class ZmqNative
 {
@@ -159,6 +159,5 @@ internal static unsafe partial class ZmqNative
     public static partial byte* zmq_z85_decode(byte* destination, byte* text);
 
     /// <summary>The NUL-terminated UTF-8 text at <paramref name="text"/>, or null.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
     public static string? Text(byte* text) => text is null ? null : Marshal.PtrToStringUTF8((nint)text);
 }

@@ -127,6 +127,24 @@ internal sealed unsafe class ZmqSocket : SafeHandle
         return Encoding.UTF8.GetString(bytes, 0, end < 0 ? bytes.Length : end);
     }
 
+    /// <summary>
+    /// ZMQ_FD, for an external event loop: becomes readable when <see cref="Events"/> may have
+    /// changed (edge-triggered: read Events until it no longer shows In). A SOCKET on Windows.
+    /// </summary>
+    public nint Fd
+    {
+        get
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                return GetInt(ZmqSocketOption.Fd);
+            }
+            nint fd;
+            GetOption(ZmqSocketOption.Fd, &fd, sizeof(nint));
+            return fd;
+        }
+    }
+
     /// <summary>ZMQ_EVENTS: what the socket can do right now (also re-arms the edge-triggered ZMQ_FD).</summary>
     public ZmqPollEvents Events => (ZmqPollEvents)GetInt(ZmqSocketOption.Events);
 
