@@ -57,7 +57,7 @@ internal sealed class LibZmqForwarder : IDisposable
 
     private void Serve(string host, int highWatermark, bool forward, TaskCompletionSource<int> ready)
     {
-        ZmqSocket socket;
+        ZmqSocket? socket = null;
         int port;
         try
         {
@@ -69,6 +69,7 @@ internal sealed class LibZmqForwarder : IDisposable
         }
         catch (ZmqException e)
         {
+            socket?.Dispose();
             ready.SetException(e);
             return;
         }

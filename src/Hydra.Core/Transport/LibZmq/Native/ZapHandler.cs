@@ -71,15 +71,18 @@ internal sealed class ZapHandler : IDisposable
 
     private void Run()
     {
-        ZmqSocket socket;
+        ZmqSocket? socket = null;
         try
         {
             socket = ZmqSocket.Create(_context, ZmqSocketType.Rep);
             socket.SetOption(ZmqSocketOption.ReceiveTimeout, PollMs);
             socket.Bind(Endpoint);
         }
-        catch (ZmqException e)
+#pragma warning disable CA1031 // whatever went wrong is rethrown by the constructor, which waits for it
+        catch (Exception e)
+#pragma warning restore CA1031
         {
+            socket?.Dispose(); // an open socket would keep zmq_ctx_term waiting forever
             _bound.SetException(e);
             return;
         }

@@ -38,12 +38,23 @@ internal sealed unsafe class ZmqMonitor : IDisposable
                 throw ZmqException.Last("zmq_socket_monitor");
             }
         }
-        Socket = ZmqSocket.Create(context, ZmqSocketType.Pair);
-        // libzmq's I/O thread sends events with a blocking send: if this pipe were full (its high-water
-        // mark is 1000 by default) or missing, the I/O thread would stall, and every connection of the
-        // context with it. An inproc pipe's limit is the sum of both ends' marks, or none if either is 0.
-        Socket.SetOption(ZmqSocketOption.ReceiveHighWaterMark, 0);
-        Socket.Connect(Endpoint);
+        try
+        {
+            Socket = ZmqSocket.Create(context, ZmqSocketType.Pair);
+            // libzmq's I/O thread sends events with a blocking send: if this pipe were full (its high-water
+            // mark is 1000 by default) or missing, the I/O thread would stall, and every connection of the
+            // context with it. An inproc pipe's limit is the sum of both ends' marks, or none if either is 0.
+            Socket.SetOption(ZmqSocketOption.ReceiveHighWaterMark, 0);
+            Socket.Connect(Endpoint);
+        }
+        catch
+        {
+            // A monitor without a reader would stall the I/O thread at its first event.
+            _ = ZmqNative.zmq_socket_monitor(monitored.Raw, null, 0);
+            Socket?.Dispose();
+            _frames.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The inproc endpoint the events are published on.</summary>
