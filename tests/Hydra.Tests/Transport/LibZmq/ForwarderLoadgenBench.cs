@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Transport.LibZmq;
@@ -8,7 +7,7 @@ namespace Hydra.Tests.Transport.LibZmq;
 /// <summary>
 /// Not a test but a measurement hosted by one, until the libzmq router joins bench/Hydra.Bench:
 /// the C++ load generator (bench/cpp/loadgen) against <see cref="LibZmqForwarder"/>, the bare C#
-/// forwarder on the binding, in the scenarios the C++ anchor is measured in. Runs only when
+/// forwarder on the binding, in the scenarios bench/cpp/run.sh measures the C++ anchor in. Runs only when
 /// HYDRA_CPP_LOADGEN names the built loadgen; asserts only that no message was lost, duplicated,
 /// reordered or refused, never a rate. Build in Release for figures worth reading:
 /// <code>
@@ -27,21 +26,21 @@ public sealed class ForwarderLoadgenBench(ITestOutputHelper output)
         using var forwarder = new LibZmqForwarder();
         string[][] scenarios =
         [
-            ["--pairs", "1", "--size", "100"],
-            ["--pairs", "4", "--size", "100"],
-            ["--pairs", "1", "--size", "1000"],
+            ["--pairs", "1", "--size", "100", "--seconds", seconds],
+            ["--pairs", "4", "--size", "100", "--seconds", seconds],
+            ["--pairs", "1", "--size", "1000", "--seconds", seconds],
+            ["--mode", "roundtrip", "--size", "100", "--count", "10000", "--warmup", "1000"],
         ];
         foreach (var scenario in scenarios)
         {
-            var line = await RunAsync(loadgen, ["--router", forwarder.Endpoint, "--seconds", seconds, "--runs", "3", .. scenario]);
+            var (exitCode, line) = await RunAsync(loadgen, ["--router", forwarder.Endpoint, "--runs", "3", .. scenario]);
             output.WriteLine(line);
-            var result = (JsonObject)JsonNode.Parse(line)!;
-            Assert.True((bool?)result["clean"], $"loadgen saw lost, duplicated, reordered or refused messages: {line}");
+            Assert.True(exitCode == 0, $"loadgen saw lost, duplicated, reordered or refused messages: {line}");
         }
         output.WriteLine(FormattableString.Invariant($"forwarder: {forwarder}"));
     }
 
-    private static async Task<string> RunAsync(string loadgen, string[] arguments)
+    private static async Task<(int ExitCode, string LastLine)> RunAsync(string loadgen, string[] arguments)
     {
         var info = new ProcessStartInfo(loadgen) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -55,7 +54,7 @@ public sealed class ForwarderLoadgenBench(ITestOutputHelper output)
         await process.WaitForExitAsync(deadline.Token);
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length > 0, $"loadgen {string.Join(' ', arguments)} exited {process.ExitCode.ToString(CultureInfo.InvariantCulture)} without a result: {await stderr}");
-        return lines[^1];
+        return (process.ExitCode, lines[^1]);
     }
 }
 
