@@ -15,6 +15,12 @@ public sealed class LibZmqLoadTests
         Assert.Contains(ZmqLibrary.LoadedFrom, ZmqLibrary.Candidates);
     }
 
+    [Fact]
+    public void ZmqMsg_has_the_size_of_zmq_msg_t()
+    {
+        Assert.Equal(64, System.Runtime.CompilerServices.Unsafe.SizeOf<ZmqMsg>()); // zmq.h: unsigned char _[64], pointer-aligned
+    }
+
     [LibZmqFact]
     public void Errors_are_classified_and_described()
     {
