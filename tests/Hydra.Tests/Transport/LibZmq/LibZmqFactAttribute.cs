@@ -1,4 +1,4 @@
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Hydra.Transport.LibZmq.Native;
 
 namespace Hydra.Tests.Transport.LibZmq;

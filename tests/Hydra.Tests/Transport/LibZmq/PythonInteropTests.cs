@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Hydra.Tests.Infrastructure;
+using Hydra.Testing;
 using Hydra.Transport.LibZmq.Native;
 
 namespace Hydra.Tests.Transport.LibZmq;
