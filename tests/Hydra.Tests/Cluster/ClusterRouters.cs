@@ -37,13 +37,13 @@ internal static class ClusterRouters
     public static Task WaitForRoutersAsync(IEnumerable<RouterEngine> routers, int count, TimeSpan? deadline = null) =>
         Task.WhenAll(routers.Select(router => Eventually.TrueAsync(
             () => router.ClusterStats is { Available: true } stats && stats.Routers == count,
-            $"router {router.ClusterStats?.RouterId} to see {count} routers", deadline ?? TimeSpan.FromSeconds(15))));
+            $"router {router.ClusterStats?.RouterId} to see {count} routers", deadline ?? TimeSpan.FromSeconds(30))));
 
     /// <summary>Waits until <paramref name="viewer"/>'s cluster-wide table shows <paramref name="identity"/> on <paramref name="router"/>.</summary>
     public static Task<IReadOnlyList<ClientInfo>> WaitForClientAsync(RouterEngine viewer, string identity, string router, TimeSpan? deadline = null) =>
         Eventually.ValueAsync(() => viewer.GetClusterClientsAsync(),
             rows => rows.Any(r => r.Identity == identity && r.Router == router && r.Connected),
-            $"{identity} on router {router} in the cluster's table", deadline ?? TimeSpan.FromSeconds(15));
+            $"{identity} on router {router} in the cluster's table", deadline ?? TimeSpan.FromSeconds(30));
 
     /// <summary>
     /// A request across the cluster that may first meet unknown_target (a claim on its way) or
@@ -60,7 +60,7 @@ internal static class ClusterRouters
             {
                 return null;
             }
-        }, reply => reply is not null, $"an answer from {target}", deadline ?? TimeSpan.FromSeconds(15))!;
+        }, reply => reply is not null, $"an answer from {target}", deadline ?? TimeSpan.FromSeconds(30))!;
 
     public static async Task DisposeAllAsync(IEnumerable<IAsyncDisposable> things)
     {

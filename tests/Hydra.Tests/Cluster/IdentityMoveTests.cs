@@ -47,7 +47,7 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
             await using var second = Named(b.PeerOptions("carol"), "second");
             await second.StartAsync();
             var moved = await Eventually.ValueAsync(async () => (string?)(await dave.RequestAsync(dave.CreateMessage("carol", "who"))).Payload["who"],
-                who => who == "second", "carol's messages to reach the newer connection");
+                who => who == "second", "carol's messages to reach the newer connection", TimeSpan.FromSeconds(30));
             Assert.Equal("second", moved);
 
             // The older connection is told, on its next message, that the name is no longer its own.
@@ -99,7 +99,7 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
                 {
                     return null;
                 }
-            }, e => e is not null, "unknown_target for the killed router's peer");
+            }, e => e is not null, "unknown_target for the killed router's peer", TimeSpan.FromSeconds(30));
             Assert.Equal(HydraErrorCode.UnknownTarget, error!.Code);
             output.WriteLine($"unknown_target {TimeProvider.System.GetElapsedTime(killedAt).TotalMilliseconds:0} ms after SIGKILL");
         }
