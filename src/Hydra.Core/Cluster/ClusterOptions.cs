@@ -126,6 +126,10 @@ public static class ClusterUrls
     /// <summary>Null when <paramref name="url"/> is a NATS server URL, else why not (in words, naming it).</summary>
     public static string? Problem(string url)
     {
+        if (!url.Contains("://", StringComparison.Ordinal))
+        {
+            return $"'{Redacted(url)}' must start with nats://, tls://, ws:// or wss://";
+        }
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
             return $"'{Redacted(url)}' is not a URL such as nats://127.0.0.1:4222";
