@@ -57,7 +57,7 @@ internal sealed partial class NatsFederation
         {
             if (_time.GetElapsedTime(seen, now) > 3 * _options.PresenceInterval && _routers.TryRemove(router, out _))
             {
-                _log.LogWarning("Router {Router} has not been heard from for {Seconds:0.#} s; taken as gone", router, (3 * _options.PresenceInterval).TotalSeconds);
+                _log.LogWarning("Router {Me}: router {Router} has not been heard from for {Seconds:0.#} s; taken as gone", _options.RouterId, router, (3 * _options.PresenceInterval).TotalSeconds);
             }
         }
     }
@@ -83,13 +83,13 @@ internal sealed partial class NatsFederation
         {
             if (_routers.TryRemove(presence.Router, out _))
             {
-                _log.LogInformation("Router {Router} left cluster {Cluster}", presence.Router, _options.Name);
+                _log.LogInformation("Router {Me}: router {Router} left cluster {Cluster}", _options.RouterId, presence.Router, _options.Name);
             }
             return;
         }
         if (_routers.TryAdd(presence.Router, _time.GetTimestamp()))
         {
-            _log.LogInformation("Router {Router} is in cluster {Cluster} ({Clients} clients)", presence.Router, _options.Name, presence.Clients);
+            _log.LogInformation("Router {Me}: router {Router} is in cluster {Cluster} too ({Clients} clients)", _options.RouterId, presence.Router, _options.Name, presence.Clients);
             PublishPresence(); // so a router that just started hears of this one without waiting a whole interval
         }
         else

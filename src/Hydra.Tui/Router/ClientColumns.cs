@@ -8,7 +8,8 @@ namespace Hydra.Tui.Router;
 /// Which columns the Clients table shows, and how, for the room it has. The widest layout
 /// that fits wins: all five columns as words; then "Seen" without "ago"; then without the
 /// In and Out counts; at last identities shortened in the middle (HydraCl…3f9a1c), so
-/// identity, status and last seen always show. In a cluster a Router column comes last, in every layout.
+/// identity, status and last seen always show. In a cluster a Router column comes last, in every
+/// layout (headed "At" in the narrowest).
 /// </summary>
 internal sealed class ClientColumns
 {
@@ -46,11 +47,14 @@ internal sealed class ClientColumns
             return fitting;
         }
         // With empty identities the column is as wide as its header; the rest is what the other columns take.
-        var allButIdentities = Make(0, longSeen: false, counts: false, routers).Width(clients) - ShortestIdentity;
-        return Make(Math.Max(ShortestIdentity, width - allButIdentities), longSeen: false, counts: false, routers);
+        var allButIdentities = Make(0, longSeen: false, counts: false, routers, narrow: true).Width(clients) - ShortestIdentity;
+        return Make(Math.Max(ShortestIdentity, width - allButIdentities), longSeen: false, counts: false, routers, narrow: true);
     }
 
-    private static ClientColumns Make(int identityWidth, bool longSeen, bool counts, bool routers)
+    /// <summary>Whether the In and Out counts are shown (they are right-aligned).</summary>
+    public bool HasCounts => Getters.ContainsKey("In");
+
+    private static ClientColumns Make(int identityWidth, bool longSeen, bool counts, bool routers, bool narrow = false)
     {
         var getters = new Dictionary<string, Func<ClientInfo, object>>
         {
@@ -72,7 +76,7 @@ internal sealed class ClientColumns
         }
         if (routers)
         {
-            getters["Router"] = c => c.Router ?? "";
+            getters[narrow ? "At" : "Router"] = c => c.Router ?? ""; // "At": where room is short, a shorter header
         }
         return new ClientColumns(getters);
     }
