@@ -22,6 +22,10 @@ internal sealed partial class NatsFederation
 
     public void Claim(ReadOnlySpan<byte> identity, string? key)
     {
+        if (Stopped)
+        {
+            return; // the router is stopping
+        }
         if (!_held.TryGetValue(identity, out var peer))
         {
             var bytes = identity.ToArray();
@@ -79,6 +83,10 @@ internal sealed partial class NatsFederation
 
     private void PublishClaim(byte[] identity, long stamp)
     {
+        if (Stopped)
+        {
+            return;
+        }
         var name = IdentityText.Of(identity);
         var (key, since) = _bindings.TryGetValue(name, out var binding) ? binding : (null, 0L);
         var claim = new ClaimMessage(ClusterSubjects.Token(identity), _options.RouterId, stamp, key, since);

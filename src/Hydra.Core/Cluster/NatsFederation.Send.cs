@@ -56,6 +56,10 @@ internal sealed partial class NatsFederation
 
     public void Refuse(object origin, ReadOnlySpan<byte> frame, HydraErrorCode code, string detail)
     {
+        if (Stopped)
+        {
+            return; // the router is stopping: NATS is gone, and so is the sender's router's interest
+        }
         if (origin is not string replyTo || replyTo.Length == 0)
         {
             _log.LogWarning("Cluster: a frame from another router could not be delivered ({Code}: {Detail}), and it came without a reply subject", code.ToWire(), detail);
@@ -69,6 +73,10 @@ internal sealed partial class NatsFederation
     /// <summary>Loop thread: hands <paramref name="frame"/> to NATS.Net, which copies it before returning.</summary>
     private void Publish(string subject, ReadOnlySpan<byte> frame, string replyTo)
     {
+        if (Stopped)
+        {
+            return; // frames still queued on the routing thread while the router stops
+        }
         if (frame.Length > _scratch.Length)
         {
             _scratch = new byte[Math.Max(frame.Length, _scratch.Length * 2)];

@@ -61,6 +61,9 @@ internal sealed partial class NatsFederation : IRouterFederation
 
     public bool IsAvailable => _nats.ConnectionState == NatsConnectionState.Open;
 
+    /// <summary>Disposing or disposed: nothing more goes to NATS.</summary>
+    private bool Stopped => Volatile.Read(ref _state) != 1;
+
     public void Start(IFederationRules rules, ITransportLoop loop)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
