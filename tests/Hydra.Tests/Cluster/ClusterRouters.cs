@@ -17,7 +17,9 @@ internal static class ClusterRouters
         Urls = urls,
         Name = cluster,
         RouterId = routerId,
-        PresenceInterval = TimeSpan.FromMilliseconds(200),
+        // Short, so tests need not wait long for routers to find each other; not shorter, or a router
+        // starved of CPU on a loaded machine (load average 30 seen) drops out of its peers' view.
+        PresenceInterval = TimeSpan.FromMilliseconds(500),
         GatherTimeout = TimeSpan.FromSeconds(3),
         LeaveGrace = TimeSpan.FromMilliseconds(500),
     };

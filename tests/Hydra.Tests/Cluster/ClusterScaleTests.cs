@@ -27,7 +27,7 @@ public sealed class ClusterScaleTests(ITestOutputHelper output)
             {
                 var rows = await Eventually.ValueAsync(() => router.GetClusterClientsAsync(),
                     rows => everyone.All(new HashSet<string>(rows.Select(r => r.Identity)).Contains),
-                    $"all 1,000 peers in the table of router {router.ClusterStats!.RouterId}", TimeSpan.FromSeconds(30));
+                    $"all 1,000 peers in the table of router {router.ClusterStats!.RouterId}", TimeSpan.FromSeconds(90));
                 // Each peer once, on the router it is connected to.
                 Assert.All(everyone, id => Assert.Single(rows, r => r.Identity == id));
                 Assert.All(rows, r => Assert.Equal($"{"abc"[int.Parse(r.Identity[1..2], System.Globalization.CultureInfo.InvariantCulture)]}", r.Router));
@@ -39,7 +39,7 @@ public sealed class ClusterScaleTests(ITestOutputHelper output)
                 swarm.SendRandom(MessagesPerPeer, everyone, random);
             }
             await Eventually.TrueAsync(() => ledger.SentCount == 1_000 * MessagesPerPeer && ledger.ReceivedCount == ledger.SentCount,
-                $"all {1_000 * MessagesPerPeer} messages delivered", TimeSpan.FromSeconds(60));
+                $"all {1_000 * MessagesPerPeer} messages delivered", TimeSpan.FromSeconds(90));
             Assert.Empty(ledger.Wrong);
             Assert.Empty(ledger.Missing);
             Assert.Empty(swarms.SelectMany(s => s.Errors));
