@@ -60,17 +60,17 @@ internal static class DemoCommand
         await server.StartAsync();
         if (!await SeenAsync(routerA, HydraIdentities.Server, routerB.ClusterStats!.RouterId))
         {
-            await Console.Error.WriteLineAsync($"ERROR: the two routers did not find each other over NATS at {ClusterUrls.Redacted(urls)} within 10 s");
+            await Console.Error.WriteLineAsync($"ERROR: the two routers did not find each other over NATS at {ClusterUrls.Redacted(urls)} within 30 s");
             return 1;
         }
         return await new Pinger(Console.Out, HydraIdentities.Server, TimeSpan.FromSeconds(2)).RunAsync(PeerOptions(routerA), count, TimeSpan.FromMilliseconds(200), Shutdown.Token);
     }
 
-    /// <summary>Waits (10 s at most) until <paramref name="router"/>'s cluster-wide table has <paramref name="identity"/> on router <paramref name="on"/>.</summary>
+    /// <summary>Waits (30 s at most: a loaded machine can be slow) until <paramref name="router"/>'s cluster-wide table has <paramref name="identity"/> on router <paramref name="on"/>.</summary>
     private static async Task<bool> SeenAsync(RouterEngine router, string identity, string on)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Shutdown.Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
         try
         {
             while (!(await router.GetClusterClientsAsync(deadline.Token)).Any(c => c.Identity == identity && c.Router == on))

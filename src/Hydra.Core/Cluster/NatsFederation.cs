@@ -15,6 +15,8 @@ namespace Hydra.Cluster;
 /// </summary>
 internal sealed partial class NatsFederation : IRouterFederation
 {
+    private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(10);
+
     private readonly ClusterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -93,7 +95,16 @@ internal sealed partial class NatsFederation : IRouterFederation
         await _stopping.CancelAsync().ConfigureAwait(false);
         await StopPresenceAsync().ConfigureAwait(false);
         await _connecting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _nats.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            // NATS.Net unsubscribes everything on the way out; on a starved machine a command may time out.
+            // Stopping goes on regardless: the server drops this router's subscriptions with its connection.
+            await _nats.DisposeAsync().AsTask().WaitAsync(StopBudget).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            _log.LogWarning("Cluster: closing the NATS connection did not finish cleanly ({Reason}); the router stops anyway", e.Message);
+        }
         _stopping.Dispose();
     }
 
@@ -118,7 +129,13 @@ internal sealed partial class NatsFederation : IRouterFederation
             }
             // A ping round trip: once it is back, the server has every subscription above.
             await _nats.PingAsync(_stopping.Token).ConfigureAwait(false);
-            _loop!.Post(() => Report(IsAvailable, IsAvailable ? "connected" : "not connected"));
+            _loop!.Post(() =>
+            {
+                if (IsAvailable)
+                {
+                    Report(available: true, "connected"); // if it went again meanwhile, the disconnect event says so
+                }
+            });
             PublishPresence();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
