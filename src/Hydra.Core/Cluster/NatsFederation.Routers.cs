@@ -6,11 +6,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Hydra.Cluster;
 
-// The other routers: who is there (presence every PresenceInterval; gone after 3 missed or a
-// goodbye), and their client tables on request (scatter to every router, gather the answers
-// until all routers known to be up have answered, or GatherTimeout).
+// The other routers: who is there (presence every PresenceInterval; gone after 10 missed or a
+// goodbye: generous, because a router starved of CPU may miss a few, and one taken for gone is
+// silently left out of clients), and their client tables on request (scatter to every router,
+// gather the answers until all routers known to be there have answered, or GatherTimeout).
 internal sealed partial class NatsFederation
 {
+    /// <summary>Presence intervals without a word after which a router is taken as gone.</summary>
+    private const int MissedPresences = 10;
+
     /// <summary>Rows per reply message: a table of 100,000 rows goes in parts, each well under NATS's 1 MB payload limit.</summary>
     private const int RowsPerPart = 2_000;
 
@@ -55,9 +59,10 @@ internal sealed partial class NatsFederation
         var now = _time.GetTimestamp();
         foreach (var (router, seen) in _routers)
         {
-            if (_time.GetElapsedTime(seen, now) > 3 * _options.PresenceInterval && _routers.TryRemove(router, out _))
+            if (_time.GetElapsedTime(seen, now) > MissedPresences * _options.PresenceInterval && _routers.TryRemove(router, out _))
             {
-                _log.LogWarning("Router {Me}: router {Router} has not been heard from for {Seconds:0.#} s; taken as gone", _options.RouterId, router, (3 * _options.PresenceInterval).TotalSeconds);
+                _log.LogWarning("Router {Me}: router {Router} has not been heard from for {Seconds:0.#} s; taken as gone", _options.RouterId, router,
+                    (MissedPresences * _options.PresenceInterval).TotalSeconds);
             }
         }
     }
