@@ -50,13 +50,26 @@ internal sealed class RouterMetrics : IDisposable
         new(Volatile.Read(ref _counters.Heartbeats), HeartbeatTag),
     ];
 
-    /// <summary>Every code, zeros included, so that a rate over the first refusal of a kind starts from 0.</summary>
+    /// <summary>
+    /// The codes the router refuses with are always reported, zeros included, so that an alert on
+    /// the rate of one kind works from its first refusal; any other code once it has counted.
+    /// </summary>
+    private static readonly HydraErrorCode[] AlwaysReported =
+    [
+        HydraErrorCode.BadMessage, HydraErrorCode.UnknownTarget, HydraErrorCode.SenderMismatch,
+        HydraErrorCode.UnknownMethod, HydraErrorCode.Busy, HydraErrorCode.Unauthorized, HydraErrorCode.Other,
+    ];
+
     private IEnumerable<Measurement<long>> Refused()
     {
-        var measurements = new Measurement<long>[Codes.Length];
-        for (var i = 0; i < Codes.Length; i++)
+        var measurements = new List<Measurement<long>>(Codes.Length);
+        foreach (var code in Codes)
         {
-            measurements[i] = new(_counters.ErrorCount(Codes[i]), new KeyValuePair<string, object?>(ErrorTypeTag, Codes[i].ToWire()));
+            var count = _counters.ErrorCount(code);
+            if (count > 0 || AlwaysReported.Contains(code))
+            {
+                measurements.Add(new(count, new KeyValuePair<string, object?>(ErrorTypeTag, code.ToWire())));
+            }
         }
         return measurements;
     }
