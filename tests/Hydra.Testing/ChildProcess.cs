@@ -34,7 +34,10 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static ChildProcess Start(string fileName, params string[] arguments)
+    public static ChildProcess Start(string fileName, params string[] arguments) => Start(fileName, arguments, environment: null);
+
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
+    public static ChildProcess Start(string fileName, string[] arguments, IReadOnlyDictionary<string, string?>? environment)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -47,12 +50,20 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(argument);
         }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[name] = value;
+        }
         return new ChildProcess(new Process { StartInfo = info });
     }
 
     /// <summary>Runs the hydra CLI (built next to the tests) with these arguments.</summary>
     public static ChildProcess Hydra(params string[] arguments) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments]);
+
+    /// <summary>Runs the hydra CLI with these arguments and these environment variables set.</summary>
+    public static ChildProcess Hydra(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments], environment);
 
     public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan? deadline = null)
     {
