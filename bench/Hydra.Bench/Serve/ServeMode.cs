@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hydra.Routing;
+using Hydra.Telemetry;
 using Hydra.Transport.NetMQ;
 
 namespace Hydra.Bench.Serve;
@@ -20,7 +21,7 @@ internal static class ServeMode
     public static async Task<int> RunAsync(string kind, int highWatermark, bool pool)
     {
         var busyTable = kind == "hydra-table";
-        await using var hydra = kind is "hydra" or "hydra-table"
+        await using var hydra = kind is "hydra" or "hydra-table" or "hydra-metrics"
             ? new RouterEngine(new RouterOptions
             {
                 Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool,
@@ -35,6 +36,9 @@ internal static class ServeMode
         }
         using var sampler = Environment.GetEnvironmentVariable("HYDRA_BENCH_ALLOC_SAMPLES") == "1" ? new AllocationSampler() : null;
         hydra?.Start();
+        // As `hydra router --metrics-port` runs it, scraped far more often than Prometheus would (every 15 s by default).
+        using var export = kind == "hydra-metrics" ? MetricsExport.Start(new MetricsExportOptions { PrometheusPort = 0, PrometheusAddress = "127.0.0.1" }) : null;
+        await using var scraper = export is null ? null : new Scraper(export.ScrapeUrl!, TimeSpan.FromSeconds(1));
         using var stopSampler = new CancellationTokenSource();
         var sampling = Task.CompletedTask;
         if (busyTable)
