@@ -26,14 +26,14 @@ internal static class RouterCommand
         var logFile = CommonOptions.LogFile();
         var curveKey = KeyOptions.CurveKey("The router's secret key file: encrypt both ports");
         var authorizedKeys = KeyOptions.AuthorizedKeys();
-        var operations = new OperationsFlags();
         var command = new Command("router", "Run the Hydra router")
         {
             headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
         };
-        operations.AddTo(command);
         CommonOptions.RefuseSamePorts(command, port, heartbeatPort);
         CommonOptions.Requires(command, authorizedKeys, curveKey, "keys are proven over the encrypted channel");
+        var operations = new OperationsFlags(); // metrics export and the log format (docs/operations.md)
+        operations.AddTo(command);
         command.SetAction(async parse =>
         {
             var options = new RouterOptions

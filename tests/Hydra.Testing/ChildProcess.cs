@@ -36,8 +36,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public static ChildProcess Start(string fileName, params string[] arguments) => Start(fileName, arguments, environment: null);
 
-    /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
-    public static ChildProcess Start(string fileName, string[] arguments, IReadOnlyDictionary<string, string?>? environment)
+    public static ChildProcess Start(string fileName, string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -46,13 +45,13 @@ public sealed class ChildProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            info.Environment[name] = value;
         }
         return new ChildProcess(new Process { StartInfo = info });
     }
@@ -60,10 +59,6 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Runs the hydra CLI (built next to the tests) with these arguments.</summary>
     public static ChildProcess Hydra(params string[] arguments) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments]);
-
-    /// <summary>Runs the hydra CLI with these arguments and these environment variables set.</summary>
-    public static ChildProcess Hydra(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
-        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments], environment);
 
     public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan? deadline = null)
     {
@@ -98,6 +93,10 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         return _process.ExitCode;
     }
+
+    /// <summary>Runs the hydra CLI with these arguments and these environment variables set.</summary>
+    public static ChildProcess Hydra(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments], environment);
 
     /// <summary>Closes standard input, which the Python scripts take as "stop".</summary>
     public void CloseInput() => _process.StandardInput.Close();

@@ -13,7 +13,7 @@ public sealed partial class EnvironmentConfigurationTests
     public async Task A_variable_sets_the_port()
     {
         var port = FreePort();
-        await using var router = await StartAsync([], new Dictionary<string, string?>
+        await using var router = await StartAsync([], new Dictionary<string, string>
         {
             ["HYDRA_ADDRESS"] = "127.0.0.1", ["HYDRA_PORT"] = Text(port), ["HYDRA_HEARTBEAT_PORT"] = "0",
         });
@@ -25,7 +25,7 @@ public sealed partial class EnvironmentConfigurationTests
     {
         var fromVariable = FreePort();
         var fromFlag = FreePort();
-        await using var router = await StartAsync(["--port", Text(fromFlag)], new Dictionary<string, string?>
+        await using var router = await StartAsync(["--port", Text(fromFlag)], new Dictionary<string, string>
         {
             ["HYDRA_ADDRESS"] = "127.0.0.1", ["HYDRA_PORT"] = Text(fromVariable), ["HYDRA_HEARTBEAT_PORT"] = "0",
         });
@@ -36,7 +36,7 @@ public sealed partial class EnvironmentConfigurationTests
     public async Task Switches_and_formats_come_from_the_environment_too()
     {
         // No --headless on the command line: HYDRA_HEADLESS=1 is what keeps the terminal app away.
-        await using var router = ChildProcess.Hydra(new Dictionary<string, string?>
+        await using var router = ChildProcess.Hydra(new Dictionary<string, string>
         {
             ["HYDRA_HEADLESS"] = "1", ["HYDRA_ADDRESS"] = "127.0.0.1", ["HYDRA_PORT"] = "0", ["HYDRA_HEARTBEAT_PORT"] = "0", ["HYDRA_LOG_FORMAT"] = "json",
         }, "router");
@@ -47,7 +47,7 @@ public sealed partial class EnvironmentConfigurationTests
     [Fact]
     public async Task A_bad_value_in_a_variable_is_one_error_line_naming_the_variable()
     {
-        await using var router = ChildProcess.Hydra(new Dictionary<string, string?> { ["HYDRA_PORT"] = "fifty" }, "router", "--headless");
+        await using var router = ChildProcess.Hydra(new Dictionary<string, string> { ["HYDRA_PORT"] = "fifty" }, "router", "--headless");
         Assert.Equal(1, await router.WaitForExitAsync());
         Assert.Equal(
             "ERROR: --port must be a port number from 0 to 65535 (0: any free port), got 'fifty' (--port from HYDRA_PORT)\nsee 'hydra router --help'",
@@ -77,7 +77,7 @@ public sealed partial class EnvironmentConfigurationTests
     {
         await using var router = TestRouter.Start();
         // In a router's container: its key and port must not become the probe's own.
-        await using var probe = ChildProcess.Hydra(new Dictionary<string, string?> { ["HYDRA_CURVE_KEY"] = "/nonexistent/router.key", ["HYDRA_PORT"] = "1" },
+        await using var probe = ChildProcess.Hydra(new Dictionary<string, string> { ["HYDRA_CURVE_KEY"] = "/nonexistent/router.key", ["HYDRA_PORT"] = "1" },
             "ping", "--router", "127.0.0.1", "--port", Text(router.Port), "--heartbeat-port", Text(router.HeartbeatPort), "--count", "1", "--timeout", "1");
         Assert.Equal(0, await probe.WaitForExitAsync());
         await using var help = ChildProcess.Hydra("ping", "--help");

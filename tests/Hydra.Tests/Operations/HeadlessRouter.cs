@@ -21,9 +21,9 @@ internal sealed partial class HeadlessRouter : IAsyncDisposable
     public string[] PeerFlags => ["--router", "127.0.0.1", "--port", Text(Port), "--heartbeat-port", Text(HeartbeatPort)];
 
     /// <summary>Starts it and waits for the listening line (text or JSON).</summary>
-    public static async Task<HeadlessRouter> StartAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public static async Task<HeadlessRouter> StartAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = ChildProcess.Hydra(environment ?? new Dictionary<string, string?>(), ["router", "--headless", .. arguments]);
+        var process = ChildProcess.Hydra(environment ?? new Dictionary<string, string>(), ["router", "--headless", .. arguments]);
         try
         {
             var listening = await process.WaitForLineAsync(l => l.Contains("Router listening on", StringComparison.Ordinal), "the listening line");

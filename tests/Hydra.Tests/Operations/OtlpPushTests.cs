@@ -15,7 +15,7 @@ public sealed class OtlpPushTests
         // The SDK's own variable, so the test need not wait the default minute for a push.
         await using var router = await StartAsync(
             ["--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0", "--otlp-endpoint", $"http://127.0.0.1:{port}"],
-            new Dictionary<string, string?> { ["OTEL_METRIC_EXPORT_INTERVAL"] = "300" });
+            new Dictionary<string, string> { ["OTEL_METRIC_EXPORT_INTERVAL"] = "300" });
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<string>();
