@@ -10,8 +10,7 @@ using NetMQ;
 // Other flags: --repeats N, --seconds S, --window N (messages in flight per pair), --no-python, --out FILE (also write the report there),
 //   --hwm N (the Hydra router's high-water mark; below the window it must answer busy, and the run fails),
 //   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves),
-//   --baseline PATH (another build's Hydra.Bench.dll: its Hydra router is measured beside this one, for before/after figures),
-//   --metrics (also a Hydra router exporting its metrics at /metrics, scraped every second, beside the plain one).
+//   --baseline PATH (another build's Hydra.Bench.dll: its Hydra router is measured beside this one, for before/after figures).
 
 // 1,000 idle peers use two sockets each; NetMQ's default limit is 1,024 sockets a process.
 NetMQConfig.MaxSockets = 8192;
@@ -38,6 +37,7 @@ try
         HighWatermark = IntFlag(args, "--hwm") ?? settings.HighWatermark,
         Window = IntFlag(args, "--window") ?? settings.Window,
         BaselineBench = StringFlag(args, "--baseline") is { } baseline ? Path.GetFullPath(baseline) : null,
+        // --metrics: also a Hydra router exporting its metrics at /metrics, scraped every second, beside the plain one.
         Metrics = args.Contains("--metrics"),
     };
     var outFile = StringFlag(args, "--out");

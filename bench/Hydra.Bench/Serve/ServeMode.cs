@@ -1,6 +1,5 @@
 using System.Globalization;
 using Hydra.Routing;
-using Hydra.Telemetry;
 using Hydra.Transport.NetMQ;
 
 namespace Hydra.Bench.Serve;
@@ -36,11 +35,13 @@ internal static class ServeMode
         }
         using var sampler = Environment.GetEnvironmentVariable("HYDRA_BENCH_ALLOC_SAMPLES") == "1" ? new AllocationSampler() : null;
         hydra?.Start();
-        // As `hydra router --metrics-port` runs it, scraped far more often than Prometheus would (every 15 s by default).
-        using var export = kind == "hydra-metrics" ? MetricsExport.Start(new MetricsExportOptions { PrometheusPort = 0, PrometheusAddress = "127.0.0.1" }) : null;
-        await using var scraper = export is null ? null : new Scraper(export.ScrapeUrl!, TimeSpan.FromSeconds(1));
         using var stopSampler = new CancellationTokenSource();
         var sampling = Task.CompletedTask;
+        // As `hydra router --metrics-port` runs it, scraped far more often than Prometheus would (every 15 s by default).
+        using var export = kind == "hydra-metrics"
+            ? Telemetry.MetricsExport.Start(new Telemetry.MetricsExportOptions { PrometheusPort = 0, PrometheusAddress = "127.0.0.1" })
+            : null;
+        await using var scraper = export is null ? null : new Scraper(export.ScrapeUrl!, TimeSpan.FromSeconds(1));
         if (busyTable)
         {
             await hydra!.FillTableAsync(BusyTable);

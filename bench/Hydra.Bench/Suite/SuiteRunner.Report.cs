@@ -23,7 +23,7 @@ internal sealed partial class SuiteRunner
         foreach (var load in Loads())
         {
             var hydra = Rate(load, Routers.Hydra);
-            var ratios = others.Select(o => o is Routers.Raw or Routers.Baseline or Routers.BusyTable or Routers.Metrics ? P(hydra / Rate(load, o)) : X(hydra / Rate(load, o)));
+            var ratios = others.Select(o => o is Routers.Raw or Routers.Baseline or Routers.BusyTable ? P(hydra / Rate(load, o)) : X(hydra / Rate(load, o)));
             w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))} | {string.Join(" | ", ratios)} |");
         }
         w.WriteLine();
