@@ -7,13 +7,14 @@ using static Hydra.Observability.HydraMeters;
 namespace Hydra.Tests.Observability;
 
 /// <summary>Each instrument of the Hydra.MQ meter moves when the peer does what it counts, through a real router.</summary>
-public sealed class PeerMeterTests : RouterPerTest
+public sealed class PeerMeterTests
 {
     [Fact]
     public async Task Sends_receives_and_requests_are_counted_and_tagged_with_the_identity()
     {
-        await using var alice = Router.StartPeer("alice");
-        await using var bob = Router.StartPeer("bob");
+        await using var router = TestRouter.Start();
+        await using var alice = router.StartPeer("alice");
+        await using var bob = router.StartPeer("bob");
         await alice.WaitUntilConnectedAsync();
         await bob.WaitUntilConnectedAsync();
         using var meter = new MeterReader(alice.Metrics!.Meter);
@@ -35,8 +36,9 @@ public sealed class PeerMeterTests : RouterPerTest
     [Fact]
     public async Task A_request_answered_too_late_counts_as_a_timeout_then_a_late_reply()
     {
-        await using var client = Router.StartPeer("client");
-        await using var slow = Router.StartPeer("slow");
+        await using var router = TestRouter.Start();
+        await using var client = router.StartPeer("client");
+        await using var slow = router.StartPeer("slow");
         await client.WaitUntilConnectedAsync();
         await slow.WaitUntilConnectedAsync();
         using var meter = new MeterReader(client.Metrics!.Meter);
@@ -52,10 +54,11 @@ public sealed class PeerMeterTests : RouterPerTest
     [Fact]
     public async Task Connected_is_1_while_the_router_answers_and_0_after_it_stops()
     {
-        await using var peer = Router.StartPeer("watched");
+        await using var router = TestRouter.Start();
+        await using var peer = router.StartPeer("watched");
         using var meter = new MeterReader(peer.Metrics!.Meter);
         await meter.WaitForAsync(1, PeerInstruments.Connected, (PeerTag, "watched"));
-        await Router.StopAsync();
+        await router.StopAsync();
         await meter.WaitForAsync(0, PeerInstruments.Connected, (PeerTag, "watched"));
     }
 
