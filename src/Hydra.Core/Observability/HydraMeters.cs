@@ -44,6 +44,18 @@ public static class HydraMeters
         public const string TraceSkipped = "hydra.router.trace.skipped";
         /// <summary>Clients in the table now, by <see cref="ClientStatusTag"/>.</summary>
         public const string Clients = "hydra.router.clients";
+        /// <summary>In a cluster: messages from peers here sent on to other routers.</summary>
+        public const string ClusterSent = "hydra.router.cluster.messages.sent";
+        /// <summary>In a cluster: messages from peers on other routers delivered here.</summary>
+        public const string ClusterReceived = "hydra.router.cluster.messages.received";
+        /// <summary>In a cluster: messages sent on that came back refused (no router had the target, or it could not take them).</summary>
+        public const string ClusterRefused = "hydra.router.cluster.messages.refused";
+        /// <summary>In a cluster: messages the NATS client failed to send after taking them.</summary>
+        public const string ClusterPublishFailures = "hydra.router.cluster.publish.failures";
+        /// <summary>In a cluster: routers known, this one included.</summary>
+        public const string ClusterRouters = "hydra.router.cluster.routers";
+        /// <summary>In a cluster: 1 while the other routers can be reached, else 0.</summary>
+        public const string ClusterAvailable = "hydra.router.cluster.available";
     }
 
     /// <summary>Instrument names of the <see cref="Peer"/> meter.</summary>
