@@ -67,7 +67,7 @@ public sealed partial class EnvironmentConfigurationTests
         var entries = Regex.Split(help.Output, @"\n(?=\s+(?:-\S+, )*--)");
         foreach (var flag in flags)
         {
-            var entry = Assert.Single(entries, e => Regex.IsMatch(e, $@"^\s+(?:-\S+, )*--{flag}\b"));
+            var entry = Assert.Single(entries, e => Regex.IsMatch(e, $@"^\s+(?:-\S+, )*--{flag}(?![\w-])")); // --cluster, not --cluster-name
             Assert.Contains($"[$HYDRA_{flag.Replace('-', '_').ToUpperInvariant()}]", Regex.Replace(entry, @"\s+", " "), StringComparison.Ordinal);
         }
     }
