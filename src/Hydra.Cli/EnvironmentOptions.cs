@@ -13,7 +13,7 @@ namespace Hydra.Cli;
 /// Values from the environment become ordinary tokens, so they go through the same parsers and
 /// checks as typed flags, and an error names the variable it came from.
 /// </summary>
-internal sealed partial class EnvironmentOptions
+internal sealed class EnvironmentOptions
 {
     public const string Prefix = "HYDRA_";
 

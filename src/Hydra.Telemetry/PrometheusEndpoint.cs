@@ -56,7 +56,7 @@ internal sealed class PrometheusEndpoint : IDisposable
             throw;
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PrometheusEndpoint(app, new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal)).Port);
+        return new PrometheusEndpoint(app, new Uri(bound).Port); // e.g. http://[::]:40951 for every interface
     }
 
     public void Dispose()

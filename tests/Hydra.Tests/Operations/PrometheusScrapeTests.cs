@@ -49,6 +49,20 @@ public sealed class PrometheusScrapeTests
     }
 
     [Fact]
+    public async Task By_default_metrics_are_served_on_every_interface()
+    {
+        await using var router = await StartAsync(["--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0", "--metrics-port", "0"]);
+        var metricsPort = await MetricsPortAsync(router.Process);
+        var text = await Http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Equal("counter", PrometheusText.Parse(text).Types["hydra_router_messages_routed_total"]);
+        if (System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            using var ipv6 = await Http.GetAsync($"http://[::1]:{metricsPort}/metrics");
+            Assert.Equal(System.Net.HttpStatusCode.OK, ipv6.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Pong_serves_its_peer_metrics()
     {
         await using var router = TestRouter.Start();
