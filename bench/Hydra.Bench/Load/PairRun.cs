@@ -119,7 +119,10 @@ internal sealed class PairRun : IDisposable
                 msg.Close();
                 break;
             }
-            Check(msg.Slice());
+            if (!Frames.IsRouterPong(msg.Slice()))
+            {
+                Check(msg.Slice());
+            }
             msg.Close();
             n++;
             wait = TimeSpan.Zero;
@@ -162,8 +165,11 @@ internal sealed class PairRun : IDisposable
                 msg.Close();
                 return;
             }
-            _errors++;
-            _firstError ??= System.Text.Encoding.UTF8.GetString(msg.Slice());
+            if (!Frames.IsRouterPong(msg.Slice()))
+            {
+                _errors++;
+                _firstError ??= System.Text.Encoding.UTF8.GetString(msg.Slice());
+            }
             msg.Close();
         }
     }
