@@ -42,6 +42,8 @@ try
         Window = IntFlag(args, "--window") ?? settings.Window,
         IncludeCluster = !args.Contains("--no-cluster"),
         BaselineBench = StringFlag(args, "--baseline") is { } baseline ? Path.GetFullPath(baseline) : null,
+        // --metrics: also a Hydra router exporting its metrics at /metrics, scraped every second, beside the plain one.
+        Metrics = args.Contains("--metrics"),
     };
     var outFile = StringFlag(args, "--out");
     var report = new StringWriter();

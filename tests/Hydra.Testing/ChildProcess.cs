@@ -34,7 +34,9 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static ChildProcess Start(string fileName, params string[] arguments)
+    public static ChildProcess Start(string fileName, params string[] arguments) => Start(fileName, arguments, environment: null);
+
+    public static ChildProcess Start(string fileName, string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -43,6 +45,10 @@ public sealed class ChildProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -87,6 +93,10 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         return _process.ExitCode;
     }
+
+    /// <summary>Runs the hydra CLI with these arguments and these environment variables set.</summary>
+    public static ChildProcess Hydra(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments], environment);
 
     /// <summary>Closes standard input, which the Python scripts take as "stop".</summary>
     public void CloseInput() => _process.StandardInput.Close();

@@ -126,7 +126,10 @@ internal sealed class PairRun : IDisposable
                 msg.Close();
                 break;
             }
-            Check(msg.Slice());
+            if (!Frames.IsRouterPong(msg.Slice()))
+            {
+                Check(msg.Slice());
+            }
             msg.Close();
             n++;
             wait = TimeSpan.Zero;
@@ -169,8 +172,11 @@ internal sealed class PairRun : IDisposable
                 msg.Close();
                 return;
             }
-            _errors++;
-            _firstError ??= System.Text.Encoding.UTF8.GetString(msg.Slice());
+            if (!Frames.IsRouterPong(msg.Slice()))
+            {
+                _errors++;
+                _firstError ??= System.Text.Encoding.UTF8.GetString(msg.Slice());
+            }
             msg.Close();
         }
     }

@@ -42,7 +42,7 @@ internal sealed class RouterProcess : IRouterUnderTest
     public int Port { get; }
     public int HeartbeatPort { get; }
     public int ReceiverPort => Port;
-    public bool HasStats => Name is Routers.Hydra or Routers.Raw or Routers.Baseline or Routers.BusyTable or Routers.Cluster;
+    public bool HasStats => Name is Routers.Hydra or Routers.Raw or Routers.Baseline or Routers.BusyTable or Routers.Metrics or Routers.Cluster;
 
     /// <param name="name">Which router.</param>
     /// <param name="highWatermark">The Hydra router's high-water mark.</param>
@@ -208,6 +208,8 @@ internal static class Routers
     public const string Baseline = "hydra-baseline";
     /// <summary>Hydra with a big client table, read by a sampler and asked for by a peer in a loop (1x100 B only).</summary>
     public const string BusyTable = "hydra-table";
+    /// <summary>Hydra exporting its metrics (Prometheus /metrics), scraped every second while it routes (--metrics).</summary>
+    public const string Metrics = "hydra-metrics";
     public const string Python = "python";
     public const string PythonSync = "python-sync";
     public const string Cluster = "cluster";

@@ -89,6 +89,7 @@ internal sealed partial class SuiteRunner
         Routers.Raw => "raw NetMQ",
         Routers.Cluster => "Hydra cluster (A→B)",
         Routers.Baseline => "Hydra (baseline build)",
+        Routers.Metrics => "Hydra, metrics on (/metrics scraped every second)",
         Routers.BusyTable => $"Hydra, {Serve.ServeMode.BusyTable / 1000}k clients asked for in a loop",
         Routers.Python => "Python (asyncio)",
         _ => "Python (sync)",

@@ -25,6 +25,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         {
             names.Insert(1, Routers.Baseline);
         }
+        if (settings.Metrics)
+        {
+            names.Insert(1, Routers.Metrics);
+        }
         names.Add(Routers.BusyTable);
         if (settings.IncludePython && PythonHasZmq())
         {

@@ -26,6 +26,7 @@ public sealed partial class HydraMQ
         }
         else if (_transport!.Send(PortKind.Main, item.Frame) == SendResult.Sent)
         {
+            _counters.Sent++;
             item.Sent!.TrySetResult();
         }
         else
@@ -103,6 +104,7 @@ public sealed partial class HydraMQ
             OnHeartbeatReply(); // a router that answers heartbeats on the main port too
             return;
         }
+        _counters.Received++;
         if (TryAnswerRequest(message))
         {
             return;
@@ -142,7 +144,9 @@ public sealed partial class HydraMQ
         if (_transport!.Send(PortKind.Main, reply.ToJson()) != SendResult.Sent)
         {
             _log.LogWarning("{Identity}: could not send {Reply}: queue to the router full", Identity, reply);
+            return;
         }
+        _counters.Sent++;
     }
 
     private async Task DispatchLoopAsync()

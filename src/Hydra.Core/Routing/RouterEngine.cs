@@ -115,6 +115,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
             }
             throw;
         }
+        StartMetrics();
         _housekeepingTimer = _options.TimeProvider.CreateTimer(_ => _transport.Loop.Post(_housekeeping), null, HousekeepingEvery, HousekeepingEvery);
         _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort}){Security}, on {Transport}", _options.Address, Port, HeartbeatPort,
             _auth is not null ? ", encrypted, authorized keys only" : _options.CurveSecretKey is not null ? ", encrypted" : "", _transport.Name);
@@ -139,6 +140,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
         {
             return;
         }
+        StopMetrics();
         if (_housekeepingTimer is not null)
         {
             await _housekeepingTimer.DisposeAsync().ConfigureAwait(false);

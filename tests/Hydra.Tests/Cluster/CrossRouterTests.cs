@@ -47,6 +47,24 @@ public sealed class CrossRouterTests : IAsyncLifetime
         var back = await ClusterRouters.RequestUntilAnsweredAsync(clientOnB, "server-a");
         Assert.Equal(("server-a", "client-b", "pong"), (back.Sender, back.Target, back.Method));
         Assert.True(A.ClusterStats!.SentToRouters > 0 && A.ClusterStats.ReceivedFromRouters > 0, "the messages went through the cluster");
+        // The same counts on the router's meter, as Prometheus or OTLP would read them (docs/operations.md).
+        var measured = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == A.Metrics!.Meter)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measured[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => measured[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.Equal(A.ClusterStats.SentToRouters, measured["hydra.router.cluster.messages.sent"]);
+        Assert.Equal(1, measured["hydra.router.cluster.available"]);
     }
 
     [NatsFact]
