@@ -19,6 +19,12 @@ internal enum LinkEvent
     Disconnected,
     /// <summary>A connection attempt failed (nothing listens there); ZeroMQ tries again.</summary>
     Retrying,
+    /// <summary>
+    /// The router's authentication refused this peer's CURVE key in the handshake (its key is not
+    /// on the router's list). Only transports that can tell say so (libzmq); NetMQ reports a
+    /// <see cref="Disconnected"/> only.
+    /// </summary>
+    Refused,
 }
 
 /// <summary>A peer's two connections (DEALER sockets sharing one identity) to a router, and the thread that serves them.</summary>

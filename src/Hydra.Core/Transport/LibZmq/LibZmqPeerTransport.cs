@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Hydra.Mq;
+using Hydra.Security;
+using Hydra.Transport.LibZmq.Native;
+using Microsoft.Extensions.Logging;
+
+namespace Hydra.Transport.LibZmq;
+
+/// <summary>
+/// A peer's two DEALER sockets on the system's libzmq (same identity), served by one thread.
+/// Link events come from a socket monitor per connection; unlike NetMQ, libzmq also tells a
+/// CURVE client that the router's authentication refused its key (<see cref="LinkEvent.Refused"/>).
+/// </summary>
+internal sealed class LibZmqPeerTransport : IPeerTransport
+{
+    private const int MaxBatch = 256;
+    private const ZmqMonitorEvents Watched = ZmqMonitorEvents.Connected | ZmqMonitorEvents.Disconnected
+        | ZmqMonitorEvents.ConnectRetried | ZmqMonitorEvents.HandshakeFailedAuth;
+    private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(2);
+
+    private readonly HydraMQOptions _options;
+    private readonly string _identity;
+    private readonly CurveKeyPair? _curveKeys;
+    private readonly ZmqContext _context = LibZmqRuntime.PeerContext();
+    private readonly LibZmqLoop _loop;
+    private readonly ZmqMsgBlock _frame = new(1);
+    private IPeerRules? _rules;
+    private ZmqSocket? _main;
+    private ZmqSocket? _heartbeat;
+    private ZmqMonitor? _mainMonitor;
+    private ZmqMonitor? _heartbeatMonitor;
+    private int _state; // 0 new, 1 running, 2 stopped
+
+    /// <summary>Needs a loaded libzmq (<see cref="LibZmqRuntime.IsUsable"/>).</summary>
+    public LibZmqPeerTransport(HydraMQOptions options, string identity, CurveKeyPair? curveKeys)
+    {
+        _options = options;
+        _identity = identity;
+        _curveKeys = curveKeys;
+        _loop = new LibZmqLoop(_context, $"HydraMQ {identity}", options.LoggerFactory.CreateLogger("Hydra.MQ"));
+    }
+
+    public string Name => LibZmqRuntime.Name;
+
+    public ITransportLoop Loop => _loop;
+
+    public void Start(IPeerRules rules)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("a transport starts once");
+        }
+        _rules = rules;
+        var endpoint = $"tcp://{_options.RouterAddress}:{_options.RouterPort}";
+        try
+        {
+            // libzmq resolves a host name later, in the background, and retries for ever: an unknown
+            // host is better said now, as NetMQ does.
+            CheckHost(_options.RouterAddress);
+            _main = CreateSocket();
+            _heartbeat = CreateSocket();
+            _mainMonitor = new ZmqMonitor(_context, _main, Watched);
+            _heartbeatMonitor = new ZmqMonitor(_context, _heartbeat, Watched);
+            _main.Connect(endpoint);
+            endpoint = $"tcp://{_options.RouterAddress}:{_options.RouterHeartbeatPort}";
+            _heartbeat.Connect(endpoint);
+        }
+        catch (Exception e) when (e is ZmqException or SocketException)
+        {
+            Volatile.Write(ref _state, 2);
+            CloseSockets();
+            _loop.Dispose();
+            var why = e is SocketException ? $"'{_options.RouterAddress}' is not a known host name or address" : ZmqException.Describe(((ZmqException)e).Errno);
+            throw new HydraException(HydraErrorCode.Network, $"cannot connect to {endpoint}: {why}", e);
+        }
+        _loop.Add(_mainMonitor.Socket, () => ReadLinkEvents(_mainMonitor, PortKind.Main));
+        _loop.Add(_heartbeatMonitor.Socket, () => ReadLinkEvents(_heartbeatMonitor, PortKind.Heartbeat));
+        _loop.Add(_main, () => Drain(_main, PortKind.Main));
+        _loop.Add(_heartbeat, () => Drain(_heartbeat, PortKind.Heartbeat));
+        _loop.Start(onExit: CloseSockets);
+    }
+
+    /// <summary>Loop thread: one frame, copied; <see cref="SendResult.QueueFull"/> only when the queue really is full (<see cref="LibZmqSend"/>).</summary>
+    public SendResult Send(PortKind port, ReadOnlySpan<byte> frame) =>
+        LibZmqSend.ToResult(LibZmqSend.First(port == PortKind.Main ? _main! : _heartbeat!, frame, ZmqFlags.None));
+
+    public async ValueTask StopAsync()
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            return;
+        }
+        // A stuck loop thread keeps its sockets: they are its own, so leave them rather than race it.
+        await _loop.StopAsync(StopBudget).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => StopAsync();
+
+    private static void CheckHost(string host)
+    {
+        if (host != "*" && !IPAddress.TryParse(host, out _))
+        {
+            _ = Dns.GetHostAddresses(host); // SocketException when it does not resolve
+        }
+    }
+
+    private ZmqSocket CreateSocket()
+    {
+        var socket = ZmqSocket.Create(_context, ZmqSocketType.Dealer);
+        try
+        {
+            socket.SetOption(ZmqSocketOption.RoutingId, Encoding.UTF8.GetBytes(_identity));
+            socket.SetOption(ZmqSocketOption.Linger, 0);
+            socket.SetOption(ZmqSocketOption.SendHighWaterMark, _options.HighWatermark);
+            socket.SetOption(ZmqSocketOption.ReceiveHighWaterMark, _options.HighWatermark);
+            socket.SetOption(ZmqSocketOption.MaxMessageSize, _options.MaxMessageSize);
+            if (_curveKeys is not null)
+            {
+                socket.SetOption(ZmqSocketOption.CurveServerKey, _options.CurveServerKey!);
+                socket.SetOption(ZmqSocketOption.CurvePublicKey, _curveKeys.PublicKey);
+                socket.SetOption(ZmqSocketOption.CurveSecretKey, _curveKeys.SecretKey);
+            }
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private void Drain(ZmqSocket socket, PortKind port)
+    {
+        var frame = _frame[0];
+        for (var i = 0; i < MaxBatch; i++)
+        {
+            if (socket.Receive(frame, ZmqFlags.DontWait) != ZmqError.None)
+            {
+                return;
+            }
+            // A router sends one frame; should more come (an old router's delimiter), the JSON is the last.
+            if (!frame.More)
+            {
+                _rules!.OnFrame(port, frame.Bytes);
+            }
+        }
+    }
+
+    private void ReadLinkEvents(ZmqMonitor monitor, PortKind port)
+    {
+        while (monitor.TryRead(out var news))
+        {
+            LinkEvent? change = news.Event switch
+            {
+                ZmqMonitorEvents.Connected => LinkEvent.Connected,
+                ZmqMonitorEvents.Disconnected => LinkEvent.Disconnected,
+                ZmqMonitorEvents.ConnectRetried => LinkEvent.Retrying,
+                ZmqMonitorEvents.HandshakeFailedAuth when news.Value == 400 => LinkEvent.Refused,
+                _ => null,
+            };
+            if (change is { } known)
+            {
+                _rules!.OnLinkChanged(port, known);
+            }
+        }
+    }
+
+    /// <summary>Loop thread as it exits (or the starting thread when start fails): monitors first (libzmq #3575).</summary>
+    private void CloseSockets()
+    {
+        _mainMonitor?.Dispose();
+        _heartbeatMonitor?.Dispose();
+        _main?.Dispose();
+        _heartbeat?.Dispose();
+        _frame.Dispose();
+    }
+}
