@@ -38,7 +38,10 @@ internal interface IPeerTransport : IAsyncDisposable
     /// <exception cref="HydraException">Code <see cref="HydraErrorCode.Network"/>: the address cannot be used (e.g. an unknown host).</exception>
     void Start(IPeerRules rules);
 
-    /// <summary>Loop thread: sends one frame (copied); <see cref="SendResult.QueueFull"/> at the high-water mark.</summary>
+    /// <summary>
+    /// Loop thread: sends one frame (copied); <see cref="SendResult.QueueFull"/> at the high-water mark,
+    /// <see cref="SendResult.UnknownPeer"/> when there is no connection to queue it into.
+    /// </summary>
     SendResult Send(PortKind port, ReadOnlySpan<byte> frame);
 
     /// <summary>Stops the loop and closes both sockets, within a bounded time. Safe to call twice.</summary>

@@ -13,11 +13,11 @@ namespace Hydra.Transport.LibZmq;
 /// Link events come from a socket monitor per connection; unlike NetMQ, libzmq also tells a
 /// CURVE client that the router's authentication refused its key (<see cref="LinkEvent.Refused"/>).
 /// </summary>
-internal sealed class LibZmqPeerTransport : IPeerTransport
+internal sealed partial class LibZmqPeerTransport : IPeerTransport
 {
     private const int MaxBatch = 256;
     private const ZmqMonitorEvents Watched = ZmqMonitorEvents.Connected | ZmqMonitorEvents.Disconnected
-        | ZmqMonitorEvents.ConnectRetried | ZmqMonitorEvents.HandshakeFailedAuth;
+        | ZmqMonitorEvents.ConnectRetried | ZmqMonitorEvents.HandshakeFailedAuth | ZmqMonitorEvents.HandshakeSucceeded;
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(2);
 
     private readonly HydraMQOptions _options;
@@ -53,7 +53,7 @@ internal sealed class LibZmqPeerTransport : IPeerTransport
             throw new InvalidOperationException("a transport starts once");
         }
         _rules = rules;
-        var endpoint = $"tcp://{_options.RouterAddress}:{_options.RouterPort}";
+        var endpoint = Endpoint(PortKind.Main);
         try
         {
             // libzmq resolves a host name later, in the background, and retries for ever: an unknown
@@ -64,7 +64,7 @@ internal sealed class LibZmqPeerTransport : IPeerTransport
             _mainMonitor = new ZmqMonitor(_context, _main, Watched);
             _heartbeatMonitor = new ZmqMonitor(_context, _heartbeat, Watched);
             _main.Connect(endpoint);
-            endpoint = $"tcp://{_options.RouterAddress}:{_options.RouterHeartbeatPort}";
+            endpoint = Endpoint(PortKind.Heartbeat);
             _heartbeat.Connect(endpoint);
         }
         catch (Exception e) when (e is ZmqException or SocketException)
@@ -82,9 +82,16 @@ internal sealed class LibZmqPeerTransport : IPeerTransport
         _loop.Start(onExit: CloseSockets);
     }
 
-    /// <summary>Loop thread: one frame, copied; <see cref="SendResult.QueueFull"/> only when the queue really is full (<see cref="LibZmqSend"/>).</summary>
-    public SendResult Send(PortKind port, ReadOnlySpan<byte> frame) =>
-        LibZmqSend.ToResult(LibZmqSend.First(port == PortKind.Main ? _main! : _heartbeat!, frame, ZmqFlags.None));
+    /// <summary>
+    /// Loop thread: one frame, copied. <see cref="SendResult.QueueFull"/> only when the queue really
+    /// is full (<see cref="LibZmqSend"/>); <see cref="SendResult.UnknownPeer"/> while a refused
+    /// handshake has left the socket without a connection to queue into (see <see cref="Redial"/>).
+    /// </summary>
+    public SendResult Send(PortKind port, ReadOnlySpan<byte> frame)
+    {
+        var result = LibZmqSend.ToResult(LibZmqSend.First(port == PortKind.Main ? _main! : _heartbeat!, frame, ZmqFlags.None));
+        return result == SendResult.QueueFull && _links[(int)port].Dead ? SendResult.UnknownPeer : result;
+    }
 
     public async ValueTask StopAsync()
     {
@@ -160,6 +167,7 @@ internal sealed class LibZmqPeerTransport : IPeerTransport
                 ZmqMonitorEvents.HandshakeFailedAuth when news.Value == 400 => LinkEvent.Refused,
                 _ => null,
             };
+            Track(port, news.Event);
             if (change is { } known)
             {
                 _rules!.OnLinkChanged(port, known);
