@@ -23,7 +23,8 @@ internal static class DemoCommand
             DefaultValueFactory = _ => 4,
             CustomParser = FlagValues.Count,
         };
-        var command = new Command("demo", "Router, pong server and pings on free loopback ports") { count };
+        var transport = CommonOptions.Transport();
+        var command = new Command("demo", "Router, pong server and pings on free loopback ports") { count, transport };
         command.SetAction(async parse =>
         {
             using var log = new HydraLog("HydraDemo", toConsole: true, level: HydraLogLevel.Info);
@@ -33,9 +34,10 @@ internal static class DemoCommand
                 Port = 0,
                 HeartbeatPort = 0,
                 LoggerFactory = log.LoggerFactory,
+                Transport = parse.GetValue(transport),
             });
             router.Start();
-            var peer = new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort };
+            var peer = new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort, Transport = parse.GetValue(transport) };
             await using var server = new PongServer(peer with { LoggerFactory = log.LoggerFactory });
             await server.StartAsync(); // clients can reach it once the router has seen it
             var pinger = new Pinger(Console.Out, HydraIdentities.Server, TimeSpan.FromSeconds(2));

@@ -24,9 +24,10 @@ internal static class RouterCommand
         var logFile = CommonOptions.LogFile();
         var curveKey = KeyOptions.CurveKey("The router's secret key file: encrypt both ports");
         var authorizedKeys = KeyOptions.AuthorizedKeys();
+        var transport = CommonOptions.Transport();
         var command = new Command("router", "Run the Hydra router")
         {
-            headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
+            headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys, transport,
         };
         CommonOptions.RefuseSamePorts(command, port, heartbeatPort);
         CommonOptions.Requires(command, authorizedKeys, curveKey, "keys are proven over the encrypted channel");
@@ -39,6 +40,7 @@ internal static class RouterCommand
                 HeartbeatPort = parse.GetValue(heartbeatPort),
                 CurveSecretKey = parse.GetValue(curveKey),
                 AuthorizedKeys = parse.GetValue(authorizedKeys),
+                Transport = parse.GetValue(transport),
             };
             var level = CommonOptions.LevelOf(parse, logLevel);
             if (!parse.GetValue(headless))

@@ -34,7 +34,9 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static ChildProcess Start(string fileName, params string[] arguments)
+    public static ChildProcess Start(string fileName, params string[] arguments) => Start(fileName, arguments, environment: null);
+
+    public static ChildProcess Start(string fileName, string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -43,6 +45,10 @@ public sealed class ChildProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -53,6 +59,11 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Runs the hydra CLI (built next to the tests) with these arguments.</summary>
     public static ChildProcess Hydra(params string[] arguments) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments]);
+
+    /// <summary>Runs the hydra CLI as on a machine without libzmq (HYDRA_LIBZMQ names a file that does not exist).</summary>
+    public static ChildProcess HydraWithoutLibZmq(params string[] arguments) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments],
+            new Dictionary<string, string> { ["HYDRA_LIBZMQ"] = "/nonexistent/libzmq.so.5" });
 
     public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan? deadline = null)
     {
