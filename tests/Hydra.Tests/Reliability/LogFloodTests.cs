@@ -1,5 +1,6 @@
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 using Hydra.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using NetMQ;
@@ -12,11 +13,11 @@ namespace Hydra.Tests.Reliability;
 [Collection(AloneCollection.Name)]
 public class LogFloodTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Undeliverable_replies_are_all_counted_but_logged_at_a_bounded_rate()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Undeliverable_replies_are_all_counted_but_logged_at_a_bounded_rate(HydraTransport transport)
     {
         var log = new CapturedLog(LogLevel.Warning);
-        await using var router = TestRouter.Start(new RouterOptions { HighWatermark = 10, LoggerFactory = log });
+        await using var router = TestRouter.Start(transport, new RouterOptions { HighWatermark = 10, LoggerFactory = log });
         var mute = new DealerSocket();
         mute.Options.Identity = "mute"u8.ToArray();
         mute.Options.Linger = TimeSpan.Zero;

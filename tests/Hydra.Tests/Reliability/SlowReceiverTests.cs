@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -13,11 +14,11 @@ namespace Hydra.Tests.Reliability;
 /// </summary>
 public class SlowReceiverTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Every_message_is_either_delivered_or_answered_busy_and_counted()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Every_message_is_either_delivered_or_answered_busy_and_counted(HydraTransport transport)
     {
         const int count = 2_000, payload = 16 * 1024;
-        await using var router = TestRouter.Start(new RouterOptions { HighWatermark = 100 });
+        await using var router = TestRouter.Start(transport, new RouterOptions { HighWatermark = 100 });
         using var flood = new Flood(router.Port);
         flood.Introduce();
 
@@ -37,13 +38,13 @@ public class SlowReceiverTests(ITestOutputHelper output)
         Assert.Equal(stats.Errors[HydraErrorCode.Busy], flood.Busy.Count + stats.RepliesNotDelivered);
     }
 
-    [Fact]
-    public async Task The_router_process_memory_stays_bounded_while_a_receiver_does_not_read()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task The_router_process_memory_stays_bounded_while_a_receiver_does_not_read(HydraTransport transport)
     {
         // The CLI router keeps the default high-water mark (10,000 messages per peer).
         var count = LongRun.Pick(100_000, 400_000);
         const int payload = 1024;
-        await using var router = await RouterProcess.StartAsync();
+        await using var router = await RouterProcess.StartAsync(transport);
         using var flood = new Flood(router.Port);
         flood.Introduce();
         var before = router.Stats();
