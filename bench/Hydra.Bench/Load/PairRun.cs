@@ -4,6 +4,18 @@ using NetMQ.Sockets;
 
 namespace Hydra.Bench.Load;
 
+/// <summary>One sender→receiver pair of the load generator (on NetMQ, or on libzmq: <see cref="ZmqPairRun"/>).</summary>
+internal interface IPairRun : IDisposable
+{
+    string SenderId { get; }
+    string ReceiverId { get; }
+
+    /// <summary>Pings the router from both sockets until answered, so both are known before traffic starts.</summary>
+    bool Handshake(TimeSpan timeout);
+
+    PairResult Run(TimeSpan duration, TimeSpan drainLimit);
+}
+
 /// <summary>What one sender→receiver pair saw.</summary>
 internal sealed record PairResult(long Sent, long Received, long Errors, long Gaps, long OutOfOrder, long Corrupt, double Seconds, string? FirstError)
 {
@@ -17,7 +29,7 @@ internal sealed record PairResult(long Sent, long Received, long Errors, long Ga
 /// <c>window</c> messages in flight, each carries a sequence number, and the receiver checks
 /// that they arrive complete, once each and in order. Both sockets belong to this thread.
 /// </summary>
-internal sealed class PairRun : IDisposable
+internal sealed class PairRun : IPairRun
 {
     private const int SendBatch = 256;
     private readonly DealerSocket _sender;

@@ -1,11 +1,12 @@
 using System.Globalization;
 using Hydra.Routing;
+using Hydra.Transport;
 using Hydra.Transport.NetMQ;
 
 namespace Hydra.Bench.Serve;
 
 /// <summary>
-/// <c>Hydra.Bench serve hydra|hydra-table|raw</c>: a router under test, in a process of its own so its
+/// <c>Hydra.Bench serve hydra|hydra-table|raw|raw-libzmq [--transport auto|libzmq|netmq]</c>: a router under test, in a process of its own so its
 /// memory and allocations are its own. Prints <c>READY main hb</c>, then answers one line per
 /// command on standard input: <c>stats</c> (counters and allocated bytes) and <c>mem</c>
 /// (managed heap after a full collection). Exits when standard input closes.
@@ -17,20 +18,21 @@ internal static class ServeMode
     /// <summary>Clients in the hydra-table router's table.</summary>
     public const int BusyTable = 10_000;
 
-    public static async Task<int> RunAsync(string kind, int highWatermark, bool pool)
+    public static async Task<int> RunAsync(string kind, int highWatermark, bool pool, HydraTransport transport = HydraTransport.Auto)
     {
         var busyTable = kind == "hydra-table";
         await using var hydra = kind is "hydra" or "hydra-table"
             ? new RouterEngine(new RouterOptions
             {
-                Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool,
+                Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool, Transport = transport,
                 PruneAfter = busyTable ? TimeSpan.FromHours(1) : RouterOptions.Default.PruneAfter,
             })
             : null;
         using var raw = kind == "raw" ? new RawForwarder() : null;
-        if (hydra is null && raw is null)
+        using var rawLibZmq = kind == "raw-libzmq" ? new Hydra.Tests.Transport.LibZmq.LibZmqForwarder() : null;
+        if (hydra is null && raw is null && rawLibZmq is null)
         {
-            await Console.Error.WriteLineAsync($"unknown router kind '{kind}' (hydra or raw)");
+            await Console.Error.WriteLineAsync($"unknown router kind '{kind}' (hydra, hydra-table, raw or raw-libzmq)");
             return 2;
         }
         using var sampler = Environment.GetEnvironmentVariable("HYDRA_BENCH_ALLOC_SAMPLES") == "1" ? new AllocationSampler() : null;
@@ -42,12 +44,12 @@ internal static class ServeMode
             await hydra!.FillTableAsync(BusyTable);
             sampling = SampleLikeTheTerminalAppAsync(hydra, stopSampler.Token);
         }
-        Console.WriteLine($"READY {hydra?.Port ?? raw!.Port} {hydra?.HeartbeatPort ?? raw!.HeartbeatPort}");
+        Console.WriteLine($"READY {hydra?.Port ?? raw?.Port ?? rawLibZmq!.Port} {hydra?.HeartbeatPort ?? raw?.HeartbeatPort ?? rawLibZmq!.HeartbeatPort}");
         while (await Console.In.ReadLineAsync() is { } command)
         {
             var answer = command.Trim() switch
             {
-                "stats" => await StatsAsync(hydra, raw),
+                "stats" => await StatsAsync(hydra, raw, rawLibZmq),
                 "samples" => $"SAMPLES {sampler?.Report()}",
                 "mem" => Invariant($"MEM heap={GC.GetTotalMemory(forceFullCollection: true)}"),
                 _ => "ERR unknown command",
@@ -75,10 +77,10 @@ internal static class ServeMode
         }
     }
 
-    private static async Task<string> StatsAsync(RouterEngine? hydra, RawForwarder? raw)
+    private static async Task<string> StatsAsync(RouterEngine? hydra, RawForwarder? raw, Hydra.Tests.Transport.LibZmq.LibZmqForwarder? rawLibZmq)
     {
-        var pollerAllocated = hydra is null ? -1 : await hydra.GetLoopAllocatedBytesAsync();
-        var routed = hydra?.Stats.Routed ?? raw!.Routed;
+        var pollerAllocated = hydra is not null ? await hydra.GetLoopAllocatedBytesAsync() : rawLibZmq?.RoutingThreadAllocatedBytes ?? -1;
+        var routed = hydra?.Stats.Routed ?? raw?.Routed ?? rawLibZmq!.Routed;
         var errors = hydra?.Stats.TotalErrors ?? 0;
         var undelivered = hydra?.Stats.RepliesNotDelivered ?? 0;
         return Invariant($"STATS routed={routed} errors={errors} undelivered_replies={undelivered} poller_alloc={pollerAllocated} process_alloc={GC.GetTotalAllocatedBytes(precise: true)} gc0={GC.CollectionCount(0)} gc2={GC.CollectionCount(2)} pooled_out={NetMQPools.BuffersOutstanding}");
