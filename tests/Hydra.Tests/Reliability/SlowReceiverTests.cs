@@ -62,7 +62,11 @@ public class SlowReceiverTests(ITestOutputHelper output)
         Assert.Empty(flood.OtherErrors);
         Assert.Empty(delivered.Intersect(flood.Busy));
         Assert.Equal(count, delivered.Count + flood.Busy.Count + Undelivered());
-        // Bounded by the high-water mark (about 10,000 x 1 KiB queued), not by what was offered.
-        Assert.True(after.PeakRssKiB - before.RssKiB < offeredMiB * 1024 / 2, $"router grew by {(after.PeakRssKiB - before.RssKiB) / 1024} MiB for {offeredMiB:0} MiB offered");
+        // Bounded by the high-water marks, not by what was offered: the router holds at most about
+        // 10,000 x 1 KiB on the way in and as much on the way out (20 MiB); allow four times that for
+        // the allocators (libzmq's malloc arenas keep more than NetMQ's pools: 55-62 MiB measured, NetMQ 35-50).
+        // Below the 98 MiB offered in CI; far below the 391 MiB of the long run.
+        const double boundMiB = 4 * 2 * 10_000 * payload / 1024.0 / 1024.0;
+        Assert.True(after.PeakRssKiB - before.RssKiB < boundMiB * 1024, $"router grew by {(after.PeakRssKiB - before.RssKiB) / 1024} MiB for {offeredMiB:0} MiB offered (bound {boundMiB:0} MiB)");
     }
 }
