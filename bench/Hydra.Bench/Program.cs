@@ -12,7 +12,8 @@ using NetMQ;
 //   --hwm N (the Hydra router's high-water mark; below the window it must answer busy, and the run fails),
 //   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves),
 //   --baseline PATH (another build's Hydra.Bench.dll: its Hydra router is measured beside this one, for before/after figures),
-//   --chart FILE (the throughput chart, SVG; default: next to --out, else bench-throughput.svg).
+//   --chart FILE (the throughput chart, SVG; default: next to --out, else bench-throughput.svg),
+//   --routers a,b (only these: hydra, hydra-netmq, raw, raw-libzmq, anchor, hydra-table, python, python-sync).
 
 // 1,000 idle peers use two sockets each; NetMQ's default limit is 1,024 sockets a process.
 NetMQConfig.MaxSockets = 8192;
@@ -44,6 +45,7 @@ try
         HighWatermark = IntFlag(args, "--hwm") ?? settings.HighWatermark,
         Window = IntFlag(args, "--window") ?? settings.Window,
         BaselineBench = StringFlag(args, "--baseline") is { } baseline ? Path.GetFullPath(baseline) : null,
+        OnlyRouters = StringFlag(args, "--routers") is { } only ? only.Split(',').ToHashSet() : null,
     };
     var outFile = StringFlag(args, "--out");
     var report = new StringWriter();

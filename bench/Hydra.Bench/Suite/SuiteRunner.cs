@@ -64,6 +64,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         {
             output.WriteLine("note: the Python routers are not measured (python3 with zmq not available, or --no-python)");
         }
+        if (settings.OnlyRouters is { } only)
+        {
+            names.RemoveAll(n => n != Routers.Hydra && !only.Contains(n)); // Hydra stays: every ratio is against it
+        }
         var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers, settings.BaselineBench, _cpp?.AnchorRouter)).ToList();
         try
         {
@@ -73,7 +77,8 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 Throughput(router, 1, 100, TimeSpan.FromSeconds(settings.Smoke ? 0.3 : 1), record: false); // warm-up (JIT, connections)
             }
             // Idle peers first, while the routers' heaps hold little else: cleaner memory figures.
-            foreach (var router in routers.Where(r => r.Name != Routers.BusyTable))
+            // Not the anchor: it has no heartbeat port, and a peer's two sockets share its name.
+            foreach (var router in routers.Where(r => r.Name is not (Routers.BusyTable or Routers.Anchor)))
             {
                 await Task.Run(() => Idle(router));
             }

@@ -11,14 +11,14 @@ namespace Hydra.Transport.LibZmq;
 /// Sockets are added before <see cref="Start"/>; each has a handler that drains it in a batch
 /// with ZMQ_DONTWAIT and returns, so one busy socket cannot starve the others.
 /// </summary>
-internal sealed class LibZmqLoop : ITransportLoop, IDisposable
+internal sealed class LibZmqLoop : ITransportLoop
 {
     /// <summary>Queued items handled per turn before the sockets get theirs.</summary>
     private const int QueueBatch = 1024;
 
     private readonly string _threadName;
     private readonly ILogger _log;
-    private readonly LibZmqWaker _waker;
+    private LibZmqWaker? _waker; // made at start: before it, queued items simply wait for the loop's first turn
     private readonly List<(ZmqSocket Socket, Action OnReadable)> _sockets = [];
     private readonly List<IDrainable> _queues = [];
     private readonly ConcurrentQueue<Action> _posted = new();
@@ -28,11 +28,10 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
     private volatile bool _stopping;
     private int _state; // 0 new, 1 running, 2 stopped
 
-    public LibZmqLoop(ZmqContext context, string threadName, ILogger log)
+    public LibZmqLoop(string threadName, ILogger log)
     {
         _threadName = threadName;
         _log = log;
-        _waker = new LibZmqWaker(context);
         _queues.Add(new Inbound<Action>(this, static work => work(), _posted));
     }
 
@@ -41,7 +40,7 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
     public void Post(Action work)
     {
         _posted.Enqueue(work);
-        _waker.Wake();
+        Volatile.Read(ref _waker)?.Wake();
     }
 
     public IInboundQueue<T> CreateInbound<T>(Action<T> handler)
@@ -59,15 +58,18 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
     public void Add(ZmqSocket socket, Action onReadable) => _sockets.Add((socket, onReadable));
 
     /// <summary>
-    /// Starts the thread. <paramref name="onExit"/> runs on it when it stops, before the loop's
-    /// own sockets close: where the owner closes the sockets it added (they belong to this thread).
+    /// Starts the thread, with its wake-up socket in <paramref name="context"/>. <paramref name="onExit"/>
+    /// runs on it when it stops, before the loop's own sockets close: where the owner closes the
+    /// sockets it added (they belong to this thread).
     /// </summary>
-    public void Start(Action onExit)
+    /// <exception cref="ZmqException">The wake-up socket could not be made (the context is shut down).</exception>
+    public void Start(ZmqContext context, Action onExit)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
             throw new InvalidOperationException("a loop starts once");
         }
+        Volatile.Write(ref _waker, new LibZmqWaker(context));
         _onExit = onExit;
         _thread = new Thread(Run) { IsBackground = true, Name = _threadName };
         _thread.Start(); // a memory barrier: the sockets created on this thread are handed over whole
@@ -82,7 +84,7 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
             return true;
         }
         _stopping = true;
-        _waker.Wake();
+        _waker!.Wake();
         try
         {
             await _exited.Task.WaitAsync(budget).ConfigureAwait(false);
@@ -98,7 +100,8 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
     {
         using var poll = new ZmqPollSet(_sockets.Count + 1);
         using var scratch = new ZmqMsgBlock(1);
-        var wakerIndex = poll.Add(_waker.Reader, ZmqPollEvents.In);
+        var waker = _waker!;
+        var wakerIndex = poll.Add(waker.Reader, ZmqPollEvents.In);
         foreach (var (socket, _) in _sockets)
         {
             poll.Add(socket, ZmqPollEvents.In);
@@ -119,7 +122,7 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
                 }
                 if (poll.IsReadable(wakerIndex))
                 {
-                    _waker.Consume(scratch[0]);
+                    waker.Consume(scratch[0]);
                     queued = true;
                 }
                 for (var i = 0; i < _sockets.Count; i++)
@@ -130,6 +133,11 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
                     }
                 }
             }
+            // Work handed over before the stop is still done (a peer's last sends complete their
+            // tasks), while the sockets are open; what comes later finds the loop gone.
+            while (RunQueues())
+            {
+            }
         }
         catch (ZmqException e) when (e.Error == ZmqError.Terminated)
         {
@@ -138,7 +146,7 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
         finally
         {
             Handle(_onExit!);
-            _waker.Dispose();
+            waker.Dispose();
             _exited.TrySetResult();
         }
     }
@@ -167,15 +175,6 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
         }
     }
 
-    /// <summary>For a loop that never started (a started one closes its waker when it exits).</summary>
-    public void Dispose()
-    {
-        if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
-        {
-            _waker.Dispose();
-        }
-    }
-
     private interface IDrainable
     {
         /// <returns>Whether items are left.</returns>
@@ -187,7 +186,7 @@ internal sealed class LibZmqLoop : ITransportLoop, IDisposable
         public void Enqueue(T item)
         {
             items.Enqueue(item);
-            loop._waker.Wake();
+            Volatile.Read(ref loop._waker)?.Wake();
         }
 
         public bool Drain(int max)

@@ -23,9 +23,9 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
     private readonly HydraMQOptions _options;
     private readonly string _identity;
     private readonly CurveKeyPair? _curveKeys;
-    private readonly ZmqContext _context = LibZmqRuntime.PeerContext();
     private readonly LibZmqLoop _loop;
-    private readonly ZmqMsgBlock _frame = new(1);
+    private ZmqContext? _context;
+    private ZmqMsgBlock? _frame;
     private IPeerRules? _rules;
     private ZmqSocket? _main;
     private ZmqSocket? _heartbeat;
@@ -39,7 +39,7 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
         _options = options;
         _identity = identity;
         _curveKeys = curveKeys;
-        _loop = new LibZmqLoop(_context, $"HydraMQ {identity}", options.LoggerFactory.CreateLogger("Hydra.MQ"));
+        _loop = new LibZmqLoop($"HydraMQ {identity}", options.LoggerFactory.CreateLogger("Hydra.MQ"));
     }
 
     public string Name => LibZmqRuntime.Name;
@@ -56,6 +56,8 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
         var endpoint = Endpoint(PortKind.Main);
         try
         {
+            _context = LibZmqRuntime.PeerContext();
+            _frame = new ZmqMsgBlock(1);
             // libzmq resolves a host name later, in the background, and retries for ever: an unknown
             // host is better said now, as NetMQ does.
             CheckHost(_options.RouterAddress);
@@ -66,20 +68,25 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
             _main.Connect(endpoint);
             endpoint = Endpoint(PortKind.Heartbeat);
             _heartbeat.Connect(endpoint);
+            RegisterAndStart();
         }
         catch (Exception e) when (e is ZmqException or SocketException)
         {
             Volatile.Write(ref _state, 2);
             CloseSockets();
-            _loop.Dispose();
             var why = e is SocketException ? $"'{_options.RouterAddress}' is not a known host name or address" : ZmqException.Describe(((ZmqException)e).Errno);
             throw new HydraException(HydraErrorCode.Network, $"cannot connect to {endpoint}: {why}", e);
         }
-        _loop.Add(_mainMonitor.Socket, () => ReadLinkEvents(_mainMonitor, PortKind.Main));
-        _loop.Add(_heartbeatMonitor.Socket, () => ReadLinkEvents(_heartbeatMonitor, PortKind.Heartbeat));
-        _loop.Add(_main, () => Drain(_main, PortKind.Main));
-        _loop.Add(_heartbeat, () => Drain(_heartbeat, PortKind.Heartbeat));
-        _loop.Start(onExit: CloseSockets);
+    }
+
+    private void RegisterAndStart()
+    {
+        var (mainMonitor, heartbeatMonitor, main, heartbeat) = (_mainMonitor!, _heartbeatMonitor!, _main!, _heartbeat!);
+        _loop.Add(mainMonitor.Socket, () => ReadLinkEvents(mainMonitor, PortKind.Main));
+        _loop.Add(heartbeatMonitor.Socket, () => ReadLinkEvents(heartbeatMonitor, PortKind.Heartbeat));
+        _loop.Add(main, () => Drain(main, PortKind.Main));
+        _loop.Add(heartbeat, () => Drain(heartbeat, PortKind.Heartbeat));
+        _loop.Start(_context!, onExit: CloseSockets);
     }
 
     /// <summary>
@@ -115,7 +122,7 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
 
     private ZmqSocket CreateSocket()
     {
-        var socket = ZmqSocket.Create(_context, ZmqSocketType.Dealer);
+        var socket = ZmqSocket.Create(_context!, ZmqSocketType.Dealer);
         try
         {
             socket.SetOption(ZmqSocketOption.RoutingId, Encoding.UTF8.GetBytes(_identity));
@@ -140,7 +147,7 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
 
     private void Drain(ZmqSocket socket, PortKind port)
     {
-        var frame = _frame[0];
+        var frame = _frame![0];
         for (var i = 0; i < MaxBatch; i++)
         {
             if (socket.Receive(frame, ZmqFlags.DontWait) != ZmqError.None)
@@ -182,6 +189,6 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
         _heartbeatMonitor?.Dispose();
         _main?.Dispose();
         _heartbeat?.Dispose();
-        _frame.Dispose();
+        _frame?.Dispose();
     }
 }

@@ -9,13 +9,13 @@ namespace Hydra.Transport.LibZmq;
 // and a forwarded body is sent on as the very zmq_msg_t it arrived in.
 internal sealed partial class LibZmqRouterTransport
 {
-    private readonly ZmqMsgBlock _frames = new(2); // [0] the routing identity, [1] the body (the last frame)
+    private ZmqMsgBlock? _frames; // [0] the routing identity, [1] the body (the last frame); made at start
     private readonly PeerConnections _connections = new();
     private readonly Action<PortKind, byte[]> _gone;
 
     private void Drain(ZmqSocket socket, PortKind port)
     {
-        var identity = _frames[0];
+        var identity = _frames![0];
         var body = _frames[1];
         for (var i = 0; i < MaxBatch; i++)
         {
@@ -70,7 +70,7 @@ internal sealed partial class LibZmqRouterTransport
     }
 
     public SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame) =>
-        SendHandled(SocketOf(port), identity, envelope, _frames[1], default);
+        SendHandled(SocketOf(port), identity, envelope, _frames![1], default);
 
     public SendResult Send(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, ReadOnlySpan<byte> body) =>
         SendHandled(SocketOf(port), identity, envelope, default, body);

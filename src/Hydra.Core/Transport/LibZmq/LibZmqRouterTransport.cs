@@ -18,10 +18,10 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
 
     private readonly RouterOptions _options;
     private readonly ILogger _log;
-    private readonly ZmqContext _context;
     private readonly LibZmqLoop _loop;
     private readonly HandshakeKeyCheck? _keyCheck;
     private IRouterRules? _rules;
+    private ZmqContext? _context;
     private ZapHandler? _zap;
     private ZmqSocket? _main;
     private ZmqSocket? _heartbeat;
@@ -34,8 +34,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
     {
         _options = options;
         _log = log;
-        _context = ZmqContext.Create(ioThreads: 1); // one I/O thread carries ~1M msg/s; its own, so stopping frees the ports
-        _loop = new LibZmqLoop(_context, "HydraRouter", log);
+        _loop = new LibZmqLoop("HydraRouter", log);
         _keyCheck = options.AuthorizedKeys is { } keys ? new HandshakeKeyCheck(keys, log) : null;
         _gone = (port, identity) => _rules!.OnPeerGone(port, identity);
     }
@@ -57,6 +56,10 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
             throw new InvalidOperationException("a transport starts once");
         }
         _rules = rules;
+        // Nothing native exists before this: a router made and never started holds no thread.
+        // One I/O thread carries ~1M msg/s; a context of its own, so stopping frees the ports.
+        _context = ZmqContext.Create(ioThreads: 1);
+        _frames = new ZmqMsgBlock(2);
         int port, heartbeatPort;
         try
         {
@@ -75,7 +78,6 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
             Volatile.Write(ref _state, 2);
             CloseSockets();
             _zap?.Dispose();
-            _loop.Dispose();
             _context.Dispose();
             throw;
         }
@@ -84,7 +86,18 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
         _loop.Add(_heartbeatMonitor.Socket, () => ReadConnectionEvents(_heartbeatMonitor));
         _loop.Add(_main, () => Drain(_main, PortKind.Main));
         _loop.Add(_heartbeat, () => Drain(_heartbeat, PortKind.Heartbeat));
-        _loop.Start(onExit: CloseSockets);
+        try
+        {
+            _loop.Start(_context, onExit: CloseSockets);
+        }
+        catch
+        {
+            Volatile.Write(ref _state, 2);
+            CloseSockets();
+            _zap?.Dispose();
+            _context.Dispose();
+            throw;
+        }
         return (port, heartbeatPort);
     }
 
@@ -106,7 +119,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
         }
         _zap?.Dispose();
         // zmq_ctx_term blocks until libzmq's I/O thread has closed the listeners.
-        if (!await Task.Run(_context.Dispose).WaitAsync(StopBudget).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default).ConfigureAwait(false))
+        if (!await Task.Run(_context!.Dispose).WaitAsync(StopBudget).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default).ConfigureAwait(false))
         {
             _log.LogWarning("libzmq did not release the router's ports within {Seconds} s", StopBudget.TotalSeconds);
         }
@@ -116,7 +129,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
 
     private ZmqSocket CreateSocket()
     {
-        var socket = ZmqSocket.Create(_context, ZmqSocketType.Router);
+        var socket = ZmqSocket.Create(_context!, ZmqSocketType.Router);
         try
         {
             socket.SetOption(ZmqSocketOption.Linger, 0);
@@ -166,6 +179,6 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
         _heartbeatMonitor?.Dispose();
         _main?.Dispose();
         _heartbeat?.Dispose();
-        _frames.Dispose();
+        _frames?.Dispose();
     }
 }
