@@ -4,13 +4,32 @@ using Microsoft.Extensions.Logging;
 
 namespace Hydra.Transport.LibZmq;
 
+/// <summary>What a socket's handler left behind.</summary>
+internal enum DrainResult
+{
+    /// <summary>Read until EAGAIN: the socket's ZMQ_FD will signal again when something comes.</summary>
+    Drained,
+    /// <summary>Stopped at its batch limit with more waiting: call again before sleeping.</summary>
+    More,
+    /// <summary>ETERM: the context is shutting down; the loop stops.</summary>
+    Closed,
+}
+
 /// <summary>
-/// The one thread that owns a libzmq transport's sockets: a zmq_poll over them, a wake-up
-/// socket (<see cref="LibZmqWaker"/>) so other threads can hand work over, posted work and
-/// typed inbound queues (a <see cref="ConcurrentQueue{T}"/> each: no delegate per item).
-/// Sockets are added before <see cref="Start"/>; each has a handler that drains it in a batch
-/// with ZMQ_DONTWAIT and returns, so one busy socket cannot starve the others.
+/// The one thread that owns a libzmq transport's sockets, a wake-up socket
+/// (<see cref="LibZmqWaker"/>) so other threads can hand work over, posted work and typed
+/// inbound queues (a <see cref="ConcurrentQueue{T}"/> each: no delegate per item). Sockets are
+/// added before <see cref="Start"/>; each has a handler that drains it in a batch with
+/// ZMQ_DONTWAIT and returns, so one busy socket cannot starve the others.
 /// </summary>
+/// <remarks>
+/// The wait is one poll() over the sockets' ZMQ_FD descriptors, not a zmq_poll over the sockets:
+/// zmq_poll asks every socket for its events, a system call each, on every wake-up, which on
+/// a router woken for a few messages at a time cost more than the routing. ZMQ_FD is
+/// edge-triggered, so the loop keeps track of which sockets may hold something it has not read
+/// (one that signalled, one whose handler stopped at its limit, and every socket after queued
+/// work ran, since that work may have sent on them) and drains those until EAGAIN before it waits.
+/// </remarks>
 internal sealed class LibZmqLoop : ITransportLoop
 {
     /// <summary>Queued items handled per turn before the sockets get theirs.</summary>
@@ -19,7 +38,7 @@ internal sealed class LibZmqLoop : ITransportLoop
     private readonly string _threadName;
     private readonly ILogger _log;
     private LibZmqWaker? _waker; // made at start: before it, queued items simply wait for the loop's first turn
-    private readonly List<(ZmqSocket Socket, Action OnReadable)> _sockets = [];
+    private readonly List<(ZmqSocket Socket, Func<DrainResult> Drain)> _sockets = [];
     private readonly List<IDrainable> _queues = [];
     private readonly ConcurrentQueue<Action> _posted = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,8 +73,8 @@ internal sealed class LibZmqLoop : ITransportLoop
         return queue;
     }
 
-    /// <summary>Before <see cref="Start"/>: a socket to poll, and what drains it when it is readable.</summary>
-    public void Add(ZmqSocket socket, Action onReadable) => _sockets.Add((socket, onReadable));
+    /// <summary>Before <see cref="Start"/>: a socket to wait on, and what drains it (until EAGAIN, or a batch).</summary>
+    public void Add(ZmqSocket socket, Func<DrainResult> drain) => _sockets.Add((socket, drain));
 
     /// <summary>
     /// Starts the thread, with its wake-up socket in <paramref name="context"/>. <paramref name="onExit"/>
@@ -98,44 +117,66 @@ internal sealed class LibZmqLoop : ITransportLoop
 
     private void Run()
     {
+        var waker = _waker!;
         using var poll = new ZmqPollSet(_sockets.Count + 1);
         using var scratch = new ZmqMsgBlock(1);
-        var waker = _waker!;
-        var wakerIndex = poll.Add(waker.Reader, ZmqPollEvents.In);
-        foreach (var (socket, _) in _sockets)
-        {
-            poll.Add(socket, ZmqPollEvents.In);
-        }
+        var dirty = new bool[_sockets.Count + 1]; // [0] the waker, then the sockets in order
         try
         {
+            poll.AddFd(waker.Reader.Fd, ZmqPollEvents.In);
+            foreach (var (socket, _) in _sockets)
+            {
+                poll.AddFd(socket.Fd, ZmqPollEvents.In);
+            }
+            Array.Fill(dirty, true);
             var queued = true;
             while (!_stopping)
             {
                 if (queued)
                 {
-                    queued = RunQueues();
+                    (var ran, queued) = RunQueues();
+                    if (ran)
+                    {
+                        Array.Fill(dirty, true, 1, _sockets.Count); // the work may have sent on any socket
+                    }
                 }
-                // Block only when nothing is left to do: queued work left over polls without waiting.
-                if (poll.Poll(queued ? 0 : -1) == 0)
+                if (dirty[0])
+                {
+                    waker.Consume(scratch[0]);
+                    dirty[0] = false;
+                    queued = true;
+                    continue;
+                }
+                var more = false;
+                for (var i = 0; i < _sockets.Count; i++)
+                {
+                    if (dirty[i + 1])
+                    {
+                        var result = Handle(_sockets[i].Drain);
+                        if (result == DrainResult.Closed)
+                        {
+                            return;
+                        }
+                        dirty[i + 1] = result == DrainResult.More;
+                        more |= dirty[i + 1];
+                    }
+                }
+                if (more || queued)
                 {
                     continue;
                 }
-                if (poll.IsReadable(wakerIndex))
+                if (poll.Poll(-1) == 0)
                 {
-                    waker.Consume(scratch[0]);
-                    queued = true;
+                    continue; // EINTR
                 }
-                for (var i = 0; i < _sockets.Count; i++)
+                for (var i = 0; i < dirty.Length; i++)
                 {
-                    if (poll.IsReadable(i + 1))
-                    {
-                        Handle(_sockets[i].OnReadable);
-                    }
+                    dirty[i] = poll.IsReadable(i);
                 }
             }
             // Work handed over before the stop is still done (a peer's last sends complete their
             // tasks), while the sockets are open; what comes later finds the loop gone.
-            while (RunQueues())
+            while (RunQueues().Left)
             {
             }
         }
@@ -145,40 +186,55 @@ internal sealed class LibZmqLoop : ITransportLoop
         }
         finally
         {
-            Handle(_onExit!);
+            HandleExit();
             waker.Dispose();
             _exited.TrySetResult();
         }
     }
 
-    /// <returns>Whether items are left for the next turn.</returns>
-    private bool RunQueues()
+    /// <returns>Whether any item ran, and whether items are left for the next turn.</returns>
+    private (bool Ran, bool Left) RunQueues()
     {
+        var ran = false;
         var left = false;
         foreach (var queue in _queues)
         {
-            left |= queue.Drain(QueueBatch);
+            var (queueRan, queueLeft) = queue.Drain(QueueBatch);
+            ran |= queueRan;
+            left |= queueLeft;
         }
-        return left;
+        return (ran, left);
     }
 
-    private void Handle(Action work)
+    private DrainResult Handle(Func<DrainResult> drain)
     {
         try
         {
-            work();
+            return drain();
         }
         catch (Exception e) when (e is not ZmqException { Error: ZmqError.Terminated })
         {
             // Handlers guard their own work; this keeps one failure from stopping the loop.
             _log.LogError(e, "Internal error on the {Thread} thread; it goes on", _threadName);
+            return DrainResult.More; // look again rather than risk a socket left unread
+        }
+    }
+
+    private void HandleExit()
+    {
+        try
+        {
+            _onExit!();
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Internal error while closing the {Thread} thread's sockets", _threadName);
         }
     }
 
     private interface IDrainable
     {
-        /// <returns>Whether items are left.</returns>
-        bool Drain(int max);
+        (bool Ran, bool Left) Drain(int max);
     }
 
     private sealed class Inbound<T>(LibZmqLoop loop, Action<T> handler, ConcurrentQueue<T> items) : IInboundQueue<T>, IDrainable
@@ -189,13 +245,13 @@ internal sealed class LibZmqLoop : ITransportLoop
             Volatile.Read(ref loop._waker)?.Wake();
         }
 
-        public bool Drain(int max)
+        public (bool Ran, bool Left) Drain(int max)
         {
             for (var i = 0; i < max; i++)
             {
                 if (!items.TryDequeue(out var item))
                 {
-                    return false;
+                    return (i > 0, false);
                 }
                 try
                 {
@@ -206,7 +262,7 @@ internal sealed class LibZmqLoop : ITransportLoop
                     loop._log.LogError(e, "Internal error on the {Thread} thread; it goes on", loop._threadName);
                 }
             }
-            return !items.IsEmpty;
+            return (true, !items.IsEmpty);
         }
     }
 }

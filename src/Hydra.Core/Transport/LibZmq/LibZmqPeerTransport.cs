@@ -145,14 +145,14 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
         }
     }
 
-    private void Drain(ZmqSocket socket, PortKind port)
+    private DrainResult Drain(ZmqSocket socket, PortKind port)
     {
         var frame = _frame![0];
         for (var i = 0; i < MaxBatch; i++)
         {
-            if (socket.Receive(frame, ZmqFlags.DontWait) != ZmqError.None)
+            if (socket.Receive(frame, ZmqFlags.DontWait) is var error and not ZmqError.None)
             {
-                return;
+                return error == ZmqError.Terminated ? DrainResult.Closed : DrainResult.Drained;
             }
             // A router sends one frame; should more come (an old router's delimiter), the JSON is the last.
             if (!frame.More)
@@ -160,9 +160,10 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
                 _rules!.OnFrame(port, frame.Bytes);
             }
         }
+        return DrainResult.More;
     }
 
-    private void ReadLinkEvents(ZmqMonitor monitor, PortKind port)
+    private DrainResult ReadLinkEvents(ZmqMonitor monitor, PortKind port)
     {
         while (monitor.TryRead(out var news))
         {
@@ -180,6 +181,7 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
                 _rules!.OnLinkChanged(port, known);
             }
         }
+        return DrainResult.Drained;
     }
 
     /// <summary>Loop thread as it exits (or the starting thread when start fails): monitors first (libzmq #3575).</summary>

@@ -7,7 +7,7 @@ namespace Hydra.Transport.LibZmq;
 // messages of the same turn, and before a new connection is put on record.
 internal sealed partial class LibZmqRouterTransport
 {
-    private void ReadConnectionEvents(ZmqMonitor monitor)
+    private DrainResult ReadConnectionEvents(ZmqMonitor monitor)
     {
         while (monitor.TryRead(out var news))
         {
@@ -17,5 +17,6 @@ internal sealed partial class LibZmqRouterTransport
                 _connections.Remove(news.Value, _gone);
             }
         }
+        return DrainResult.Drained;
     }
 }

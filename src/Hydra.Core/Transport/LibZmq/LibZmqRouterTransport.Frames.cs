@@ -13,15 +13,15 @@ internal sealed partial class LibZmqRouterTransport
     private readonly PeerConnections _connections = new();
     private readonly Action<PortKind, byte[]> _gone;
 
-    private void Drain(ZmqSocket socket, PortKind port)
+    private DrainResult Drain(ZmqSocket socket, PortKind port)
     {
         var identity = _frames![0];
         var body = _frames[1];
         for (var i = 0; i < MaxBatch; i++)
         {
-            if (socket.Receive(identity, ZmqFlags.DontWait) != ZmqError.None)
+            if (socket.Receive(identity, ZmqFlags.DontWait) is var error and not ZmqError.None)
             {
-                return; // EAGAIN: drained (or ETERM: stopping)
+                return error == ZmqError.Terminated ? DrainResult.Closed : DrainResult.Drained;
             }
             try
             {
@@ -34,7 +34,7 @@ internal sealed partial class LibZmqRouterTransport
                 if (!_connections.IsCurrent(fd, name))
                 {
                     // A connection's first message (or a reused fd): its DISCONNECTED news, if any, is already queued.
-                    ReadConnectionEvents(port == PortKind.Main ? _mainMonitor! : _heartbeatMonitor!);
+                    _ = ReadConnectionEvents(port == PortKind.Main ? _mainMonitor! : _heartbeatMonitor!);
                     _connections.Add(fd, port, name, _gone);
                 }
                 var key = _keyCheck is null ? default : body.UserId;
@@ -46,6 +46,7 @@ internal sealed partial class LibZmqRouterTransport
                 _log.LogError(e, "Internal error while receiving a message; routing goes on");
             }
         }
+        return DrainResult.More;
     }
 
     /// <summary>Reads the frames after the identity; <paramref name="body"/> ends up holding the last.</summary>
