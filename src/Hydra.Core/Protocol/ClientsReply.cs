@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Unicode;
 using Hydra.Routing;
 using Hydra.Routing.Internal;
 
@@ -32,18 +31,7 @@ internal static class ClientsReply
         var sorted = rows.Sorted(members);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using var json = new Utf8JsonWriter(buffer);
-        json.WriteStartObject();
-        json.WriteString(Wire.SenderKey, HydraIdentities.Router);
-        if (Utf8.IsValid(identity))
-        {
-            json.WriteString(Wire.TargetKey, identity);
-        }
-        else
-        {
-            json.WriteString(Wire.TargetKey, IdentityText.Of(identity));
-        }
-        json.WriteString(Wire.MethodKey, HydraMethods.Clients);
-        json.WriteStartObject(Wire.PayloadKey);
+        ReplyWriter.WriteStart(json, identity, HydraMethods.Clients);
         json.WriteStartArray("clients"u8);
         var now = rows.Now();
         var next = Math.Min(offset, sorted.Length);
@@ -63,13 +51,7 @@ internal static class ClientsReply
         {
             json.WriteNull("next_offset"u8);
         }
-        json.WriteEndObject();
-        json.WriteNumber(Wire.ProtocolVersionKey, Wire.ProtocolVersion);
-        if (!replyTo.IsEmpty)
-        {
-            json.WriteString(Wire.ReplyToKey, replyTo);
-        }
-        json.WriteEndObject();
+        ReplyWriter.WriteEnd(json, replyTo);
         json.Flush();
         return buffer.WrittenSpan.ToArray();
     }

@@ -22,33 +22,45 @@ internal sealed class ReplyWriter : IDisposable
     {
         _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
-        _json.WriteStartObject();
-        _json.WriteString(Wire.SenderKey, HydraIdentities.Router);
-        if (Utf8.IsValid(identity))
-        {
-            _json.WriteString(Wire.TargetKey, identity);
-        }
-        else
-        {
-            _json.WriteString(Wire.TargetKey, IdentityText.Of(identity));
-        }
-        _json.WriteString(Wire.MethodKey, method);
-        _json.WriteStartObject(Wire.PayloadKey);
+        WriteStart(_json, identity, method);
         return _json;
     }
 
     /// <summary>Closes the payload and the message; <paramref name="replyTo"/> echoes the request's id.</summary>
     public ReadOnlySpan<byte> End(ReadOnlySpan<byte> replyTo)
     {
-        _json.WriteEndObject();
-        _json.WriteNumber(Wire.ProtocolVersionKey, Wire.ProtocolVersion);
-        if (!replyTo.IsEmpty)
-        {
-            _json.WriteString(Wire.ReplyToKey, replyTo);
-        }
-        _json.WriteEndObject();
+        WriteEnd(_json, replyTo);
         _json.Flush();
         return _buffer.WrittenSpan;
+    }
+
+    /// <summary>A router message up to the opened payload: sender HydraRouter, target, method.</summary>
+    public static void WriteStart(Utf8JsonWriter json, ReadOnlySpan<byte> identity, string method)
+    {
+        json.WriteStartObject();
+        json.WriteString(Wire.SenderKey, HydraIdentities.Router);
+        if (Utf8.IsValid(identity))
+        {
+            json.WriteString(Wire.TargetKey, identity);
+        }
+        else
+        {
+            json.WriteString(Wire.TargetKey, IdentityText.Of(identity));
+        }
+        json.WriteString(Wire.MethodKey, method);
+        json.WriteStartObject(Wire.PayloadKey);
+    }
+
+    /// <summary>Closes the payload, then the message, with the protocol version and <c>reply_to</c> when there is one.</summary>
+    public static void WriteEnd(Utf8JsonWriter json, ReadOnlySpan<byte> replyTo)
+    {
+        json.WriteEndObject();
+        json.WriteNumber(Wire.ProtocolVersionKey, Wire.ProtocolVersion);
+        if (!replyTo.IsEmpty)
+        {
+            json.WriteString(Wire.ReplyToKey, replyTo);
+        }
+        json.WriteEndObject();
     }
 
     public ReadOnlySpan<byte> Error(ReadOnlySpan<byte> identity, HydraErrorCode code, string detail, ReadOnlySpan<byte> replyTo)

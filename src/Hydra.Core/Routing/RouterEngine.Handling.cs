@@ -77,7 +77,10 @@ public sealed partial class RouterEngine
                 return false;
             }
             sender.Entry.MessagesIn++;
-            sender.Entry.Envelope = sender.Envelope;
+            if (envelope is { } framing)
+            {
+                sender.Entry.Envelope = framing; // remembered from the peer's own well-framed messages
+            }
         }
         if (envelope is null)
         {

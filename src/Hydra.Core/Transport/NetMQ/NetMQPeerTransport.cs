@@ -9,6 +9,7 @@ namespace Hydra.Transport.NetMQ;
 /// <summary>A peer's two DEALER sockets on NetMQ (same identity), served by one poller thread.</summary>
 internal sealed class NetMQPeerTransport(HydraMQOptions options, string identity, CurveKeyPair? curveKeys) : IPeerTransport
 {
+    private const int MaxBatch = 256;
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(2);
     private static int _monitors;
 
@@ -119,7 +120,8 @@ internal sealed class NetMQPeerTransport(HydraMQOptions options, string identity
         try
         {
             // A router sends one frame; should more come (an old router's delimiter), the JSON is the last.
-            while (socket.TryReceive(ref frame, TimeSpan.Zero))
+            // At most a batch at a time, so that queued sends get their turn under a flood.
+            for (var taken = 0; taken < MaxBatch && socket.TryReceive(ref frame, TimeSpan.Zero); taken++)
             {
                 if (!frame.HasMore)
                 {
