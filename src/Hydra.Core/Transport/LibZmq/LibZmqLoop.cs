@@ -140,7 +140,8 @@ internal sealed class LibZmqLoop : ITransportLoop
                         Array.Fill(dirty, true, 1, _sockets.Count); // the work may have sent on any socket
                     }
                 }
-                if (dirty[0])
+                // A busy socket must not starve queued work: look at the waker between batches too.
+                if (dirty[0] || waker.Signalled)
                 {
                     waker.Consume(scratch[0]);
                     dirty[0] = false;

@@ -32,6 +32,9 @@ internal sealed class LibZmqWaker : IDisposable
         }
     }
 
+    /// <summary>Whether something was handed over since the loop last looked: it checks this between batches, without a system call.</summary>
+    public bool Signalled => Volatile.Read(ref _signalled) != 0;
+
     /// <summary>The end the loop polls and reads (loop thread only).</summary>
     public ZmqSocket Reader { get; }
 
