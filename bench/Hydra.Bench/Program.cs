@@ -8,6 +8,7 @@ using NetMQ;
 //   dotnet run -c Release --project bench/Hydra.Bench -- --smoke   quick check for CI (< 60 s), exit 1 on any loss
 //   Hydra.Bench serve hydra|raw|raw-libzmq [--hwm N] [--transport T]  a router under test (started by the suite)
 //   Hydra.Bench sender [--seconds S] [--repeats N]                 only the HydraMQ-peer sender runs (libzmq and NetMQ peers)
+//   Hydra.Bench chart REPORT.md OUT.svg                            draws a saved report's throughput table
 // Other flags: --repeats N, --seconds S, --window N (messages in flight per pair), --no-python, --out FILE (also write the report there),
 //   --hwm N (the Hydra router's high-water mark; below the window it must answer busy, and the run fails),
 //   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves),
@@ -30,6 +31,11 @@ try
     {
         var transport = StringFlag(args, "--transport") is { } t ? Enum.Parse<Hydra.Transport.HydraTransport>(t, ignoreCase: true) : Hydra.Transport.HydraTransport.Auto;
         return await ServeMode.RunAsync(kind, IntFlag(args, "--hwm") ?? 10_000, pool: !args.Contains("--no-pool"), transport);
+    }
+    if (args is ["chart", var savedReport, var svg])
+    {
+        ThroughputChart.Redraw(savedReport, svg);
+        return 0;
     }
     if (args is ["sender", ..])
     {
