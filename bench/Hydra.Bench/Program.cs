@@ -52,6 +52,8 @@ try
         Window = IntFlag(args, "--window") ?? settings.Window,
         BaselineBench = StringFlag(args, "--baseline") is { } baseline ? Path.GetFullPath(baseline) : null,
         OnlyRouters = StringFlag(args, "--routers") is { } only ? only.Split(',').ToHashSet() : null,
+        // --metrics: also a Hydra router exporting its metrics at /metrics, scraped every second, beside the plain one.
+        Metrics = args.Contains("--metrics"),
     };
     var outFile = StringFlag(args, "--out");
     var report = new StringWriter();

@@ -93,6 +93,31 @@ internal static class FlagValues
         return null;
     }
 
+    /// <summary>One of <paramref name="words"/>, in any case, returned as listed.</summary>
+    public static string? OneOf(ArgumentResult result, IReadOnlyList<string> words)
+    {
+        foreach (var word in words)
+        {
+            if (string.Equals(word, Text(result).Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return word;
+            }
+        }
+        result.AddError($"{Flag(result)} must be one of {string.Join(", ", words)}, got '{Text(result)}'");
+        return null;
+    }
+
+    /// <summary>An absolute http:// or https:// URL.</summary>
+    public static Uri? HttpUrl(ArgumentResult result)
+    {
+        if (Uri.TryCreate(Text(result), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        {
+            return url;
+        }
+        result.AddError($"{Flag(result)} must be an http:// or https:// URL, got '{Text(result)}'");
+        return null;
+    }
+
     /// <summary>A log level name in any case, returned in lower case.</summary>
     public static string LogLevel(ArgumentResult result)
     {

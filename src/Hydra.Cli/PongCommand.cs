@@ -2,6 +2,8 @@ using System.CommandLine;
 using Hydra.Logging;
 using Hydra.Peers;
 using Hydra.Protocol;
+using Hydra.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace Hydra.Cli;
 
@@ -14,16 +16,19 @@ internal static class PongCommand
         var id = CommonOptions.Id("Identity clients target", HydraIdentities.Server);
         var logLevel = CommonOptions.LogLevel();
         var logFile = CommonOptions.LogFile();
+        var operations = new OperationsFlags();
         var command = new Command("pong", "Run a server that answers ping with pong");
         peer.AddTo(command);
         command.Options.Add(id);
         command.Options.Add(logLevel);
         command.Options.Add(logFile);
+        operations.AddTo(command);
         command.SetAction(async parse =>
         {
             var identity = parse.GetValue(id)!;
-            using var log = new HydraLog(identity, parse.GetValue(logFile), toConsole: true, CommonOptions.LevelOf(parse, logLevel));
+            using var log = new HydraLog(identity, parse.GetValue(logFile), toConsole: true, CommonOptions.LevelOf(parse, logLevel), format: operations.LogFormatOf(parse));
             var options = peer.ToOptions(parse) with { Identity = identity, LoggerFactory = log.LoggerFactory };
+            using var metrics = MetricsExport.Start(operations.ExportOf(parse, "hydra-pong"), log.LoggerFactory.CreateLogger("Hydra.Metrics"));
             await using var server = new PongServer(options);
             server.Start();
             // "connected" (or why not) follows from HydraMQ's own log lines as heartbeats are answered.

@@ -2,20 +2,25 @@ using System.CommandLine;
 using Hydra;
 using Hydra.Cli;
 
+var router = RouterCommand.Create();
+var pong = PongCommand.Create();
 var root = new RootCommand("Hydra Router for .NET: route JSON messages between named ZeroMQ peers.")
 {
-    RouterCommand.Create(),
+    router,
     ClientCommand.Create(),
-    PongCommand.Create(),
+    pong,
     PingCommand.Create(),
     DemoCommand.Create(),
     KeygenCommand.Create(),
 };
 UsageErrors.LimitHelpWidth(root);
-var parse = root.Parse(args);
+// The services read HYDRA_* variables for every flag; the one-shot and interactive commands read
+// none, so a probe run beside a router (hydra ping) never picks up the router's settings as its own.
+var environment = new EnvironmentOptions(router, pong);
+var parse = environment.Parse(root, args, Environment.GetEnvironmentVariable);
 if (UsageErrors.Failed(parse))
 {
-    return UsageErrors.Report(parse, Console.Error);
+    return UsageErrors.Report(parse, Console.Error, environment.Explain);
 }
 Shutdown.ListenForSignals();
 int exitCode;

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Hydra.Logging;
 using Hydra.Routing;
+using Hydra.Telemetry;
 using Hydra.Tui.Router;
 
 namespace Hydra.Cli;
@@ -31,6 +33,8 @@ internal static class RouterCommand
         };
         CommonOptions.RefuseSamePorts(command, port, heartbeatPort);
         CommonOptions.Requires(command, authorizedKeys, curveKey, "keys are proven over the encrypted channel");
+        var operations = new OperationsFlags(); // metrics export and the log format (docs/operations.md)
+        operations.AddTo(command);
         command.SetAction(async parse =>
         {
             var options = new RouterOptions
@@ -43,6 +47,8 @@ internal static class RouterCommand
                 Transport = parse.GetValue(transport),
             };
             var level = CommonOptions.LevelOf(parse, logLevel);
+            var export = operations.ExportOf(parse, "hydra-router");
+            var format = operations.LogFormatOf(parse);
             if (!parse.GetValue(headless))
             {
                 return await RouterApp.RunAsync(new RouterAppOptions
@@ -51,28 +57,31 @@ internal static class RouterCommand
                     StartImmediately = parse.GetValue(start),
                     LogLevel = level,
                     LogFile = parse.GetValue(logFile),
+                    LogFormat = format,
+                    Metrics = export,
                 }, Shutdown.Token);
             }
-            using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, level);
-            return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory });
+            using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, level, format: format);
+            return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory }, export);
         });
         return command;
     }
 
-    private static async Task<int> RunHeadlessAsync(RouterOptions options)
+    private static async Task<int> RunHeadlessAsync(RouterOptions options, MetricsExportOptions export)
     {
         await using var router = new RouterEngine(options);
         try
         {
             router.Start();
+            using var metrics = MetricsExport.Start(export, options.LoggerFactory.CreateLogger("Hydra.Metrics"));
+            // Ctrl+C and SIGTERM cancel the token; then the router closes its sockets and we exit 0.
+            await Shutdown.WaitAsync();
         }
         catch (HydraException e)
         {
             await Console.Error.WriteLineAsync($"ERROR: {e.Message}");
             return 1;
         }
-        // Ctrl+C and SIGTERM cancel the token; then the router closes its sockets and we exit 0.
-        await Shutdown.WaitAsync();
         return 0;
     }
 }

@@ -18,10 +18,12 @@ internal static class UsageErrors
     public static bool Failed(ParseResult parse) => parse.Action is ParseErrorAction;
 
     /// <summary>Prints the first error and where help is, to <paramref name="error"/>.</summary>
+    /// <param name="explain">Adds to the message what it needs (such as the variable a value came from).</param>
     /// <returns>The exit code, 1.</returns>
-    public static int Report(ParseResult parse, TextWriter error)
+    public static int Report(ParseResult parse, TextWriter error, Func<string, string>? explain = null)
     {
         var message = parse.Errors.Count > 0 ? parse.Errors[0].Message : "invalid command line";
+        message = explain?.Invoke(message) ?? message;
         error.WriteLine($"ERROR: {message}");
         error.WriteLine($"see '{CommandPath(parse.CommandResult)} --help'");
         return 1;

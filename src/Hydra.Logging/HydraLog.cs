@@ -4,13 +4,15 @@ using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
+using Serilog.Formatting;
 using Serilog.Formatting.Display;
 
 namespace Hydra.Logging;
 
 /// <summary>
 /// The original's logging façade: one client id, console and/or file, a level that can
-/// change at run time. Lines look like <c>[2026-01-31 12:00:00] [INFO] [HydraRouter] message</c>.
+/// change at run time. Lines look like <c>[2026-01-31 12:00:00] [INFO] [HydraRouter] message</c>,
+/// or are one JSON object each (<see cref="HydraLogFormat.Json"/>), on the console and in the file alike.
 /// Underneath it is Microsoft.Extensions.Logging over Serilog: pass <see cref="LoggerFactory"/>
 /// to the library's options so it logs the same way. Each instance has its own sinks, so
 /// two loggers with the same name never duplicate each other's lines.
@@ -30,8 +32,11 @@ public sealed class HydraLog : IDisposable
     /// <param name="toConsole">Write lines to standard error.</param>
     /// <param name="level">Lowest level written.</param>
     /// <param name="console">Where console lines go instead of standard error (for tests and apps that own the terminal).</param>
+    /// <param name="format">Text lines (the default) or one JSON object per line.</param>
+    /// <param name="fileFormat">The file's format when it differs from the console's (the terminal app's pane shows text).</param>
     /// <exception cref="IOException">The log file cannot be opened for appending; the message says which file and why.</exception>
-    public HydraLog(string clientId, string? logFile = null, bool toConsole = true, HydraLogLevel level = HydraLogLevel.Debug, TextWriter? console = null)
+    public HydraLog(string clientId, string? logFile = null, bool toConsole = true, HydraLogLevel level = HydraLogLevel.Debug, TextWriter? console = null,
+        HydraLogFormat format = HydraLogFormat.Text, HydraLogFormat? fileFormat = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
         ClientId = clientId;
@@ -42,13 +47,13 @@ public sealed class HydraLog : IDisposable
             .Enrich.With<PythonLevelNames>();
         if (toConsole)
         {
-            config = config.WriteTo.Sink(new TextWriterSink(console ?? Console.Error, new MessageTemplateTextFormatter(LineTemplate, CultureInfo.InvariantCulture)));
+            config = config.WriteTo.Sink(new TextWriterSink(console ?? Console.Error, Formatter(format)));
         }
         if (logFile is not null)
         {
             CheckWritable(logFile);
             // shared: several processes (or loggers) may append to one file safely.
-            config = config.WriteTo.File(logFile, outputTemplate: LineTemplate, formatProvider: CultureInfo.InvariantCulture, shared: true);
+            config = config.WriteTo.File(Formatter(fileFormat ?? format), logFile, shared: true);
         }
         _serilog = config.CreateLogger();
         _factory = new SerilogLoggerFactory(_serilog);
@@ -114,6 +119,10 @@ public sealed class HydraLog : IDisposable
         ArgumentException => "not a valid path",
         _ => e.Message,
     };
+
+    private static ITextFormatter Formatter(HydraLogFormat format) => format == HydraLogFormat.Json
+        ? new JsonLineFormatter()
+        : new MessageTemplateTextFormatter(LineTemplate, CultureInfo.InvariantCulture);
 
     private void Write(HydraLogLevel level, string message) =>
         _logger.Log(level.ToMicrosoft(), "{Text}", message);

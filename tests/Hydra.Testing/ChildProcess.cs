@@ -99,6 +99,10 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Runs the hydra CLI with these arguments and these environment variables set.</summary>
+    public static ChildProcess Hydra(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments], environment);
+
     /// <summary>Closes standard input, which the Python scripts take as "stop".</summary>
     public void CloseInput() => _process.StandardInput.Close();
 

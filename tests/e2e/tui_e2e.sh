@@ -3,7 +3,8 @@
 # server and the client app on free loopback ports; press Ping Server in the client app,
 # read the screens, quit the client with q and the router with Ctrl+C, and require exit
 # code 0 from each and a terminal back in its normal modes (keypad, cursor keys, cursor,
-# screen, mouse), as the shell after the app needs it.
+# screen, mouse), as the shell after the app needs it. The router app also serves its metrics
+# (--metrics-port 0): after the ping, /metrics must count the two messages it routed.
 #
 # Needs: dotnet and tmux (Debian package "tmux"). The router binds free ports (--port 0)
 # and the script reads them off its screen, so there is no race for a port.
@@ -80,8 +81,11 @@ echo "building the hydra CLI..."
 dotnet build "$ROOT/src/Hydra.Cli/Hydra.Cli.csproj" -c Release -o "$WORK/bin" -nologo -v quiet
 HYDRA="$WORK/bin/hydra"
 # 80 x 24: the size a new terminal opens at, and the tightest the apps must fit.
-t new-session -d -s router -x 80 -y 24 "$HYDRA router --start --address 127.0.0.1 --port 0 --heartbeat-port 0$AFTER_APP"
+t new-session -d -s router -x 80 -y 24 "$HYDRA router --start --address 127.0.0.1 --port 0 --heartbeat-port 0 --metrics-port 0 --metrics-address 127.0.0.1$AFTER_APP"
 wait_for router "Routing on tcp://127.0.0.1:"
+wait_for router "/metrics"
+METRICS_URL="$(screen router | grep -oE 'http://127\.0\.0\.1:[0-9]+/metrics' | head -1)"
+[[ -n "$METRICS_URL" ]] || fail "could not read the metrics address off the router screen"
 read -r PORT HEARTBEAT_PORT < <(screen router | sed -nE 's/.*Port: ([0-9]+) +Heartbeat port: ([0-9]+).*/\1 \2/p' | head -1)
 [[ -n "${PORT:-}" && -n "${HEARTBEAT_PORT:-}" ]] || fail "could not read the bound ports off the router screen"
 echo "ports: $PORT (messages), $HEARTBEAT_PORT (heartbeats)"
@@ -99,6 +103,10 @@ wait_for client "Sending ping to HydraServer (#1)"
 wait_for client "Received pong in"
 wait_for router "e2e-client >  HydraServer : ping"
 wait_for router "HydraServer >   e2e-client : pong"
+ROUTED="$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "$METRICS_URL" \
+    | sed -nE 's/^hydra_router_messages_routed_total(\{[^}]*\})? ([0-9.]+).*/\2/p')"
+[[ "$ROUTED" == "2" ]] || fail "$METRICS_URL says hydra_router_messages_routed_total is '${ROUTED}', not 2 (the ping and its pong)"
+echo "ok: the router app's /metrics counts the ping and the pong it routed"
 keep_screen client client.txt
 keep_screen router router.txt
 

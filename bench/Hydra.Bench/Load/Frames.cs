@@ -41,6 +41,14 @@ internal static class Frames
         }
     }
 
+    /// <summary>
+    /// A pong from the router: the answer to a handshake ping. The handshake resends its ping
+    /// until answered, so on a loaded machine a second pong may arrive once traffic has started;
+    /// it is not a load message and must not be counted as one (or as an error).
+    /// </summary>
+    public static bool IsRouterPong(ReadOnlySpan<byte> frame) =>
+        frame.IndexOf("\"HydraRouter\""u8) >= 0 && frame.IndexOf("\"pong\""u8) >= 0; // with or without Python's spaces
+
     /// <summary>The sequence number in a received frame, or -1 when there is none.</summary>
     public static long ReadSeq(ReadOnlySpan<byte> frame)
     {

@@ -131,7 +131,10 @@ internal sealed class PairRun : IPairRun
                 msg.Close();
                 break;
             }
-            Check(msg.Slice());
+            if (!Frames.IsRouterPong(msg.Slice()))
+            {
+                Check(msg.Slice());
+            }
             msg.Close();
             n++;
             wait = TimeSpan.Zero;
@@ -174,8 +177,11 @@ internal sealed class PairRun : IPairRun
                 msg.Close();
                 return;
             }
-            _errors++;
-            _firstError ??= System.Text.Encoding.UTF8.GetString(msg.Slice());
+            if (!Frames.IsRouterPong(msg.Slice()))
+            {
+                _errors++;
+                _firstError ??= System.Text.Encoding.UTF8.GetString(msg.Slice());
+            }
             msg.Close();
         }
     }

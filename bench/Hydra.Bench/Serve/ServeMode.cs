@@ -21,7 +21,7 @@ internal static class ServeMode
     public static async Task<int> RunAsync(string kind, int highWatermark, bool pool, HydraTransport transport = HydraTransport.Auto)
     {
         var busyTable = kind == "hydra-table";
-        await using var hydra = kind is "hydra" or "hydra-table"
+        await using var hydra = kind is "hydra" or "hydra-table" or "hydra-metrics"
             ? new RouterEngine(new RouterOptions
             {
                 Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = highWatermark, PoolBuffers = pool, Transport = transport,
@@ -39,6 +39,11 @@ internal static class ServeMode
         hydra?.Start();
         using var stopSampler = new CancellationTokenSource();
         var sampling = Task.CompletedTask;
+        // As `hydra router --metrics-port` runs it, scraped far more often than Prometheus would (every 15 s by default).
+        using var export = kind == "hydra-metrics"
+            ? Telemetry.MetricsExport.Start(new Telemetry.MetricsExportOptions { PrometheusPort = 0, PrometheusAddress = "127.0.0.1" })
+            : null;
+        await using var scraper = export is null ? null : new Scraper(export.ScrapeUrl!, TimeSpan.FromSeconds(1));
         if (busyTable)
         {
             await hydra!.FillTableAsync(BusyTable);

@@ -27,7 +27,7 @@ internal sealed class RouterProcess : IDisposable
     public string Name { get; }
     public int Port { get; }
     public int HeartbeatPort { get; }
-    public bool HasStats => Name is Routers.Hydra or Routers.HydraNetMQ or Routers.Raw or Routers.RawLibZmq or Routers.Baseline or Routers.BusyTable;
+    public bool HasStats => Name is Routers.Hydra or Routers.HydraNetMQ or Routers.Raw or Routers.RawLibZmq or Routers.Baseline or Routers.BusyTable or Routers.Metrics;
 
     public static RouterProcess Start(string name, int highWatermark, bool pool, string? baselineBench = null, string? anchorRouter = null)
     {
@@ -201,6 +201,8 @@ internal static class Routers
     public const string Baseline = "hydra-baseline";
     /// <summary>Hydra with a big client table, read by a sampler and asked for by a peer in a loop (1x100 B only).</summary>
     public const string BusyTable = "hydra-table";
+    /// <summary>Hydra exporting its metrics (Prometheus /metrics), scraped every second while it routes (--metrics).</summary>
+    public const string Metrics = "hydra-metrics";
     public const string Python = "python";
     public const string PythonSync = "python-sync";
 }

@@ -119,6 +119,7 @@ internal sealed partial class SuiteRunner
         Routers.RawLibZmq => "raw libzmq (C#)",
         Routers.Anchor => "C++ anchor",
         Routers.Baseline => "Hydra (baseline build)",
+        Routers.Metrics => "Hydra, metrics on (/metrics scraped every second)",
         Routers.BusyTable => $"Hydra, {Serve.ServeMode.BusyTable / 1000}k clients asked for in a loop",
         Routers.Python => "Python (asyncio)",
         _ => "Python (sync)",

@@ -55,6 +55,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 output.WriteLine($"note: the C++ anchor is not measured: {_cpp.WhyNot}");
             }
         }
+        if (settings.Metrics)
+        {
+            names.Insert(1, Routers.Metrics);
+        }
         names.Add(Routers.BusyTable);
         if (settings.IncludePython && PythonHasZmq())
         {

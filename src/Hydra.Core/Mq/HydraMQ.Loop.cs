@@ -29,6 +29,7 @@ public sealed partial class HydraMQ
             switch (_transport!.Send(PortKind.Main, item.Frame))
             {
                 case SendResult.Sent:
+                    _counters.Sent++;
                     item.Sent!.TrySetResult();
                     break;
                 case SendResult.QueueFull:
@@ -111,6 +112,7 @@ public sealed partial class HydraMQ
             OnHeartbeatReply(); // a router that answers heartbeats on the main port too
             return;
         }
+        _counters.Received++;
         if (TryAnswerRequest(message))
         {
             return;
@@ -150,7 +152,9 @@ public sealed partial class HydraMQ
         if (_transport!.Send(PortKind.Main, reply.ToJson()) != SendResult.Sent)
         {
             _log.LogWarning("{Identity}: could not send {Reply}: queue to the router full", Identity, reply);
+            return;
         }
+        _counters.Sent++;
     }
 
     private async Task DispatchLoopAsync()

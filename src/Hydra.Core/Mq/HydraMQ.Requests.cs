@@ -52,11 +52,13 @@ public sealed partial class HydraMQ
         try
         {
             await SendCoreAsync(withId, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _counters.Requests);
             var answer = await pending.Reply.Task.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
             return answer.IsError ? throw RemoteError(answer) : answer;
         }
         catch (TimeoutException)
         {
+            Interlocked.Increment(ref _counters.Timeouts);
             _timedOut.Add(id);
             throw new HydraTimeoutException($"no reply to {request.Method} from {request.Target} within {wait.TotalSeconds:0.###} s{SilenceSuffix()}");
         }
@@ -78,6 +80,7 @@ public sealed partial class HydraMQ
             }
             if (_timedOut.Contains(replyTo))
             {
+                _counters.LateReplies++; // loop thread only
                 _log.LogInformation("{Identity}: late reply {Message} to request {Id}", Identity, message, replyTo);
                 var late = LateReply;
                 if (late is not null)

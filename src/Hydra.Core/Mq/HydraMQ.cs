@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Hydra.Messages;
+using Hydra.Observability;
 using Hydra.Protocol;
 using Hydra.Security;
 using Hydra.Transport;
@@ -28,6 +29,11 @@ public sealed partial class HydraMQ : IAsyncDisposable
     private IInboundQueue<Outgoing>? _outbox;
     private ITimer? _heartbeatTimer;
     private Task _dispatching = Task.CompletedTask;
+    private readonly PeerCounters _counters = new(); // the Hydra.MQ meter reads them
+    private PeerMetrics? _metrics;
+
+    /// <summary>The Hydra.MQ meter while started (tests listen to this one only).</summary>
+    internal PeerMetrics? Metrics => _metrics;
     private volatile PeerState _state;
 
     private enum PeerState { New, Running, Quit }
@@ -97,6 +103,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
             transport.Start(new Rules(this)); // throws on an unusable address; the peer stays New
             _transport = transport;
             _state = PeerState.Running;
+            _metrics = new PeerMetrics(Identity, _counters, () => IsConnected);
             _heartbeatTimer = _options.TimeProvider.CreateTimer(_ => OnHeartbeatTimer(), null, _options.HeartbeatInterval, _options.HeartbeatInterval);
             // The first heartbeat now, not one interval from now. With keys, the router answers it
             // "unauthorized" until the proof below is done; that answer also restarts the proof after a reconnection.
@@ -179,6 +186,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
             _state = PeerState.Quit;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _metrics?.Dispose();
         if (_heartbeatTimer is not null)
         {
             await _heartbeatTimer.DisposeAsync().ConfigureAwait(false);

@@ -110,6 +110,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
             Volatile.Write(ref _state, 2);
             throw;
         }
+        StartMetrics();
         _housekeepingTimer = _options.TimeProvider.CreateTimer(_ => _transport.Loop.Post(_housekeeping), null, HousekeepingEvery, HousekeepingEvery);
         _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort}){Security}, on {Transport} ({TransportWhy})", _options.Address, Port, HeartbeatPort,
             _auth is not null ? ", encrypted, authorized keys only" : _options.CurveSecretKey is not null ? ", encrypted" : "", _transport.Name, _transportWhy);
@@ -134,6 +135,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
         {
             return;
         }
+        StopMetrics();
         if (_housekeepingTimer is not null)
         {
             await _housekeepingTimer.DisposeAsync().ConfigureAwait(false);

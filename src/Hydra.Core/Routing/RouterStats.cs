@@ -34,6 +34,8 @@ internal sealed class RouterCounters
 
     public void CountError(HydraErrorCode code) => Interlocked.Increment(ref _errors[(int)code]);
 
+    public long ErrorCount(HydraErrorCode code) => Volatile.Read(ref _errors[(int)code]);
+
     public RouterStats Snapshot()
     {
         var errors = new Dictionary<HydraErrorCode, long>();

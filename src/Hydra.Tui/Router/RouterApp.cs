@@ -1,6 +1,8 @@
 using Hydra.Logging;
 using Hydra.Routing;
+using Hydra.Telemetry;
 using Hydra.Tui.Shared;
+using Microsoft.Extensions.Logging;
 using Terminal.Gui.App;
 
 namespace Hydra.Tui.Router;
@@ -22,6 +24,12 @@ public sealed record RouterAppOptions
 
     /// <summary>Also append log lines to this file.</summary>
     public string? LogFile { get; init; }
+
+    /// <summary>How lines are written to <see cref="LogFile"/>; the console pane always shows text lines.</summary>
+    public HydraLogFormat LogFormat { get; init; } = HydraLogFormat.Text;
+
+    /// <summary>Where the router's metrics are exported while the app runs (nowhere by default).</summary>
+    public MetricsExportOptions Metrics { get; init; } = MetricsExportOptions.Default;
 }
 
 /// <summary>The Hydra Router terminal app: the router engine with a live console, totals and client table.</summary>
@@ -38,7 +46,10 @@ public static class RouterApp
         }
         // The app owns the terminal: log lines go to the console pane (and the file), never to stderr.
         using var logLines = new LogLines();
-        using var log = new HydraLog("HydraRouter", options.LogFile, toConsole: true, options.LogLevel, console: logLines);
+        using var log = new HydraLog("HydraRouter", options.LogFile, toConsole: true, options.LogLevel, console: logLines, fileFormat: options.LogFormat);
+        // Before the terminal is taken, so a port that cannot be served is one error line; the meter
+        // appears once the router starts, and the exporter picks it up then.
+        using var metrics = MetricsExport.Start(options.Metrics, log.LoggerFactory.CreateLogger("Hydra.Metrics"));
         await using var session = new RouterSession(options.Router with { LoggerFactory = log.LoggerFactory }, logLines);
         if (options.StartImmediately)
         {

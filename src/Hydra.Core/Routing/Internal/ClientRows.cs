@@ -41,6 +41,23 @@ internal sealed class ClientRows(TimeProvider time, TimeSpan heartbeatInterval)
         return rows;
     }
 
+    /// <summary>How many members are GOOD, OK and BAD now (for the client gauge; nothing is allocated per member).</summary>
+    public Observability.ClientStatusCounts CountByStatus(ClientEntry[] members)
+    {
+        var now = Now();
+        int good = 0, ok = 0, bad = 0;
+        foreach (var entry in members)
+        {
+            switch (ClientStatusRule.Of(time.GetElapsedTime(entry.LastSeenTimestamp, now), heartbeatInterval))
+            {
+                case ClientStatus.Good: good++; break;
+                case ClientStatus.Ok: ok++; break;
+                default: bad++; break;
+            }
+        }
+        return new(good, ok, bad);
+    }
+
     public ClientInfo Row(ClientEntry entry, long now)
     {
         var ago = time.GetElapsedTime(entry.LastSeenTimestamp, now);
