@@ -60,6 +60,15 @@ internal static class CommonOptions
             }
         });
 
+    /// <summary>Which ZeroMQ engine: libzmq when installed (auto), or the one named.</summary>
+    public static Option<Hydra.Transport.HydraTransport> Transport() => new("--transport")
+    {
+        Description = "auto (default: libzmq when installed, else NetMQ), libzmq or netmq",
+        HelpName = "engine",
+        DefaultValueFactory = _ => Hydra.Transport.HydraTransport.Auto,
+        CustomParser = FlagValues.Transport,
+    };
+
     public static Option<string> Router() => new("--router")
     {
         Description = "Router host or address",
@@ -111,11 +120,12 @@ internal static class CommonOptions
         public Option<int> HeartbeatPort { get; } = CommonOptions.HeartbeatPort(lowest: 1);
         public Option<string?> ServerKey { get; } = KeyOptions.ServerKey();
         public Option<string?> CurveKey { get; } = KeyOptions.CurveKey("This peer's secret key file (authorized keys)");
+        public Option<Hydra.Transport.HydraTransport> Transport { get; } = CommonOptions.Transport();
 
         /// <summary>Adds the flags to <paramref name="command"/>, with the checks that span several of them.</summary>
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Router, Port, HeartbeatPort, ServerKey, CurveKey })
+            foreach (var option in new Option[] { Router, Port, HeartbeatPort, ServerKey, CurveKey, Transport })
             {
                 command.Options.Add(option);
             }
@@ -131,6 +141,7 @@ internal static class CommonOptions
             RouterHeartbeatPort = parse.GetValue(HeartbeatPort),
             CurveServerKey = parse.GetValue(ServerKey),
             CurveSecretKey = parse.GetValue(CurveKey),
+            Transport = parse.GetValue(Transport),
         };
     }
 }

@@ -26,11 +26,19 @@ internal static class DemoCommand
         };
         var cluster = new ClusterFlags().Urls;
         cluster.Description = "Two routers joined over this NATS: pong server on one, pings via the other";
-        var command = new Command("demo", "Router, pong server and pings on free loopback ports") { count, cluster };
+        var transport = CommonOptions.Transport();
+        var command = new Command("demo", "Router, pong server and pings on free loopback ports") { count, cluster, transport };
         command.SetAction(async parse =>
         {
             using var log = new HydraLog("HydraDemo", toConsole: true, level: HydraLogLevel.Info);
-            var router = new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, LoggerFactory = log.LoggerFactory };
+            var router = new RouterOptions
+            {
+                Address = "127.0.0.1",
+                Port = 0,
+                HeartbeatPort = 0,
+                LoggerFactory = log.LoggerFactory,
+                Transport = parse.GetValue(transport),
+            };
             return parse.GetValue(cluster) is { } urls
                 ? await RunClusterAsync(router, urls, parse.GetValue(count))
                 : await RunAsync(router, parse.GetValue(count));
@@ -85,6 +93,12 @@ internal static class DemoCommand
         }
     }
 
-    private static HydraMQOptions PeerOptions(RouterEngine router) =>
-        new() { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort };
+    /// <summary>The demo's peers run on the transport the router was asked for.</summary>
+    private static HydraMQOptions PeerOptions(RouterEngine router) => new()
+    {
+        RouterAddress = "127.0.0.1",
+        RouterPort = router.Port,
+        RouterHeartbeatPort = router.HeartbeatPort,
+        Transport = router.Options.Transport,
+    };
 }

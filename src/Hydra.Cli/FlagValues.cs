@@ -131,4 +131,21 @@ internal static class FlagValues
             return "";
         }
     }
+
+    /// <summary>auto, libzmq or netmq (any case).</summary>
+    public static Hydra.Transport.HydraTransport Transport(ArgumentResult result)
+    {
+        switch (Text(result).ToLowerInvariant())
+        {
+            case "auto":
+                return Hydra.Transport.HydraTransport.Auto;
+            case "libzmq":
+                return Hydra.Transport.HydraTransport.LibZmq;
+            case "netmq":
+                return Hydra.Transport.HydraTransport.NetMQ;
+            default:
+                result.AddError($"{Flag(result)} must be auto, libzmq or netmq, got '{Text(result)}'");
+                return Hydra.Transport.HydraTransport.Auto;
+        }
+    }
 }

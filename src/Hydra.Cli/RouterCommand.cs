@@ -27,9 +27,10 @@ internal static class RouterCommand
         var curveKey = KeyOptions.CurveKey("The router's secret key file: encrypt both ports");
         var authorizedKeys = KeyOptions.AuthorizedKeys();
         var cluster = new ClusterFlags();
+        var transport = CommonOptions.Transport();
         var command = new Command("router", "Run the Hydra router")
         {
-            headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys,
+            headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys, transport,
         };
         cluster.AddTo(command);
         CommonOptions.RefuseSamePorts(command, port, heartbeatPort);
@@ -46,6 +47,7 @@ internal static class RouterCommand
                 CurveSecretKey = parse.GetValue(curveKey),
                 AuthorizedKeys = parse.GetValue(authorizedKeys),
                 Cluster = cluster.ToOptions(parse),
+                Transport = parse.GetValue(transport),
             };
             var level = CommonOptions.LevelOf(parse, logLevel);
             var export = operations.ExportOf(parse, "hydra-router");

@@ -60,6 +60,11 @@ public sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess Hydra(params string[] arguments) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments]);
 
+    /// <summary>Runs the hydra CLI as on a machine without libzmq (HYDRA_LIBZMQ names a file that does not exist).</summary>
+    public static ChildProcess HydraWithoutLibZmq(params string[] arguments) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments],
+            new Dictionary<string, string> { ["HYDRA_LIBZMQ"] = "/nonexistent/libzmq.so.5" });
+
     public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan? deadline = null)
     {
         using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(20));

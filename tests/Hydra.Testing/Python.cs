@@ -49,3 +49,15 @@ public sealed class PythonFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs python3 with pyzmq (skipped like <see cref="PythonFactAttribute"/>).</summary>
+public sealed class PythonTheoryAttribute : TheoryAttribute
+{
+    public PythonTheoryAttribute()
+    {
+        if (!Python.Required && !Python.HasPyzmq.Value)
+        {
+            Skip = "python3-zmq is not installed (apt-get install -y python3-zmq); interop test not run";
+        }
+    }
+}

@@ -4,6 +4,24 @@ using NetMQ.Sockets;
 
 namespace Hydra.Bench.Load;
 
+/// <summary>One sender→receiver pair of the load generator (on NetMQ, or on libzmq: <see cref="ZmqPairRun"/>).</summary>
+internal interface IPairRun : IDisposable
+{
+    string SenderId { get; }
+    string ReceiverId { get; }
+
+    /// <summary>Pings the router from both sockets until answered, so both are known before traffic starts.</summary>
+    bool Handshake(TimeSpan timeout);
+
+    /// <summary>
+    /// Across a cluster: sends a probe until one reaches the receiver, so the receiver's router has
+    /// claimed its identity everywhere before traffic starts (until then, sends are unknown_target).
+    /// </summary>
+    bool ProbeThrough(TimeSpan timeout);
+
+    PairResult Run(TimeSpan duration, TimeSpan drainLimit);
+}
+
 /// <summary>What one sender→receiver pair saw.</summary>
 internal sealed record PairResult(long Sent, long Received, long Errors, long Gaps, long OutOfOrder, long Corrupt, double Seconds, string? FirstError)
 {
@@ -17,7 +35,7 @@ internal sealed record PairResult(long Sent, long Received, long Errors, long Ga
 /// <c>window</c> messages in flight, each carries a sequence number, and the receiver checks
 /// that they arrive complete, once each and in order. Both sockets belong to this thread.
 /// </summary>
-internal sealed class PairRun : IDisposable
+internal sealed class PairRun : IPairRun
 {
     private const int SendBatch = 256;
     private readonly DealerSocket _sender;
@@ -54,10 +72,6 @@ internal sealed class PairRun : IDisposable
     public bool Handshake(TimeSpan timeout) =>
         Sockets.PingRouter(_receiver, Frames.Ping(ReceiverId), timeout) && Sockets.PingRouter(_sender, Frames.Ping(SenderId), timeout);
 
-    /// <summary>
-    /// Across a cluster: sends a probe until one reaches the receiver, so the receiver's router has
-    /// claimed its identity everywhere before traffic starts (until then, sends are unknown_target).
-    /// </summary>
     public bool ProbeThrough(TimeSpan timeout) => Sockets.Probe(_sender, _receiver, Frames.Build(SenderId, ReceiverId, 50, out _), timeout);
 
     public string SenderId { get; }

@@ -25,6 +25,8 @@ internal sealed record BenchSettings
     public bool PoolBuffers { get; init; } = true;
     /// <summary>Another build's Hydra.Bench.dll whose Hydra router runs beside this one ("before" figures in the same run).</summary>
     public string? BaselineBench { get; init; }
+    /// <summary>Only these routers (names as in <see cref="Routers"/>), for a quick look at a few; null: all.</summary>
+    public IReadOnlySet<string>? OnlyRouters { get; init; }
     /// <summary>Also measure Hydra with its metrics exported and scraped (<see cref="Routers.Metrics"/>), beside plain Hydra.</summary>
     public bool Metrics { get; init; }
     public IReadOnlyList<(int Pairs, int Size)> Scenarios { get; init; } = [(1, 100), (1, 1000), (4, 100), (4, 1000)];

@@ -46,8 +46,8 @@ internal sealed class ClusterUnderTest : IRouterUnderTest
         try
         {
             WaitForPort(port, TimeSpan.FromSeconds(10));
-            a = RouterProcess.Start(Routers.Cluster, highWatermark, pool, null, "--cluster", url, "--cluster-name", name, "--router-id", "a");
-            var b = RouterProcess.Start(Routers.Cluster, highWatermark, pool, null, "--cluster", url, "--cluster-name", name, "--router-id", "b");
+            a = RouterProcess.Start(Routers.Cluster, highWatermark, pool, null, null, "--cluster", url, "--cluster-name", name, "--router-id", "a");
+            var b = RouterProcess.Start(Routers.Cluster, highWatermark, pool, null, null, "--cluster", url, "--cluster-name", name, "--router-id", "b");
             return new ClusterUnderTest(nats, a, b);
         }
         catch

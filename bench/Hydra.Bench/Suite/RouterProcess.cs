@@ -42,14 +42,15 @@ internal sealed class RouterProcess : IRouterUnderTest
     public int Port { get; }
     public int HeartbeatPort { get; }
     public int ReceiverPort => Port;
-    public bool HasStats => Name is Routers.Hydra or Routers.Raw or Routers.Baseline or Routers.BusyTable or Routers.Metrics or Routers.Cluster;
+    public bool HasStats => Name is Routers.Hydra or Routers.HydraNetMQ or Routers.Raw or Routers.RawLibZmq or Routers.Baseline or Routers.BusyTable or Routers.Metrics or Routers.Cluster;
 
     /// <param name="name">Which router.</param>
     /// <param name="highWatermark">The Hydra router's high-water mark.</param>
     /// <param name="pool">NetMQ's pooled buffers.</param>
     /// <param name="baselineBench">For <see cref="Routers.Baseline"/>: the other build's Hydra.Bench.dll.</param>
+    /// <param name="anchorRouter">For <see cref="Routers.Anchor"/>: the C++ router's executable.</param>
     /// <param name="extra">More arguments for <c>serve</c> (a cluster's).</param>
-    public static RouterProcess Start(string name, int highWatermark, bool pool, string? baselineBench = null, params string[] extra)
+    public static RouterProcess Start(string name, int highWatermark, bool pool, string? baselineBench = null, string? anchorRouter = null, params string[] extra)
     {
         string[] serveArgs = ["--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"])];
         var info = name switch
@@ -57,7 +58,11 @@ internal sealed class RouterProcess : IRouterUnderTest
             Routers.Baseline => new ProcessStartInfo("dotnet", [baselineBench!, "serve", Routers.Hydra, .. serveArgs]),
             Routers.Python => Python("python", "py_router.py", "0", "0"),
             Routers.PythonSync => Python("python-sync", "py_router.py", "--port", "0", "--heartbeat-port", "0"),
-            _ => SelfStartInfo(["serve", name == Routers.Cluster ? Routers.Hydra : name, .. serveArgs, .. extra]),
+            Routers.Anchor => new ProcessStartInfo(anchorRouter!, ["tcp://127.0.0.1:*"]),
+            Routers.Cluster => SelfStartInfo(["serve", Routers.Hydra, "--transport", "auto", .. serveArgs, .. extra]),
+            Routers.Hydra or Routers.BusyTable => SelfStartInfo(["serve", name, "--transport", "auto", .. serveArgs]),
+            Routers.HydraNetMQ => SelfStartInfo(["serve", Routers.Hydra, "--transport", "netmq", .. serveArgs]),
+            _ => SelfStartInfo(["serve", name, .. serveArgs]),
         };
         info.RedirectStandardInput = true;
         info.RedirectStandardOutput = true;
@@ -65,6 +70,10 @@ internal sealed class RouterProcess : IRouterUnderTest
         var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start the {name} router");
         var ready = ReadLine(process, TimeSpan.FromSeconds(30));
         var parts = ready is not null && ready.StartsWith('{') ? FromJsonReady(ready) : ready?.Split(' ');
+        if (parts is ["READY", var endpoint] && endpoint.LastIndexOf(':') is var colon and > 0)
+        {
+            parts = ["READY", endpoint[(colon + 1)..], endpoint[(colon + 1)..]]; // the anchor: one port, heartbeats answered on it
+        }
         if (parts is not ["READY", var main, var heartbeat])
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
@@ -202,8 +211,15 @@ internal sealed class RouterProcess : IRouterUnderTest
 
 internal static class Routers
 {
+    /// <summary>Hydra as users get it: on libzmq where it is installed (Auto), else NetMQ.</summary>
     public const string Hydra = "hydra";
+    /// <summary>Hydra on NetMQ, measured beside it when Hydra runs on libzmq.</summary>
+    public const string HydraNetMQ = "hydra-netmq";
     public const string Raw = "raw";
+    /// <summary>The bare C# forwarder on the libzmq binding (tests/.../LibZmqForwarder.cs).</summary>
+    public const string RawLibZmq = "raw-libzmq";
+    /// <summary>The C++ anchor router (bench/cpp/anchor_router.cpp).</summary>
+    public const string Anchor = "anchor";
     /// <summary>The Hydra router of another build (--baseline), to compare a change in one run.</summary>
     public const string Baseline = "hydra-baseline";
     /// <summary>Hydra with a big client table, read by a sampler and asked for by a peer in a loop (1x100 B only).</summary>

@@ -15,46 +15,82 @@ internal sealed partial class SuiteRunner
         w.WriteLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}.");
         w.WriteLine($"Each figure is the median of {settings.Repeats} run(s); throughput runs last {settings.ThroughputDuration.TotalSeconds:0.#} s with {settings.Window} messages in flight per pair.");
         w.WriteLine();
-        var others = routers.Where(r => r is not Routers.Hydra and not Routers.Cluster).ToList();
+        w.WriteLine($"Load generator: {(_libZmq ? "C# on libzmq (Hydra's binding)" : "C# on NetMQ (libzmq not available)")}, {settings.Window} messages in flight per pair, every frame checked byte for byte.");
+        w.WriteLine();
+        var ratios = new List<(string Title, string Over)>();
+        if (routers.Contains(Routers.Anchor))
+        {
+            ratios.Add(($"Hydra / {Label(Routers.Anchor)}", Routers.Anchor));
+        }
+        if (routers.Contains(Routers.HydraNetMQ))
+        {
+            ratios.Add(($"Hydra / {Label(Routers.HydraNetMQ)}", Routers.HydraNetMQ));
+        }
+        if (routers.Contains(Routers.Baseline))
+        {
+            ratios.Add(($"Hydra / {Label(Routers.Baseline)}", Routers.Baseline));
+        }
         var clustered = routers.Contains(Routers.Cluster);
-        w.WriteLine("### Throughput, messages per second (sender→receiver pairs × message size)");
+        w.WriteLine($"### Throughput, messages per second (sender→receiver pairs × message size); Hydra is {Label(Routers.Hydra)}");
         w.WriteLine();
         var clusterRatio = clustered ? " | cluster / Hydra" : "";
-        w.WriteLine($"| load | {string.Join(" | ", routers.Select(Label))}{clusterRatio} | {string.Join(" | ", others.Select(o => $"Hydra / {Label(o)}"))} |");
-        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + others.Count + (clustered ? 1 : 0)))}");
+        w.WriteLine($"| load | {string.Join(" | ", routers.Select(Label))} | {string.Join(" | ", ratios.Select(r => r.Title))}{clusterRatio} |");
+        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + ratios.Count + (clustered ? 1 : 0)))}");
         foreach (var load in Loads())
         {
             var hydra = Rate(load, Routers.Hydra);
-            var ratios = others.Select(o => o is Routers.Raw or Routers.Baseline or Routers.BusyTable ? P(hydra / Rate(load, o)) : X(hydra / Rate(load, o)));
             var ofHydra = clustered ? $" | {P(Rate(load, Routers.Cluster) / hydra)}" : "";
-            w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))}{ofHydra} | {string.Join(" | ", ratios)} |");
+            w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))} | {string.Join(" | ", ratios.Select(r => X(hydra / Rate(load, r.Over))))}{ofHydra} |");
         }
         w.WriteLine();
+        if (_chartPath is not null)
+        {
+            ThroughputChart.Write(_chartPath, Loads().Where(l => l != IdleLoad).ToList(), routers.Where(r => r != Routers.BusyTable).ToList(), Label, Rate);
+            w.WriteLine($"Chart: {Path.GetFileName(_chartPath)}");
+            w.WriteLine();
+        }
         w.WriteLine("### Router cost per routed message (median)");
         w.WriteLine();
+        var hydras = routers.Where(r => r is Routers.Hydra or Routers.HydraNetMQ).ToList();
         var clusterHeads = clustered ? " | cluster alloc, both routing threads (B) | of which inside NATS.Net (B) | cluster alloc, both processes (B)" : "";
-        w.WriteLine($"| load | {string.Join(" | ", routers.Select(r => $"{Label(r)} CPU µs"))} | Hydra alloc, poller thread (B) | Hydra alloc, whole process (B) | raw alloc, whole process (B){clusterHeads} |");
-        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + 3 + (clustered ? 3 : 0)))}");
+        w.WriteLine($"| load | {string.Join(" | ", routers.Select(r => $"{Label(r)} CPU µs"))} | {string.Join(" | ", hydras.Select(r => $"{Label(r)} alloc, routing thread (B)"))} | {string.Join(" | ", hydras.Select(r => $"{Label(r)} alloc, whole process (B)"))}{clusterHeads} |");
+        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + (2 * hydras.Count) + (clustered ? 3 : 0)))}");
         foreach (var load in Loads())
         {
             var clusterCells = clustered
                 ? $" | {F(Stat(load, Routers.Cluster, s => s.PollerBytesPerMessage))} | {F(Stat(load, Routers.Cluster, s => s.NatsBytesPerMessage))} | {F(Stat(load, Routers.Cluster, s => s.ProcessBytesPerMessage))}"
                 : "";
             w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => F(Cpu(load, r))))} " +
-                $"| {F(Stat(load, Routers.Hydra, s => s.PollerBytesPerMessage))} | {F(Stat(load, Routers.Hydra, s => s.ProcessBytesPerMessage))} | {F(Stat(load, Routers.Raw, s => s.ProcessBytesPerMessage))}{clusterCells} |");
+                $"| {string.Join(" | ", hydras.Select(r => F(Stat(load, r, s => s.PollerBytesPerMessage))))} | {string.Join(" | ", hydras.Select(r => F(Stat(load, r, s => s.ProcessBytesPerMessage))))}{clusterCells} |");
         }
         w.WriteLine();
+        w.WriteLine("### The load generator's own cost (this process, all routers, median)");
+        w.WriteLine();
+        w.WriteLine("| load | CPU µs per delivered message | ceiling: messages/s on one core of its own |");
+        w.WriteLine("|---|---:|---:|");
+        foreach (var load in Loads())
+        {
+            var micros = _loadCpu.TryGetValue(load, out var list) ? Median.Of(list) : double.NaN;
+            w.WriteLine($"| {load} | {F(micros)} | {N(1e6 / micros)} |");
+        }
+        w.WriteLine();
+        PrintCppCrossCheck(w);
         w.WriteLine("### Round trip, µs (client → router → echo peer → router → client, 100 B, one in flight)");
         w.WriteLine();
-        w.WriteLine("| router | p50 | p90 | p99 | p99.9 | samples |");
-        w.WriteLine("|---|---:|---:|---:|---:|---:|");
+        w.WriteLine("| router | p50 | p90 | p99 | p99.9 | samples | p50 / anchor's | p50 − Hydra's |");
+        w.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        var anchorP50 = _latency.TryGetValue(Routers.Anchor, out var anchorRuns) ? Median.Of(anchorRuns.Select(l => l.P50)) : double.NaN;
+        var hydraP50 = _latency.TryGetValue(Routers.Hydra, out var hydraRuns) ? Median.Of(hydraRuns.Select(l => l.P50)) : double.NaN;
         foreach (var router in routers)
         {
             if (_latency.TryGetValue(router, out var list))
             {
-                w.WriteLine($"| {Label(router)} | {F0(Median.Of(list.Select(l => l.P50)))} | {F0(Median.Of(list.Select(l => l.P90)))} | {F0(Median.Of(list.Select(l => l.P99)))} | {F0(Median.Of(list.Select(l => l.P999)))} | {list.Sum(l => l.Count):N0} |");
+                var p50 = Median.Of(list.Select(l => l.P50));
+                w.WriteLine($"| {Label(router)} | {F0(p50)} | {F0(Median.Of(list.Select(l => l.P90)))} | {F0(Median.Of(list.Select(l => l.P99)))} | {F0(Median.Of(list.Select(l => l.P999)))} | {list.Sum(l => l.Count):N0} | {X(p50 / anchorP50)} | {F0(p50 - hydraP50)} |");
             }
         }
+        w.WriteLine();
+        PrintSenders(w);
         w.WriteLine();
         w.WriteLine($"### {settings.IdlePeers:N0} idle peers heartbeating every {settings.IdleHeartbeatInterval.TotalSeconds:0.#} s while one 100 B pair runs (one run)");
         w.WriteLine();
@@ -83,10 +119,13 @@ internal sealed partial class SuiteRunner
     private double Stat(string load, string router, Func<ThroughputSample, double> pick) =>
         _throughput.TryGetValue((load, router), out var list) ? Median.Of(list.Select(pick)) : double.NaN;
 
-    private static string Label(string router) => router switch
+    private string Label(string router) => router switch
     {
-        Routers.Hydra => "Hydra",
+        Routers.Hydra => _libZmq ? "Hydra (libzmq)" : "Hydra (NetMQ)",
+        Routers.HydraNetMQ => "Hydra (NetMQ)",
         Routers.Raw => "raw NetMQ",
+        Routers.RawLibZmq => "raw libzmq (C#)",
+        Routers.Anchor => "C++ anchor",
         Routers.Cluster => "Hydra cluster (A→B)",
         Routers.Baseline => "Hydra (baseline build)",
         Routers.Metrics => "Hydra, metrics on (/metrics scraped every second)",
@@ -99,7 +138,49 @@ internal sealed partial class SuiteRunner
     private static string F(double v) => double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : "–";
     private static string F0(double v) => double.IsFinite(v) ? v.ToString("F0", CultureInfo.InvariantCulture) : "–";
     private static string P(double v) => double.IsFinite(v) ? v.ToString("P0", CultureInfo.InvariantCulture) : "–";
-    private static string X(double v) => double.IsFinite(v) ? v.ToString("F1", CultureInfo.InvariantCulture) + "×" : "–";
+    private static string X(double v) => double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
+
+    private void PrintCppCrossCheck(TextWriter w)
+    {
+        if (_cppRates.Count == 0)
+        {
+            return;
+        }
+        w.WriteLine($"### Cross-check with the C++ load generator (bench/cpp/loadgen, median of {settings.Repeats} runs, same routers)");
+        w.WriteLine();
+        w.WriteLine($"| load | {Label(Routers.Anchor)}, C# load | {Label(Routers.Anchor)}, C++ load | {Label(Routers.Hydra)}, C# load | {Label(Routers.Hydra)}, C++ load | Hydra / anchor, C++ load |");
+        w.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (pairs, size) in CppScenarios)
+        {
+            var load = LoadName(pairs, size);
+            var anchor = _cppRates.GetValueOrDefault((load, Routers.Anchor), double.NaN);
+            var hydra = _cppRates.GetValueOrDefault((load, Routers.Hydra), double.NaN);
+            w.WriteLine($"| {load} | {N(Rate(load, Routers.Anchor))} | {N(anchor)} | {N(Rate(load, Routers.Hydra))} | {N(hydra)} | {X(hydra / anchor)} |");
+        }
+        if (_cppRoundTrip.TryGetValue(Routers.Anchor, out var anchorP50) && _cppRoundTrip.TryGetValue(Routers.Hydra, out var hydraP50))
+        {
+            w.WriteLine();
+            w.WriteLine($"Round trip p50 with the C++ load generator: {Label(Routers.Anchor)} {F0(anchorP50)} µs, {Label(Routers.Hydra)} {F0(hydraP50)} µs ({X(hydraP50 / anchorP50)}).");
+        }
+        w.WriteLine();
+    }
+
+    private void PrintSenders(TextWriter w)
+    {
+        if (_senders.Count == 0)
+        {
+            return;
+        }
+        w.WriteLine($"### A HydraMQ peer sending ~100 B messages with SendAsync, through {Label(Routers.Hydra)} to a bare receiver (median)");
+        w.WriteLine();
+        w.WriteLine("| peer on | messages/s delivered | sends refused busy by the peer (its queue full) | answered busy by the router |");
+        w.WriteLine("|---|---:|---:|---:|");
+        foreach (var (transport, results) in _senders)
+        {
+            w.WriteLine($"| {transport} | {N(Median.Of(results.Select(r => r.Rate)))} | {results.Sum(r => r.Busy):N0} | {results.Sum(r => r.RouterBusy):N0} |");
+        }
+        w.WriteLine();
+    }
 
     private static string CpuModel()
     {

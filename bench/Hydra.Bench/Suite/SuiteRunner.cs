@@ -8,22 +8,52 @@ namespace Hydra.Bench.Suite;
 /// router), interleaved so that a noisy moment on the shared machine does not hit one router
 /// only, then prints the tables. Any loss, duplicate, reorder or error reply is a failure.
 /// </summary>
-internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter output)
+internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter output, string? chartPath = null)
 {
+    private readonly string? _chartPath = chartPath;
     private readonly List<string> _failures = [];
     private readonly Dictionary<(string Load, string Router), List<ThroughputSample>> _throughput = [];
     private readonly Dictionary<string, List<LatencyResult>> _latency = [];
     private readonly Dictionary<string, IdleSample> _idle = [];
     private readonly IntegrityTally _tally = new();
+    private readonly Dictionary<string, List<double>> _loadCpu = [];
+    private readonly bool _libZmq = Hydra.Transport.LibZmq.LibZmqRuntime.IsUsable(needsCurve: false, out _);
+    private readonly string? _libZmqWhyNot = Hydra.Transport.LibZmq.LibZmqRuntime.IsUsable(needsCurve: false, out var whyNot) ? null : whyNot;
+    private CppAnchors? _cpp;
     private int _runNumber;
 
     public async Task<int> RunAsync()
     {
         var clock = Stopwatch.StartNew();
-        var names = new List<string> { Routers.Hydra, Routers.Raw };
+        var names = new List<string> { Routers.Hydra };
         if (settings.BaselineBench is not null)
         {
-            names.Insert(1, Routers.Baseline);
+            names.Add(Routers.Baseline);
+        }
+        if (_libZmq)
+        {
+            names.Add(Routers.HydraNetMQ);
+        }
+        names.Add(Routers.Raw);
+        if (_libZmq)
+        {
+            names.Add(Routers.RawLibZmq);
+        }
+        else
+        {
+            output.WriteLine($"note: libzmq is not available ({_libZmqWhyNot}): Hydra runs on NetMQ, and the load generator too");
+        }
+        if (!settings.Smoke)
+        {
+            _cpp = CppAnchors.Build();
+            if (_cpp.AnchorRouter is not null)
+            {
+                names.Add(Routers.Anchor);
+            }
+            else
+            {
+                output.WriteLine($"note: the C++ anchor is not measured: {_cpp.WhyNot}");
+            }
         }
         if (settings.Metrics)
         {
@@ -38,11 +68,15 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         {
             output.WriteLine("note: the Python routers are not measured (python3 with zmq not available, or --no-python)");
         }
-        var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers, settings.BaselineBench)).ToList();
+        if (settings.OnlyRouters is { } only)
+        {
+            names.RemoveAll(n => n != Routers.Hydra && !only.Contains(n)); // Hydra stays: every ratio is against it
+        }
+        var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers, settings.BaselineBench, _cpp?.AnchorRouter)).ToList();
         ClusterUnderTest? cluster = null;
         try
         {
-            if (settings.IncludeCluster && ClusterUnderTest.NatsServer is not null)
+            if (settings.IncludeCluster && settings.OnlyRouters?.Contains(Routers.Cluster) != false && ClusterUnderTest.NatsServer is not null)
             {
                 cluster = ClusterUnderTest.Start(settings.HighWatermark, settings.PoolBuffers);
                 names.Insert(1, Routers.Cluster);
@@ -59,7 +93,8 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 Throughput(router, 1, 100, TimeSpan.FromSeconds(settings.Smoke ? 0.3 : 1), record: false); // warm-up (JIT, connections)
             }
             // Idle peers first, while the routers' heaps hold little else: cleaner memory figures.
-            foreach (var router in routers.Where(r => r.Name != Routers.BusyTable))
+            // Not the anchor: it has no heartbeat port, and a peer's two sockets share its name.
+            foreach (var router in routers.Where(r => r.Name is not (Routers.BusyTable or Routers.Anchor)))
             {
                 await Task.Run(() => Idle(router));
             }
@@ -76,7 +111,9 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 {
                     Latency(router);
                 }
+                await HydraMQSendersAsync(routers.First(r => r.Name == Routers.Hydra));
             }
+            CrossCheckWithCppLoadgen(routers);
         }
         finally
         {
@@ -100,7 +137,8 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
     private void Throughput(IRouterUnderTest router, int pairs, int size, TimeSpan duration, bool record, string? label = null)
     {
         var tag = $"t{++_runNumber}";
-        var runs = Enumerable.Range(0, pairs).Select(i => new PairRun($"{tag}-{i}", router.Port, size, settings.Window, byteExact: router.HasStats, router.ReceiverPort)).ToArray();
+        var byteExact = router.HasStats || router.Name == Routers.Anchor;
+        var runs = Enumerable.Range(0, pairs).Select(i => NewPairRun($"{tag}-{i}", router.Port, size, byteExact, router.ReceiverPort)).ToArray();
         try
         {
             if (!runs.All(r => r.Handshake(TimeSpan.FromSeconds(10))))
@@ -115,6 +153,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             }
             var before = router.Stats();
             var cpuBefore = router.CpuTime();
+            var loadCpuBefore = LoadCpu();
             var results = new PairResult[pairs];
             var threads = runs.Select((run, i) => new Thread(() => results[i] = run.Run(duration, settings.DrainLimit)) { Name = $"pair {i}" }).ToArray();
             using var asker = router.Name == Routers.BusyTable ? new ClientsAsker(router.Port) : null;
@@ -132,6 +171,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 Progress($"{router.Name}: meanwhile a peer asked for the {Serve.ServeMode.BusyTable:N0}-row table {asked.Requests:N0} times: {asked.Pages:N0} pages, {asked.Busy:N0} busy");
             }
             var cpu = router.CpuTime() - cpuBefore;
+            var loadCpu = LoadCpu() - loadCpuBefore;
             var after = router.Stats();
             var delivered = results.Sum(r => r.Received);
             var seconds = results.Max(r => r.Seconds);
@@ -153,6 +193,7 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 after is null ? double.NaN : (after.ProcessAllocated - before!.ProcessAllocated) / (double)Math.Max(1, routed),
                 after is null ? double.NaN : (after.NatsAllocated - before!.NatsAllocated) / (double)Math.Max(1, routed));
             Samples(load, router.Name).Add(sample);
+            LoadCpuSamples(load).Add(loadCpu.TotalMicroseconds / Math.Max(1, delivered));
             Progress($"{router.Name,-6} {load,-16} {sample.Rate,12:N0} msg/s  cpu {sample.CpuMicrosPerMessage,6:F2} us/msg  alloc poller {PerMessage(sample.PollerBytesPerMessage)}, process {PerMessage(sample.ProcessBytesPerMessage)}{(after is null ? "" : $", gen0 GCs {after.Gen0 - before!.Gen0}, pooled frames out {after.PooledOutstanding}")}");
         }
         finally
@@ -188,8 +229,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
 
     private void Latency(IRouterUnderTest router)
     {
-        var result = LatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60),
-            router.ReceiverPort == router.Port ? 0 : router.ReceiverPort);
+        var echoPort = router.ReceiverPort == router.Port ? 0 : router.ReceiverPort;
+        var result = _libZmq
+            ? ZmqLatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60), echoPort)
+            : LatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60), echoPort);
         if (!result.Clean || result.Count < settings.LatencyCount)
         {
             Fail($"{router.Name} round trip: {result.Count} of {settings.LatencyCount} measured, {result.Timeouts} timeouts, {result.WrongReplies} wrong replies");
@@ -241,6 +284,27 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
     }
 
     private static string LoadName(int pairs, int size) => $"{pairs}x{size} B";
+
+    /// <summary>The load generator's pairs: on libzmq when it is here (so the load side is not the limit), else NetMQ.</summary>
+    private IPairRun NewPairRun(string name, int port, int size, bool byteExact, int receiverPort) => _libZmq
+        ? new ZmqPairRun(name, port, size, settings.Window, byteExact, receiverPort)
+        : new PairRun(name, port, size, settings.Window, byteExact, receiverPort);
+
+    /// <summary>CPU this process (the load generator) has used: its cost per message shows its ceiling.</summary>
+    private static TimeSpan LoadCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    private List<double> LoadCpuSamples(string load)
+    {
+        if (!_loadCpu.TryGetValue(load, out var list))
+        {
+            _loadCpu[load] = list = [];
+        }
+        return list;
+    }
 
     private void Fail(string what)
     {

@@ -44,15 +44,27 @@ public sealed partial class HydraMsg
     /// <summary>Encodes to one UTF-8 JSON frame, keys in the original's order.</summary>
     public byte[] ToJson()
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
+        // A buffer per thread: a peer sending hundreds of thousands of messages a second allocates the result only.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
         WriteTo(buffer);
-        return buffer.WrittenSpan.ToArray();
+        var json = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 64 * 1024)
+        {
+            t_buffer = null; // a big message passed through: do not keep its buffer
+        }
+        return json;
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 
     /// <summary>Encodes into a buffer writer (no intermediate array).</summary>
     public void WriteTo(IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output);
+        // One writer per thread, reset for each message (a writer is a few hundred bytes of state).
+        var writer = t_writer ??= new Utf8JsonWriter(output);
+        writer.Reset(output);
         writer.WriteStartObject();
         writer.WriteString(Wire.SenderKey, Sender);
         writer.WriteString(Wire.TargetKey, Target);
@@ -69,7 +81,12 @@ public sealed partial class HydraMsg
             writer.WriteString(Wire.ReplyToKey, ReplyTo);
         }
         writer.WriteEndObject();
+        writer.Flush();
+        writer.Reset(Stream.Null); // lets go of the caller's buffer
     }
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>The wire's keys as a dictionary; the payload is a copy.</summary>
     public Dictionary<string, object?> ToDictionary()

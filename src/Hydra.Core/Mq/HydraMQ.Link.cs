@@ -97,13 +97,25 @@ public sealed partial class HydraMQ
         }
         _mainLink.Answered();
         _heartbeatLink.Answered();
+        if (_curveKeys is not null && _authenticated.Task.IsFaulted)
+        {
+            BeginAuthentication(); // answered after a refusal: the router now accepts the key (e.g. it was added)
+        }
         Interlocked.Exchange(ref _lastHeartbeatReply, _options.TimeProvider.GetTimestamp());
         Interlocked.Exchange(ref _nextHeartbeatReply, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     /// <summary>Loop thread.</summary>
-    private void OnLinkChanged(PortKind port, LinkEvent change) =>
+    private void OnLinkChanged(PortKind port, LinkEvent change)
+    {
         (port == PortKind.Main ? _mainLink : _heartbeatLink).On(change);
+        if (change == LinkEvent.Refused && _curveKeys is not null)
+        {
+            // The router's handshake check answers for the key before any message could: no proof will come.
+            _authenticated.TrySetException(new HydraException(HydraErrorCode.Unauthorized,
+                $"the router refused this peer's key: key {_curveKeys.PublicKey} is not authorized on this router (refused in the CURVE handshake)"));
+        }
+    }
 
     /// <summary>Timer thread, once per heartbeat interval: say so when the router went quiet, or never answered.</summary>
     private void ReportConnectionChanges()
@@ -132,6 +144,7 @@ public sealed partial class HydraMQ
         private volatile bool _up;
         private volatile bool _everUp;
         private volatile bool _answered;
+        private volatile bool _refused;
         private int _dropsBeforeAnswer;
 
         public bool IsUp => _up;
@@ -142,6 +155,9 @@ public sealed partial class HydraMQ
             {
                 case LinkEvent.Connected:
                     _up = _everUp = true;
+                    break;
+                case LinkEvent.Refused:
+                    _refused = true;
                     break;
                 case LinkEvent.Disconnected:
                     _up = false;
@@ -156,6 +172,7 @@ public sealed partial class HydraMQ
         public void Answered()
         {
             _answered = true;
+            _refused = false;
             Volatile.Write(ref _dropsBeforeAnswer, 0);
         }
 
@@ -166,10 +183,15 @@ public sealed partial class HydraMQ
             {
                 return $"no connection to {where}: nothing accepts connections there (is the router running, and are host and port right?)";
             }
+            if (_refused)
+            {
+                return $"{where} refused this peer's key in the CURVE handshake: it is not on the router's authorized list";
+            }
             if (Volatile.Read(ref _dropsBeforeAnswer) > 0)
             {
                 return $"{where} accepts connections but closes them during the ZeroMQ handshake: the encryption settings differ "
-                    + "(an encrypted router needs its public key, --server-key; a wrong key or a key for an unencrypted router fails the same way)";
+                    + "(an encrypted router needs its public key, --server-key; a wrong key or a key for an unencrypted router fails the same way), "
+                    + "or the router does not accept this peer's key (--curve-key)";
             }
             return _up ? null : $"the connection to {where} closed (the router stopped?); reconnecting";
         }

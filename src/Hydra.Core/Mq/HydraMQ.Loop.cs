@@ -24,15 +24,23 @@ public sealed partial class HydraMQ
         {
             SendHeartbeat();
         }
-        else if (_transport!.Send(PortKind.Main, item.Frame) == SendResult.Sent)
-        {
-            _counters.Sent++;
-            item.Sent!.TrySetResult();
-        }
         else
         {
-            item.Sent!.TrySetException(new HydraException(HydraErrorCode.Busy,
-                $"{_options.HighWatermark} messages are already queued towards the router; this one was not sent{SilenceSuffix()}"));
+            switch (_transport!.Send(PortKind.Main, item.Frame))
+            {
+                case SendResult.Sent:
+                    _counters.Sent++;
+                    item.Sent!.TrySetResult();
+                    break;
+                case SendResult.QueueFull:
+                    item.Sent!.TrySetException(new HydraException(HydraErrorCode.Busy,
+                        $"{_options.HighWatermark} messages are already queued towards the router; this one was not sent{SilenceSuffix()}"));
+                    break;
+                default:
+                    item.Sent!.TrySetException(new HydraException(HydraErrorCode.Busy,
+                        $"there is no connection to the router to queue this message into; it was not sent{SilenceSuffix()}"));
+                    break;
+            }
         }
     }
 

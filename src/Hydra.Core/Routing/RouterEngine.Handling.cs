@@ -69,7 +69,8 @@ public sealed partial class RouterEngine
             Refuse(sender, HydraErrorCode.BadMessage, $"identity is {identity.Length} bytes; the limit is {_options.MaxIdentityLength}");
             return false;
         }
-        var proven = _auth is null || _auth.IsProven(identity) || (_keysInHandshake && _auth.ProveByHandshake(identity, frame.PeerKey));
+        // Keys checked in the handshake are checked on every frame: each carries its own connection's key.
+        var proven = _auth is null || (_keysInHandshake ? _auth.ProveByHandshake(identity, frame.PeerKey) : _auth.IsProven(identity));
         if (proven)
         {
             // With keys checked, a peer enters the table (and can turn GOOD) only once proven.

@@ -27,6 +27,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
     private readonly Authenticator? _auth;
     private readonly bool _keysInHandshake;
     private readonly IRouterFederation? _federation;
+    private readonly string _transportWhy;
     private readonly Action _housekeeping;
     private ITimer? _housekeepingTimer;
     private int _state; // 0 new, 1 running, 2 stopped
@@ -44,7 +45,8 @@ public sealed partial class RouterEngine : IAsyncDisposable
         options.Validate();
         _options = options;
         _log = _options.LoggerFactory.CreateLogger("Hydra.Router");
-        _transport = transport ?? HydraTransports.ForRouter(options, _log);
+        _transportWhy = "given";
+        _transport = transport ?? HydraTransports.ForRouter(options, _log, out _transportWhy);
         _clients = new ClientTable(_options.TimeProvider, _options.PruneAfter, _options.MaxClients);
         _rows = new ClientRows(_options.TimeProvider, _options.HeartbeatInterval);
         _errorLog = new ErrorLogLimiter(_log);
@@ -68,7 +70,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
     /// <summary>The options this router runs with.</summary>
     public RouterOptions Options => _options;
 
-    /// <summary>Which transport carries the messages ("NetMQ", …).</summary>
+    /// <summary>Which transport carries the messages ("NetMQ", "libzmq 4.3.4", …).</summary>
     public string TransportName => _transport.Name;
 
     /// <summary>The bound main port (useful when <see cref="RouterOptions.Port"/> was 0).</summary>
@@ -117,8 +119,8 @@ public sealed partial class RouterEngine : IAsyncDisposable
         }
         StartMetrics();
         _housekeepingTimer = _options.TimeProvider.CreateTimer(_ => _transport.Loop.Post(_housekeeping), null, HousekeepingEvery, HousekeepingEvery);
-        _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort}){Security}, on {Transport}", _options.Address, Port, HeartbeatPort,
-            _auth is not null ? ", encrypted, authorized keys only" : _options.CurveSecretKey is not null ? ", encrypted" : "", _transport.Name);
+        _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort}){Security}, on {Transport} ({TransportWhy})", _options.Address, Port, HeartbeatPort,
+            _auth is not null ? ", encrypted, authorized keys only" : _options.CurveSecretKey is not null ? ", encrypted" : "", _transport.Name, _transportWhy);
         if (_options.CurveSecretKey is null && _options.Address is "*" or "0.0.0.0" or "::")
         {
             _log.LogWarning("Listening on all interfaces without encryption: anyone who reaches port {Port} can send and read messages. "

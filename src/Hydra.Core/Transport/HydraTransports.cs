@@ -1,6 +1,7 @@
 using Hydra.Mq;
 using Hydra.Routing;
 using Hydra.Security;
+using Hydra.Transport.LibZmq;
 using Hydra.Transport.NetMQ;
 using Microsoft.Extensions.Logging;
 
@@ -10,20 +11,50 @@ namespace Hydra.Transport;
 public static class HydraTransports
 {
     /// <summary>
-    /// Releases the transports' process-wide resources (NetMQ's I/O threads) without waiting.
-    /// Call once at the end of a program, after every router and peer is disposed.
+    /// Releases the transports' process-wide resources (NetMQ's I/O threads, the libzmq context
+    /// peers share) without waiting. Call once at the end of a program, after every router and
+    /// peer is disposed.
     /// </summary>
-    public static void Cleanup() => NetMQRuntime.Cleanup();
-
-    internal static IRouterTransport ForRouter(RouterOptions options, ILogger log) => options.Transport switch
+    public static void Cleanup()
     {
-        HydraTransport.Auto or HydraTransport.NetMQ => new NetMQRouterTransport(options, log),
-        _ => throw new ArgumentException($"unknown transport {options.Transport}", nameof(options)),
-    };
+        NetMQRuntime.Cleanup();
+        LibZmqRuntime.Cleanup();
+    }
 
-    internal static IPeerTransport ForPeer(HydraMQOptions options, string identity, CurveKeyPair? curveKeys) => options.Transport switch
+    /// <summary>
+    /// Which transport <paramref name="wanted"/> means on this machine for options that do (or
+    /// do not) need CURVE, and why, in words for a log line.
+    /// </summary>
+    /// <exception cref="HydraException">Code <see cref="HydraErrorCode.Network"/>: libzmq was asked for and cannot be used; the message says how to install it.</exception>
+    public static (HydraTransport Transport, string Why) Choose(HydraTransport wanted, bool needsCurve)
     {
-        HydraTransport.Auto or HydraTransport.NetMQ => new NetMQPeerTransport(options, identity, curveKeys),
-        _ => throw new ArgumentException($"unknown transport {options.Transport}", nameof(options)),
-    };
+        switch (wanted)
+        {
+            case HydraTransport.NetMQ:
+                return (HydraTransport.NetMQ, "asked for");
+            case HydraTransport.LibZmq:
+                return LibZmqRuntime.IsUsable(needsCurve, out var whyNot)
+                    ? (HydraTransport.LibZmq, $"asked for; {LibZmqRuntime.LoadedFrom}")
+                    : throw new HydraException(HydraErrorCode.Network, $"the libzmq transport cannot run: {whyNot}");
+            case HydraTransport.Auto:
+                return LibZmqRuntime.IsUsable(needsCurve, out whyNot)
+                    ? (HydraTransport.LibZmq, $"auto: {LibZmqRuntime.LoadedFrom} found")
+                    : (HydraTransport.NetMQ, $"auto: {whyNot}");
+            default:
+                throw new ArgumentException($"unknown transport {wanted}", nameof(wanted));
+        }
+    }
+
+    internal static IRouterTransport ForRouter(RouterOptions options, ILogger log, out string why)
+    {
+        var (transport, reason) = Choose(options.Transport, needsCurve: options.CurveSecretKey is not null);
+        why = reason;
+        return transport == HydraTransport.LibZmq ? new LibZmqRouterTransport(options, log) : new NetMQRouterTransport(options, log);
+    }
+
+    internal static IPeerTransport ForPeer(HydraMQOptions options, string identity, CurveKeyPair? curveKeys)
+    {
+        var (transport, _) = Choose(options.Transport, needsCurve: curveKeys is not null);
+        return transport == HydraTransport.LibZmq ? new LibZmqPeerTransport(options, identity, curveKeys) : new NetMQPeerTransport(options, identity, curveKeys);
+    }
 }

@@ -19,6 +19,12 @@ internal enum LinkEvent
     Disconnected,
     /// <summary>A connection attempt failed (nothing listens there); ZeroMQ tries again.</summary>
     Retrying,
+    /// <summary>
+    /// The router's authentication refused this peer's CURVE key in the handshake (its key is not
+    /// on the router's list). Only transports that can tell say so (libzmq); NetMQ reports a
+    /// <see cref="Disconnected"/> only.
+    /// </summary>
+    Refused,
 }
 
 /// <summary>A peer's two connections (DEALER sockets sharing one identity) to a router, and the thread that serves them.</summary>
@@ -32,7 +38,10 @@ internal interface IPeerTransport : IAsyncDisposable
     /// <exception cref="HydraException">Code <see cref="HydraErrorCode.Network"/>: the address cannot be used (e.g. an unknown host).</exception>
     void Start(IPeerRules rules);
 
-    /// <summary>Loop thread: sends one frame (copied); <see cref="SendResult.QueueFull"/> at the high-water mark.</summary>
+    /// <summary>
+    /// Loop thread: sends one frame (copied); <see cref="SendResult.QueueFull"/> at the high-water mark,
+    /// <see cref="SendResult.UnknownPeer"/> when there is no connection to queue it into.
+    /// </summary>
     SendResult Send(PortKind port, ReadOnlySpan<byte> frame);
 
     /// <summary>Stops the loop and closes both sockets, within a bounded time. Safe to call twice.</summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Cli;
 
@@ -11,14 +12,16 @@ public class CliTests
 {
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    [Fact]
-    public async Task Ping_prints_a_line_per_pong_and_a_summary()
+    private static string Flag(HydraTransport transport) => transport.ToString().ToLowerInvariant();
+
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Ping_prints_a_line_per_pong_and_a_summary(HydraTransport transport)
     {
-        await using var router = TestRouter.Start();
+        await using var router = TestRouter.Start(transport);
         await using var server = new PongServer(router.PeerOptions());
         await server.StartAsync();
         await using var ping = ChildProcess.Hydra("ping", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort),
-            "--target", "HydraServer", "--count", "3", "--interval", "0.05");
+            "--target", "HydraServer", "--count", "3", "--interval", "0.05", "--transport", Flag(transport));
         Assert.Equal(0, await ping.WaitForExitAsync());
         Assert.Equal(3, Regex.Matches(ping.Output, @"pong from HydraServer: seq=\d time=\d+\.\d{3} ms").Count);
         Assert.Contains("3 sent, 3 received, 0% lost, rtt min/avg/max = ", ping.Output);
@@ -54,19 +57,21 @@ public class CliTests
         Assert.Equal($"ERROR: cannot listen on 127.0.0.1:{taken.Port}: port {taken.Port} is already in use", line);
     }
 
-    [Theory]
-    [InlineData("TERM")]
-    [InlineData("INT")]
-    public async Task Headless_router_routes_and_stops_cleanly_on_a_signal(string signal)
+    public static TheoryData<string> Signals => new() { "TERM", "INT" };
+
+    [Theory, OnNetMQ(nameof(Signals)), OnLibZmq(nameof(Signals))]
+    public async Task Headless_router_routes_and_stops_cleanly_on_a_signal(HydraTransport transport, string signal)
     {
-        await using var router = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0", "--log-level", "INFO");
+        await using var router = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0", "--log-level", "INFO", "--transport", Flag(transport));
         var listening = await router.WaitForLineAsync(l => l.Contains("Router listening", StringComparison.Ordinal), "the listening line");
+        Assert.Contains(transport == HydraTransport.LibZmq ? "on libzmq 4." : "on NetMQ (asked for)", listening, StringComparison.Ordinal);
         var ports = Regex.Match(listening, @":(\d+) \(heartbeats on (\d+)\)");
         await using (var client = new HydraClient(new Hydra.Mq.HydraMQOptions
         {
             RouterAddress = "127.0.0.1",
             RouterPort = int.Parse(ports.Groups[1].Value, CultureInfo.InvariantCulture),
             RouterHeartbeatPort = int.Parse(ports.Groups[2].Value, CultureInfo.InvariantCulture),
+            Transport = transport,
         }))
         {
             client.Start();
@@ -77,30 +82,32 @@ public class CliTests
         Assert.Contains("[INFO] [HydraRouter] Router stopped", router.Output);
     }
 
-    [Fact]
-    public async Task Pong_command_answers_pings()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Pong_command_answers_pings(HydraTransport transport)
     {
-        await using var router = TestRouter.Start();
-        await using var pong = ChildProcess.Hydra("pong", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort), "--id", "CliPong");
+        await using var router = TestRouter.Start(transport);
+        await using var pong = ChildProcess.Hydra("pong", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort), "--id", "CliPong",
+            "--transport", Flag(transport));
         await using var client = new HydraClient(router.PeerOptions());
         client.Start();
         await Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.Any(r => r.Identity == "CliPong"), "the pong server to connect", TimeSpan.FromSeconds(20));
         Assert.Equal("CliPong", (await client.PingAsync("CliPong")).Reply.Sender);
     }
 
-    [Fact]
-    public async Task Demo_shows_a_ping_working_end_to_end()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Demo_shows_a_ping_working_end_to_end(HydraTransport transport)
     {
-        await using var demo = ChildProcess.Hydra("demo", "--count", "2");
+        await using var demo = ChildProcess.Hydra("demo", "--count", "2", "--transport", Flag(transport));
         Assert.Equal(0, await demo.WaitForExitAsync());
         Assert.Contains("2 sent, 2 received, 0% lost", demo.Output);
     }
 
     [Theory]
-    [InlineData("router", "--headless", "--start", "--address", "--port", "--heartbeat-port", "--log-level", "--log-file", "--curve-key", "--authorized-keys")]
-    [InlineData("pong", "--router", "--port", "--heartbeat-port", "--id", "--log-level", "--log-file", "--server-key", "--curve-key")]
-    [InlineData("ping", "--router", "--port", "--heartbeat-port", "--target", "--count", "--interval", "--timeout", "--id", "--server-key", "--curve-key")]
-    [InlineData("client", "--router", "--port", "--heartbeat-port", "--id", "--server-key", "--curve-key")]
+    [InlineData("router", "--headless", "--start", "--address", "--port", "--heartbeat-port", "--log-level", "--log-file", "--curve-key", "--authorized-keys", "--transport")]
+    [InlineData("pong", "--router", "--port", "--heartbeat-port", "--id", "--log-level", "--log-file", "--server-key", "--curve-key", "--transport")]
+    [InlineData("ping", "--router", "--port", "--heartbeat-port", "--target", "--count", "--interval", "--timeout", "--id", "--server-key", "--curve-key", "--transport")]
+    [InlineData("client", "--router", "--port", "--heartbeat-port", "--id", "--server-key", "--curve-key", "--transport")]
+    [InlineData("demo", "--count", "--transport")]
     public async Task Help_lists_every_flag(string command, params string[] flags)
     {
         await using var help = ChildProcess.Hydra(command, "--help");

@@ -1,5 +1,6 @@
 using Hydra.Testing;
 using Hydra.Tests.Reliability;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Cluster;
 
@@ -34,7 +35,7 @@ public sealed class ClusterCliTests
     public async Task A_headless_router_says_when_it_loses_NATS_and_when_it_rejoins()
     {
         await using var nats = await NatsServer.StartAsync();
-        await using var router = await RouterProcess.StartAsync(0, 0, "--cluster", nats.Url, "--cluster-name", ClusterRouters.NewName(), "--router-id", "lonely");
+        await using var router = await RouterProcess.StartAsync(HydraTransport.Auto, 0, 0, "--cluster", nats.Url, "--cluster-name", ClusterRouters.NewName(), "--router-id", "lonely");
         await router.Process.WaitForLineAsync(l => l.Contains("Router lonely joined cluster", StringComparison.Ordinal), "the joined line", TimeSpan.FromSeconds(30));
         await nats.KillAsync();
         await router.Process.WaitForLineAsync(l => l.Contains("[WARNING]", StringComparison.Ordinal) && l.Contains("lost its NATS connection", StringComparison.Ordinal),

@@ -5,6 +5,7 @@ using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
 using Hydra.Tests.Reliability;
+using Hydra.Transport;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Cluster;
@@ -71,7 +72,7 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var cluster = ClusterRouters.NewName();
         await using var survivor = ClusterRouters.Start(_nats.Url, cluster, "survivor");
-        await using var doomed = await RouterProcess.StartAsync(0, 0, "--cluster", _nats.Url, "--cluster-name", cluster, "--router-id", "doomed");
+        await using var doomed = await RouterProcess.StartAsync(HydraTransport.Auto, 0, 0, "--cluster", _nats.Url, "--cluster-name", cluster, "--router-id", "doomed");
         await ClusterRouters.WaitForRoutersAsync([survivor], 2);
         await using var client = survivor.StartPeer("client");
         await client.WaitUntilConnectedAsync();

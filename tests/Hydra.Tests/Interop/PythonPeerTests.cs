@@ -2,28 +2,31 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Interop;
 
 /// <summary>Python pyzmq peers, written like the original HydraMQ, talking through our router.</summary>
-public class PythonPeerTests : RouterPerTest
+public class PythonPeerTests
 {
-    private string[] Ports => ["--port", Router.Port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", Router.HeartbeatPort.ToString(CultureInfo.InvariantCulture)];
+    private static string[] Ports(RouterEngine router) => ["--port", router.Port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", router.HeartbeatPort.ToString(CultureInfo.InvariantCulture)];
 
-    [PythonFact]
-    public async Task Python_peer_pings_our_router()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Python_peer_pings_our_router(HydraTransport transport)
     {
-        await using var py = Python.Run("py_peer.py", ["ping", "--id", "PyClient", .. Ports]);
+        await using var router = TestRouter.Start(transport);
+        await using var py = Python.Run("py_peer.py", ["ping", "--id", "PyClient", .. Ports(router)]);
         var reply = await py.WaitForEventAsync("reply");
         Assert.Equal(("HydraRouter", "PyClient", "pong", "py-1"), ((string?)reply["sender"], (string?)reply["target"], (string?)reply["method"], (string?)reply["reply_to"]));
     }
 
-    [PythonFact]
-    public async Task Python_peer_requests_and_dotnet_server_answers()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Python_peer_requests_and_dotnet_server_answers(HydraTransport transport)
     {
-        await using var server = Router.StartPeer("DotnetServer");
+        await using var router = TestRouter.Start(transport);
+        await using var server = router.StartPeer("DotnetServer");
         await server.WaitUntilConnectedAsync();
-        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "DotnetServer", "--method", "add", "--payload", """{"a": 2, "b": 40}""", .. Ports]);
+        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "DotnetServer", "--method", "add", "--payload", """{"a": 2, "b": 40}""", .. Ports(router)]);
         var request = await server.ReceiveAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(("PyClient", "add", 2), (request.Sender, request.Method, (int)request.Payload["a"]!));
         await server.SendAsync(request.CreateReply("sum", new JsonObject { ["sum"] = 42, ["note"] = "café" }));
@@ -31,12 +34,13 @@ public class PythonPeerTests : RouterPerTest
         Assert.Equal(("DotnetServer", "sum", 42, "café", "py-2"), ((string?)reply["sender"], (string?)reply["method"], (int?)reply["payload"]!["sum"], (string?)reply["payload"]!["note"], (string?)reply["reply_to"]));
     }
 
-    [PythonFact]
-    public async Task Dotnet_client_requests_and_python_server_answers()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Dotnet_client_requests_and_python_server_answers(HydraTransport transport)
     {
-        await using var py = Python.Run("py_peer.py", ["serve", "--id", "PyServer", .. Ports]);
+        await using var router = TestRouter.Start(transport);
+        await using var py = Python.Run("py_peer.py", ["serve", "--id", "PyServer", .. Ports(router)]);
         await py.WaitForEventAsync("ready");
-        await using var client = Router.StartPeer("DotnetClient");
+        await using var client = router.StartPeer("DotnetClient");
         var reply = await client.RequestAsync(client.CreateMessage("PyServer", "echo", new JsonObject { ["text"] = "ünïcode ✓" }));
         Assert.Equal(("PyServer", "echo_reply", "ünïcode ✓"), (reply.Sender, reply.Method, (string?)reply.Payload["text"]));
         var pong = await client.RequestAsync(client.CreateMessage("PyServer", "ping"));
@@ -44,18 +48,20 @@ public class PythonPeerTests : RouterPerTest
         py.CloseInput();
     }
 
-    [PythonFact]
-    public async Task Python_peer_sending_garbage_gets_an_error_it_can_decode()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Python_peer_sending_garbage_gets_an_error_it_can_decode(HydraTransport transport)
     {
-        await using var py = Python.Run("py_peer.py", ["raw", "--id", "PyClient", "--raw", Convert.ToHexString("{not json"u8), .. Ports]);
+        await using var router = TestRouter.Start(transport);
+        await using var py = Python.Run("py_peer.py", ["raw", "--id", "PyClient", "--raw", Convert.ToHexString("{not json"u8), .. Ports(router)]);
         var reply = await py.WaitForEventAsync("reply");
         Assert.Equal(("error", "bad_message"), ((string?)reply["method"], (string?)reply["payload"]!["code"]));
     }
 
-    [PythonFact]
-    public async Task Python_peer_sees_an_unknown_target_error_instead_of_a_timeout()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Python_peer_sees_an_unknown_target_error_instead_of_a_timeout(HydraTransport transport)
     {
-        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "Nobody", .. Ports]);
+        await using var router = TestRouter.Start(transport);
+        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "Nobody", .. Ports(router)]);
         var reply = await py.WaitForEventAsync("reply");
         Assert.Equal(("error", "unknown_target", "py-2"), ((string?)reply["method"], (string?)reply["payload"]!["code"], (string?)reply["reply_to"]));
     }

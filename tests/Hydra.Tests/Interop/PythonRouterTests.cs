@@ -2,13 +2,14 @@ using System.Text.Json.Nodes;
 using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Testing;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Interop;
 
 /// <summary>Our peers against a pyzmq router that behaves like the Python original.</summary>
 public class PythonRouterTests
 {
-    private static async Task<(ChildProcess Router, HydraMQOptions Peer)> StartPythonRouterAsync()
+    private static async Task<(ChildProcess Router, HydraMQOptions Peer)> StartPythonRouterAsync(HydraTransport transport)
     {
         var router = Python.Run("py_router.py");
         var ready = await router.WaitForEventAsync("ready");
@@ -19,13 +20,14 @@ public class PythonRouterTests
             RouterHeartbeatPort = (int)ready["heartbeat_port"]!,
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
             NetworkTimeout = TimeSpan.FromSeconds(5),
+            Transport = transport,
         });
     }
 
-    [PythonFact]
-    public async Task Our_peer_connects_and_gets_pong_from_the_original_router()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Our_peer_connects_and_gets_pong_from_the_original_router(HydraTransport transport)
     {
-        var (router, options) = await StartPythonRouterAsync();
+        var (router, options) = await StartPythonRouterAsync(transport);
         await using var _ = router;
         await using var peer = new HydraMQ(options);
         peer.Start();
@@ -36,10 +38,10 @@ public class PythonRouterTests
         Assert.Equal(("HydraRouter", peer.Identity, "pong"), (pong.Sender, pong.Target, pong.Method));
     }
 
-    [PythonFact]
-    public async Task Two_of_our_peers_exchange_messages_through_the_original_router()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Two_of_our_peers_exchange_messages_through_the_original_router(HydraTransport transport)
     {
-        var (router, options) = await StartPythonRouterAsync();
+        var (router, options) = await StartPythonRouterAsync(transport);
         await using var _ = router;
         await using var server = new PongServer(options with { Identity = "HydraServer" });
         server.Start();
@@ -51,10 +53,10 @@ public class PythonRouterTests
         Assert.Equal(("HydraServer", "pong"), (pong.Sender, pong.Method));
     }
 
-    [PythonFact]
-    public async Task Python_and_dotnet_peers_talk_through_the_original_router()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Python_and_dotnet_peers_talk_through_the_original_router(HydraTransport transport)
     {
-        var (router, options) = await StartPythonRouterAsync();
+        var (router, options) = await StartPythonRouterAsync(transport);
         await using var _ = router;
         await using var server = new PongServer(options with { Identity = "HydraServer" });
         server.Start();
@@ -65,10 +67,10 @@ public class PythonRouterTests
         Assert.Equal(("HydraServer", "pong"), ((string?)reply["sender"], (string?)reply["method"]));
     }
 
-    [PythonFact]
-    public async Task Hydra_ping_gets_its_pongs_through_the_original_router_which_strips_ids()
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Hydra_ping_gets_its_pongs_through_the_original_router_which_strips_ids(HydraTransport transport)
     {
-        var (router, options) = await StartPythonRouterAsync();
+        var (router, options) = await StartPythonRouterAsync(transport);
         await using var _ = router;
         await using var server = new PongServer(options with { Identity = "HydraServer" });
         await server.StartAsync();

@@ -5,67 +5,72 @@ using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Mq;
 
-public class HydraMQTests : RouterPerTest
+public class HydraMQTests
 {
-    [Fact]
-    public async Task Connected_follows_heartbeat_replies()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Connected_follows_heartbeat_replies(HydraTransport transport)
     {
-        await using var peer = Router.StartPeer();
+        await using var router = TestRouter.Start(transport);
+        await using var peer = router.StartPeer();
         await Eventually.TrueAsync(() => peer.IsConnected, "connected");
-        await Router.StopAsync();
+        await router.StopAsync();
         await Eventually.TrueAsync(() => !peer.IsConnected, "disconnected after the router stopped");
     }
 
-    [Fact]
-    public async Task Without_a_router_it_is_not_connected_and_requests_time_out()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Without_a_router_it_is_not_connected_and_requests_time_out(HydraTransport transport)
     {
-        await using var peer = new HydraMQ(new HydraMQOptions { RouterPort = 1, RouterHeartbeatPort = 2, RouterAddress = "127.0.0.1" });
+        await using var peer = new HydraMQ(new HydraMQOptions { RouterPort = 1, RouterHeartbeatPort = 2, RouterAddress = "127.0.0.1", Transport = transport });
         peer.Start();
         Assert.False(peer.IsConnected);
         await Assert.ThrowsAsync<HydraTimeoutException>(() =>
             peer.RequestAsync(peer.CreateMessage(HydraIdentities.Router, "ping"), TimeSpan.FromMilliseconds(300)));
     }
 
-    [Fact]
-    public async Task An_unknown_router_host_is_one_clear_error()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task An_unknown_router_host_is_one_clear_error(HydraTransport transport)
     {
-        await using var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "no-such-host.invalid" });
+        await using var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "no-such-host.invalid", Transport = transport });
         var error = Assert.Throws<HydraException>(peer.Start);
         Assert.Equal(HydraErrorCode.Network, error.Code);
         Assert.StartsWith("cannot connect to tcp://no-such-host.invalid:5757", error.Message);
         Assert.False(peer.IsStarted);
     }
 
-    [Fact]
-    public async Task Two_peers_exchange_messages_through_the_router()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Two_peers_exchange_messages_through_the_router(HydraTransport transport)
     {
-        await using var alice = Router.StartPeer("alice");
-        await using var bob = Router.StartPeer("bob");
+        await using var router = TestRouter.Start(transport);
+        await using var alice = router.StartPeer("alice");
+        await using var bob = router.StartPeer("bob");
         await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
         await alice.SendAsync(alice.CreateMessage("bob", "greet", new JsonObject { ["text"] = "hi" }));
         var received = await bob.ReceiveAsync();
         Assert.Equal(("alice", "greet", "hi"), (received.Sender, received.Method, (string?)received.Payload["text"]));
     }
 
-    [Fact]
-    public async Task Receive_times_out_and_a_later_message_is_not_lost()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Receive_times_out_and_a_later_message_is_not_lost(HydraTransport transport)
     {
-        await using var alice = Router.StartPeer("alice");
-        await using var bob = Router.StartPeer("bob");
+        await using var router = TestRouter.Start(transport);
+        await using var alice = router.StartPeer("alice");
+        await using var bob = router.StartPeer("bob");
         await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
         await Assert.ThrowsAsync<HydraTimeoutException>(() => bob.ReceiveAsync(TimeSpan.FromMilliseconds(100)));
         await alice.SendAsync(alice.CreateMessage("bob", "after"));
         Assert.Equal("after", (await bob.ReceiveAsync()).Method);
     }
 
-    [Fact]
-    public async Task Default_identities_are_unique_so_two_clients_both_work()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Default_identities_are_unique_so_two_clients_both_work(HydraTransport transport)
     {
-        await using var one = new HydraClient(Router.PeerOptions());
-        await using var two = new HydraClient(Router.PeerOptions());
+        await using var router = TestRouter.Start(transport);
+        await using var one = new HydraClient(router.PeerOptions());
+        await using var two = new HydraClient(router.PeerOptions());
         one.Start();
         two.Start();
         Assert.NotEqual(one.Identity, two.Identity);
@@ -74,9 +79,10 @@ public class HydraMQTests : RouterPerTest
         Assert.Equal("pong", (await two.PingAsync()).Reply.Method);
     }
 
-    [Fact]
-    public async Task Handlers_answer_sync_and_async_and_errors_come_back_as_exceptions()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Handlers_answer_sync_and_async_and_errors_come_back_as_exceptions(HydraTransport transport)
     {
+        await using var router = TestRouter.Start(transport);
         var methods = new Dictionary<string, HydraMethodHandler>
         {
             ["add"] = HydraHandlers.Sync(m => m.CreateReply("sum", new JsonObject { ["sum"] = (int)m.Payload["a"]! + (int)m.Payload["b"]! })),
@@ -87,9 +93,9 @@ public class HydraMQTests : RouterPerTest
             },
             ["broken"] = HydraHandlers.Sync(_ => throw new InvalidOperationException("disk on fire")),
         };
-        await using var server = new HydraServer(Router.PeerOptions(), methods);
+        await using var server = new HydraServer(router.PeerOptions(), methods);
         await server.StartAsync();
-        await using var client = Router.StartPeer();
+        await using var client = router.StartPeer();
 
         var sum = await client.RequestAsync(client.CreateMessage("HydraServer", "add", new JsonObject { ["a"] = 2, ["b"] = 3 }));
         Assert.Equal(5, (int)sum.Payload["sum"]!);
@@ -104,18 +110,20 @@ public class HydraMQTests : RouterPerTest
         Assert.Contains("disk on fire", broken.Detail);
     }
 
-    [Fact]
-    public async Task Unknown_target_raises_with_the_routers_reason()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Unknown_target_raises_with_the_routers_reason(HydraTransport transport)
     {
-        await using var client = Router.StartPeer();
+        await using var router = TestRouter.Start(transport);
+        await using var client = router.StartPeer();
         var error = await Assert.ThrowsAsync<HydraRemoteException>(() => client.RequestAsync(client.CreateMessage("HydraServer", "ping")));
         Assert.Equal(HydraErrorCode.UnknownTarget, error.Code);
         Assert.Equal("HydraRouter", error.Reply.Sender);
     }
 
-    [Fact]
-    public async Task A_late_reply_never_answers_the_next_request()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task A_late_reply_never_answers_the_next_request(HydraTransport transport)
     {
+        await using var router = TestRouter.Start(transport);
         var firstCallGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = 0;
         var methods = new Dictionary<string, HydraMethodHandler>
@@ -129,9 +137,9 @@ public class HydraMQTests : RouterPerTest
                 return m.CreateReply("pong", new JsonObject { ["answer_to"] = (string?)m.Payload["n"] });
             },
         };
-        await using var server = new HydraServer(Router.PeerOptions("slow-server"), methods);
+        await using var server = new HydraServer(router.PeerOptions("slow-server"), methods);
         await server.StartAsync();
-        await using var client = Router.StartPeer();
+        await using var client = router.StartPeer();
         var late = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.LateReply += m => late.TrySetResult(m);
 
@@ -145,10 +153,10 @@ public class HydraMQTests : RouterPerTest
         Assert.Equal("first", (string?)lateReply.Payload["answer_to"]);
     }
 
-    [Fact]
-    public async Task Start_is_idempotent_and_quit_is_bounded_and_fails_waiting_requests()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Start_is_idempotent_and_quit_is_bounded_and_fails_waiting_requests(HydraTransport transport)
     {
-        var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = 1, RouterHeartbeatPort = 2 });
+        var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = 1, RouterHeartbeatPort = 2, Transport = transport });
         peer.Start();
         peer.Start();
         Assert.True(peer.IsStarted);
@@ -159,22 +167,24 @@ public class HydraMQTests : RouterPerTest
         Assert.False(peer.IsStarted);
     }
 
-    [Fact]
-    public async Task Oversize_messages_are_refused_before_sending()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Oversize_messages_are_refused_before_sending(HydraTransport transport)
     {
-        await using var peer = Router.StartPeer();
+        await using var router = TestRouter.Start(transport);
+        await using var peer = router.StartPeer();
         var huge = peer.CreateMessage("anyone", "blob", new JsonObject { ["data"] = new string('x', 1024 * 1024) });
         var error = await Assert.ThrowsAsync<HydraException>(() => peer.SendAsync(huge));
         Assert.Equal(HydraErrorCode.TooLarge, error.Code);
         Assert.Contains("the limit is 1048576", error.Message);
     }
 
-    [Fact]
-    public async Task A_full_inbox_answers_busy_instead_of_dropping()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task A_full_inbox_answers_busy_instead_of_dropping(HydraTransport transport)
     {
-        await using var slow = new HydraMQ(Router.PeerOptions("slow") with { InboxCapacity = 2 });
+        await using var router = TestRouter.Start(transport);
+        await using var slow = new HydraMQ(router.PeerOptions("slow") with { InboxCapacity = 2 });
         slow.Start();
-        await using var sender = Router.StartPeer("sender");
+        await using var sender = router.StartPeer("sender");
         await Eventually.TrueAsync(() => slow.IsConnected && sender.IsConnected, "both connected");
         for (var i = 0; i < 3; i++)
         {

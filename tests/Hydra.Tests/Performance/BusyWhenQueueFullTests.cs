@@ -1,3 +1,5 @@
+using Hydra.Testing;
+using Hydra.Transport;
 using Hydra.Routing;
 using Xunit;
 
@@ -14,11 +16,11 @@ public sealed class BusyWhenQueueFullTests
     private const int Messages = 3_000;
     private const int Padding = 8_000; // 8 KB frames: enough to fill the kernel's loopback buffers too
 
-    [Fact]
-    public async Task Receiver_that_never_reads_makes_senders_get_busy_and_nothing_is_lost()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Receiver_that_never_reads_makes_senders_get_busy_and_nothing_is_lost(HydraTransport transport)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var router = new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = 10 });
+        await using var router = new RouterEngine(new RouterOptions { Transport = transport, Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = 10 });
         router.Start();
         using var receiver = new PerfPeer("busy-receiver", router.Port, receiveHighWatermark: 10);
         using var sender = new PerfPeer("busy-sender", router.Port);

@@ -1,3 +1,5 @@
+using Hydra.Testing;
+using Hydra.Transport;
 using Hydra.Routing;
 using Xunit;
 
@@ -14,11 +16,11 @@ public sealed class RoutingAllocationTests
     private const int Measured = 20_000;
     private const int Window = 500;
 
-    [Fact]
-    public async Task Forwarding_allocates_no_object_per_message_in_steady_state()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Forwarding_allocates_no_object_per_message_in_steady_state(HydraTransport transport)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var router = new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0 });
+        await using var router = new RouterEngine(new RouterOptions { Transport = transport, Address = "127.0.0.1", Port = 0, HeartbeatPort = 0 });
         router.Start();
         using var receiver = new PerfPeer("alloc-receiver", router.Port);
         using var sender = new PerfPeer("alloc-sender", router.Port);

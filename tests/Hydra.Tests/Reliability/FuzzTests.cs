@@ -4,6 +4,7 @@ using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -12,15 +13,15 @@ namespace Hydra.Tests.Reliability;
 /// <summary>Garbage at a running router while a well-behaved pair keeps talking.</summary>
 public class FuzzTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Router_survives_fuzzing_and_a_well_behaved_pair_loses_nothing()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Router_survives_fuzzing_and_a_well_behaved_pair_loses_nothing(HydraTransport transport)
     {
         var seed = LongRun.Seed();
         output.WriteLine($"seed {seed} (replay: HYDRA_SEED={seed})");
         var duration = LongRun.Pick(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
         var maxMessages = LongRun.Pick(50_000L, 2_000_000L);
         var errors = new CapturedLog(LogLevel.Error, keep: 20);
-        await using var router = TestRouter.Start(new RouterOptions { LoggerFactory = errors });
+        await using var router = TestRouter.Start(transport, new RouterOptions { LoggerFactory = errors });
 
         // The well-behaved pair: a server with an echo handler and a client asking it, one request at a time.
         await using var bob = new HydraServer(router.PeerOptions("bob"), new Dictionary<string, HydraMethodHandler>

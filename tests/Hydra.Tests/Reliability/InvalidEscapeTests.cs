@@ -2,6 +2,7 @@ using System.Text;
 using Hydra.Messages;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Reliability;
 
@@ -9,22 +10,21 @@ namespace Hydra.Tests.Reliability;
 /// Found by the fuzz test: a JSON escape for half a surrogate pair (<c>"\ud800"</c>) is valid
 /// UTF-8 and valid JSON syntax, but not a string .NET can read. It must be refused like any bad message.
 /// </summary>
-public class InvalidEscapeTests : RouterPerTest
+public class InvalidEscapeTests
 {
-    [Theory]
-    [InlineData("sender")]
-    [InlineData("target")]
-    [InlineData("method")]
-    [InlineData("id")]
-    public void Lone_surrogate_in_a_field_gets_bad_message_not_silence(string field)
+    public static TheoryData<string> Fields => new() { "sender", "target", "method", "id" };
+
+    [Theory, OnNetMQ(nameof(Fields)), OnLibZmq(nameof(Fields))]
+    public async Task Lone_surrogate_in_a_field_gets_bad_message_not_silence(HydraTransport transport, string field)
     {
-        using var peer = new RawPeer(Router, "alice");
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, "alice");
         var fields = new Dictionary<string, string> { ["sender"] = "alice", ["target"] = "HydraRouter", ["method"] = "ping", ["id"] = "q1" };
         fields[field] = "x\\ud800";
         peer.SendJson($$"""{"sender":"{{fields["sender"]}}","target":"{{fields["target"]}}","method":"{{fields["method"]}}","payload":{},"protocol_version":1,"id":"{{fields["id"]}}"}""");
         var reply = peer.Receive();
         JsonAssert.IsError(reply, "bad_message");
-        Assert.Equal(0, Router.Stats.Errors.GetValueOrDefault(HydraErrorCode.Other));
+        Assert.Equal(0, router.Stats.Errors.GetValueOrDefault(HydraErrorCode.Other));
     }
 
     [Fact]
@@ -35,12 +35,13 @@ public class InvalidEscapeTests : RouterPerTest
         Assert.Contains("reply_to", error.Message);
     }
 
-    [Fact]
-    public async Task What_a_receiver_could_not_decode_is_refused_to_the_sender_not_forwarded()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task What_a_receiver_could_not_decode_is_refused_to_the_sender_not_forwarded(HydraTransport transport)
     {
-        await using var bob = Router.StartPeer("bob");
+        await using var router = TestRouter.Start(transport);
+        await using var bob = router.StartPeer("bob");
         await Eventually.TrueAsync(() => bob.IsConnected, "bob connected");
-        using var mallory = new RawPeer(Router, "mallory");
+        using var mallory = new RawPeer(router, "mallory");
         // Before the fix this reached bob, whose poller thread died on it and took his process down.
         mallory.SendJson("""{"sender":"mallory","target":"bob","method":"hello","payload":{},"protocol_version":1,"reply_to":"\ud800"}""");
         JsonAssert.IsError(mallory.Receive(), "bad_message");

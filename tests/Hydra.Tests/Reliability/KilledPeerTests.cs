@@ -3,6 +3,7 @@ using System.Globalization;
 using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -19,10 +20,10 @@ public class KilledPeerTests(ITestOutputHelper output)
         PruneAfter = TimeSpan.FromSeconds(10),
     };
 
-    [Fact]
-    public async Task A_killed_peer_goes_ok_then_bad_then_is_pruned_and_a_new_process_takes_its_name()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task A_killed_peer_goes_ok_then_bad_then_is_pruned_and_a_new_process_takes_its_name(HydraTransport transport)
     {
-        await using var router = TestRouter.Start(Options);
+        await using var router = TestRouter.Start(transport, Options);
         await using var client = new HydraClient(router.PeerOptions());
         client.Start();
         await using (var first = StartPong(router, "Victim"))
@@ -42,10 +43,10 @@ public class KilledPeerTests(ITestOutputHelper output)
         Assert.Equal("Victim", (await client.PingAsync("Victim")).Reply.Sender);
     }
 
-    [Fact]
-    public async Task A_new_process_takes_over_the_name_of_a_frozen_one_whose_connection_is_still_open()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task A_new_process_takes_over_the_name_of_a_frozen_one_whose_connection_is_still_open(HydraTransport transport)
     {
-        await using var router = TestRouter.Start(Options);
+        await using var router = TestRouter.Start(transport, Options);
         await using var client = new HydraClient(router.PeerOptions());
         client.Start();
         await using var frozen = StartPong(router, "Frozen");
@@ -62,7 +63,8 @@ public class KilledPeerTests(ITestOutputHelper output)
 
     private static ChildProcess StartPong(RouterEngine router, string identity) =>
         ChildProcess.Hydra("pong", "--router", "127.0.0.1", "--port", router.Port.ToString(CultureInfo.InvariantCulture),
-            "--heartbeat-port", router.HeartbeatPort.ToString(CultureInfo.InvariantCulture), "--id", identity);
+            "--heartbeat-port", router.HeartbeatPort.ToString(CultureInfo.InvariantCulture), "--id", identity,
+            "--transport", router.Options.Transport.ToString().ToLowerInvariant());
 
     private static Task WaitForStatus(RouterEngine router, string identity, ClientStatus status) =>
         Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.Any(r => r.Identity == identity && r.Status == status),

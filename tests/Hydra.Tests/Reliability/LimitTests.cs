@@ -3,16 +3,17 @@ using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Reliability;
 
 /// <summary>The router's three limits, over real sockets, as a user meets them.</summary>
 public class LimitTests
 {
-    [Fact]
-    public async Task A_frame_announced_over_the_size_limit_closes_the_connection_before_its_body_arrives()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task A_frame_announced_over_the_size_limit_closes_the_connection_before_its_body_arrives(HydraTransport transport)
     {
-        await using var router = TestRouter.Start();
+        await using var router = TestRouter.Start(transport);
         using var probe = new ZmtpProbe();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await probe.ConnectAsDealerAsync(router.Port, timeout.Token);
@@ -24,11 +25,11 @@ public class LimitTests
         Assert.Equal("pong", (await client.PingAsync()).Reply.Method);
     }
 
-    [Fact]
-    public async Task A_probe_within_the_limit_is_not_dropped()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task A_probe_within_the_limit_is_not_dropped(HydraTransport transport)
     {
         // The control for the test above: the same probe announcing a small frame keeps its connection.
-        await using var router = TestRouter.Start();
+        await using var router = TestRouter.Start(transport);
         using var probe = new ZmtpProbe();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await probe.ConnectAsDealerAsync(router.Port, timeout.Token);
@@ -36,11 +37,11 @@ public class LimitTests
         Assert.False(await probe.ClosedByPeerAsync(TimeSpan.FromMilliseconds(500)));
     }
 
-    [Fact]
-    public async Task Message_size_limit_is_configurable_on_both_ends()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Message_size_limit_is_configurable_on_both_ends(HydraTransport transport)
     {
         const int limit = 64 * 1024;
-        await using var router = TestRouter.Start(new RouterOptions { MaxMessageSize = limit });
+        await using var router = TestRouter.Start(transport, new RouterOptions { MaxMessageSize = limit });
         await using var bob = new HydraMQ(router.PeerOptions("bob") with { MaxMessageSize = limit });
         bob.Start();
         await using var alice = new HydraMQ(router.PeerOptions("alice") with { MaxMessageSize = limit });
@@ -62,10 +63,10 @@ public class LimitTests
         Assert.Equal("still_routing", (await bob.ReceiveAsync()).Method);
     }
 
-    [Fact]
-    public async Task An_overlong_identity_gets_a_clear_error_at_the_peer()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task An_overlong_identity_gets_a_clear_error_at_the_peer(HydraTransport transport)
     {
-        await using var router = TestRouter.Start();
+        await using var router = TestRouter.Start(transport);
         await using var peer = router.StartPeer(new string('n', 129));
         var error = await Assert.ThrowsAsync<HydraRemoteException>(() => peer.RequestAsync(peer.CreateMessage("HydraRouter", "ping")));
         Assert.Equal(HydraErrorCode.BadMessage, error.Code);
@@ -73,10 +74,10 @@ public class LimitTests
         Assert.False(peer.IsConnected, "its heartbeats are refused too");
     }
 
-    [Fact]
-    public async Task Past_the_client_bound_newcomers_get_busy_until_a_slot_frees_up()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Past_the_client_bound_newcomers_get_busy_until_a_slot_frees_up(HydraTransport transport)
     {
-        await using var router = TestRouter.Start(new RouterOptions { MaxClients = 3, PruneAfter = TimeSpan.FromSeconds(1) });
+        await using var router = TestRouter.Start(transport, new RouterOptions { MaxClients = 3, PruneAfter = TimeSpan.FromSeconds(1) });
         var members = new List<HydraClient>();
         for (var i = 0; i < 3; i++)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hydra.Mq;
 using Hydra.Testing;
+using Hydra.Transport;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -14,8 +15,8 @@ public class ManyPeersTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1); // 5x the default heartbeat rate
 
-    [Fact]
-    public async Task Every_peer_shows_good_and_every_message_between_random_pairs_arrives()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Every_peer_shows_good_and_every_message_between_random_pairs_arrives(HydraTransport transport)
     {
         var seed = LongRun.Seed();
         const int swarmSize = 990;                  // light peers: raw DEALER pairs on one poller
@@ -25,7 +26,7 @@ public class ManyPeersTests(ITestOutputHelper output)
         var random = new Random(seed);
         output.WriteLine($"seed {seed} (replay: HYDRA_SEED={seed}); {swarmSize} swarm peers + {realPeers} HydraMQ peers, {perPeer} messages each, heartbeats every {Interval.TotalSeconds} s");
 
-        await using var router = await RouterProcess.StartAsync();
+        await using var router = await RouterProcess.StartAsync(transport);
         var idle = router.Stats();
         var ledger = new MessageLedger();
         var started = Stopwatch.GetTimestamp();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Hydra.Mq;
 using Hydra.Testing;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Reliability;
 
@@ -11,33 +12,36 @@ namespace Hydra.Tests.Reliability;
 /// </summary>
 internal sealed partial class RouterProcess : IAsyncDisposable
 {
-    private RouterProcess(ChildProcess process, int port, int heartbeatPort)
+    private RouterProcess(ChildProcess process, HydraTransport transport, int port, int heartbeatPort)
     {
+        Transport = transport;
         Process = process;
         Port = port;
         HeartbeatPort = heartbeatPort;
     }
 
     public ChildProcess Process { get; }
+    public HydraTransport Transport { get; }
     public int Port { get; }
     public int HeartbeatPort { get; }
     public int Pid => Process.Id;
 
     /// <summary>Starts a router (port 0: a free one) and waits for its listening line.</summary>
+    /// <param name="transport">The router's --transport.</param>
     /// <param name="port">The main port (0: a free one).</param>
     /// <param name="heartbeatPort">The heartbeat port (0: a free one).</param>
     /// <param name="extra">More flags, such as --cluster.</param>
-    public static async Task<RouterProcess> StartAsync(int port = 0, int heartbeatPort = 0, params string[] extra)
+    public static async Task<RouterProcess> StartAsync(HydraTransport transport, int port = 0, int heartbeatPort = 0, params string[] extra)
     {
         // Info level for the listening line; the router rate-limits its refusal warnings, so output stays small.
         var child = ChildProcess.Hydra(["router", "--headless", "--address", "127.0.0.1",
             "--port", port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", heartbeatPort.ToString(CultureInfo.InvariantCulture),
-            "--log-level", "info", .. extra]);
+            "--log-level", "info", "--transport", transport.ToString().ToLowerInvariant(), .. extra]);
         try
         {
             var listening = await child.WaitForLineAsync(l => l.Contains("Router listening", StringComparison.Ordinal), "the listening line", TimeSpan.FromSeconds(30));
             var ports = ListeningLine().Match(listening);
-            return new RouterProcess(child, int.Parse(ports.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(ports.Groups[2].Value, CultureInfo.InvariantCulture));
+            return new RouterProcess(child, transport, int.Parse(ports.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(ports.Groups[2].Value, CultureInfo.InvariantCulture));
         }
         catch
         {
@@ -55,6 +59,7 @@ internal sealed partial class RouterProcess : IAsyncDisposable
         RouterHeartbeatPort = HeartbeatPort,
         Identity = identity,
         NetworkTimeout = TimeSpan.FromSeconds(5),
+        Transport = Transport,
     };
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();

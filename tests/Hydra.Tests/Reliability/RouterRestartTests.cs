@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Hydra.Mq;
 using Hydra.Peers;
 using Hydra.Testing;
+using Hydra.Transport;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -13,11 +14,11 @@ public class RouterRestartTests(ITestOutputHelper output)
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
 
-    [Fact]
-    public async Task Peers_reconnect_by_themselves_and_requests_never_hang()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Peers_reconnect_by_themselves_and_requests_never_hang(HydraTransport transport)
     {
         var restarts = LongRun.Pick(2, 10);
-        var router = await RouterProcess.StartAsync();
+        var router = await RouterProcess.StartAsync(transport);
         var (port, heartbeatPort) = (router.Port, router.HeartbeatPort);
         try
         {
@@ -46,7 +47,7 @@ public class RouterRestartTests(ITestOutputHelper output)
                 var failedBefore = requests.Failed;
                 await Until(() => requests.Failed > failedBefore, "a request to fail while the router is down");
 
-                router = await RouterProcess.StartAsync(port, heartbeatPort);
+                router = await RouterProcess.StartAsync(transport, port, heartbeatPort);
                 var okBefore = requests.Ok;
                 await Until(() => client.IsConnected && server.MQ.IsConnected, "both peers reconnected without help");
                 await Until(() => requests.Ok > okBefore, "requests answered again");
@@ -64,11 +65,11 @@ public class RouterRestartTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task An_in_process_router_can_be_restarted_on_its_ports_at_once()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task An_in_process_router_can_be_restarted_on_its_ports_at_once(HydraTransport transport)
     {
         // NetMQ closes listeners after Dispose returns; StopAsync waits for that, so binding again cannot race it.
-        var first = TestRouter.Start();
+        var first = TestRouter.Start(transport);
         await using var peer = first.StartPeer("survivor");
         await Until(() => peer.IsConnected, "the peer connected");
         var stopping = Stopwatch.GetTimestamp();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 using Xunit.Abstractions;
 
 namespace Hydra.Tests.Reliability;
@@ -13,11 +14,11 @@ namespace Hydra.Tests.Reliability;
 /// </summary>
 public class SlowReceiverTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Every_message_is_either_delivered_or_answered_busy_and_counted()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Every_message_is_either_delivered_or_answered_busy_and_counted(HydraTransport transport)
     {
         const int count = 2_000, payload = 16 * 1024;
-        await using var router = TestRouter.Start(new RouterOptions { HighWatermark = 100 });
+        await using var router = TestRouter.Start(transport, new RouterOptions { HighWatermark = 100 });
         using var flood = new Flood(router.Port);
         flood.Introduce();
 
@@ -37,13 +38,13 @@ public class SlowReceiverTests(ITestOutputHelper output)
         Assert.Equal(stats.Errors[HydraErrorCode.Busy], flood.Busy.Count + stats.RepliesNotDelivered);
     }
 
-    [Fact]
-    public async Task The_router_process_memory_stays_bounded_while_a_receiver_does_not_read()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task The_router_process_memory_stays_bounded_while_a_receiver_does_not_read(HydraTransport transport)
     {
         // The CLI router keeps the default high-water mark (10,000 messages per peer).
         var count = LongRun.Pick(100_000, 400_000);
         const int payload = 1024;
-        await using var router = await RouterProcess.StartAsync();
+        await using var router = await RouterProcess.StartAsync(transport);
         using var flood = new Flood(router.Port);
         flood.Introduce();
         var before = router.Stats();
@@ -61,7 +62,11 @@ public class SlowReceiverTests(ITestOutputHelper output)
         Assert.Empty(flood.OtherErrors);
         Assert.Empty(delivered.Intersect(flood.Busy));
         Assert.Equal(count, delivered.Count + flood.Busy.Count + Undelivered());
-        // Bounded by the high-water mark (about 10,000 x 1 KiB queued), not by what was offered.
-        Assert.True(after.PeakRssKiB - before.RssKiB < offeredMiB * 1024 / 2, $"router grew by {(after.PeakRssKiB - before.RssKiB) / 1024} MiB for {offeredMiB:0} MiB offered");
+        // Bounded by the high-water marks, not by what was offered: the router holds at most about
+        // 10,000 x 1 KiB on the way in and as much on the way out (20 MiB); allow four times that for
+        // the allocators (libzmq's malloc arenas keep more than NetMQ's pools: 55-62 MiB measured, NetMQ 35-50).
+        // Below the 98 MiB offered in CI; far below the 391 MiB of the long run.
+        const double boundMiB = 4 * 2 * 10_000 * payload / 1024.0 / 1024.0;
+        Assert.True(after.PeakRssKiB - before.RssKiB < boundMiB * 1024, $"router grew by {(after.PeakRssKiB - before.RssKiB) / 1024} MiB for {offeredMiB:0} MiB offered (bound {boundMiB:0} MiB)");
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 using NetMQ;
 using NetMQ.Sockets;
 
@@ -10,10 +11,10 @@ namespace Hydra.Tests.Routing;
 /// <summary>What peers see when a router stops: nothing but Hydra messages, ever.</summary>
 public class RouterStopTests
 {
-    [Fact]
-    public async Task Stopping_sends_peers_nothing_that_is_not_a_hydra_message()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Stopping_sends_peers_nothing_that_is_not_a_hydra_message(HydraTransport transport)
     {
-        var router = TestRouter.Start();
+        var router = TestRouter.Start(transport);
         var (port, heartbeatPort) = (router.Port, router.HeartbeatPort);
         using var main = Dealer("watcher", port);
         using var heartbeat = Dealer("watcher", heartbeatPort);
@@ -27,7 +28,7 @@ public class RouterStopTests
         // Barrier: a new router on the same ports. The DEALERs reconnect by themselves; until
         // the new router answers, everything they receive (the old router's last words
         // included) must be a Hydra message.
-        await using var next = new RouterEngine(new RouterOptions { Address = "127.0.0.1", Port = port, HeartbeatPort = heartbeatPort });
+        await using var next = new RouterEngine(new RouterOptions { Transport = transport, Address = "127.0.0.1", Port = port, HeartbeatPort = heartbeatPort });
         next.Start();
         AskUntilAnswered(main, "ping", "pong");
         AskUntilAnswered(heartbeat, "heartbeat", "heartbeat_reply");

@@ -2,49 +2,54 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Hydra.Routing;
 using Hydra.Testing;
+using Hydra.Transport;
 
 namespace Hydra.Tests.Routing;
 
-public class RouterTests : RouterPerTest
+public class RouterTests
 {
     private static string Message(string sender, string target, string method, string extra = "") =>
         $$"""{"sender":"{{sender}}","target":"{{target}}","method":"{{method}}","payload":{}{{extra}},"protocol_version":1}""";
 
-    [Fact]
-    public void Ping_gets_pong_that_answers_its_id()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Ping_gets_pong_that_answers_its_id(HydraTransport transport)
     {
-        using var peer = new RawPeer(Router, "alice");
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, "alice");
         peer.SendJson(Message("alice", "HydraRouter", "ping", ""","id":"p1" """));
         var pong = peer.Receive();
         Assert.Equal(("HydraRouter", "alice", "pong", "p1"), ((string?)pong["sender"], (string?)pong["target"], (string?)pong["method"], (string?)pong["reply_to"]));
         Assert.Equal(1, (int?)pong["protocol_version"]);
     }
 
-    [Fact]
-    public void Heartbeat_on_the_heartbeat_port_gets_heartbeat_reply()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Heartbeat_on_the_heartbeat_port_gets_heartbeat_reply(HydraTransport transport)
     {
-        using var peer = new RawPeer(Router, "alice", heartbeatPort: true);
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, "alice", heartbeatPort: true);
         peer.SendJson(Message("alice", "HydraRouter", "heartbeat"));
         Assert.Equal("heartbeat_reply", (string?)peer.Receive()["method"]);
     }
 
-    [Fact]
-    public void Messages_are_forwarded_byte_for_byte_with_unknown_keys_kept()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Messages_are_forwarded_byte_for_byte_with_unknown_keys_kept(HydraTransport transport)
     {
-        using var bob = new RawPeer(Router, "bob");
+        await using var router = TestRouter.Start(transport);
+        using var bob = new RawPeer(router, "bob");
         bob.SendJson(Message("bob", "HydraRouter", "ping"));
         bob.Receive(); // bob is connected and known
-        using var alice = new RawPeer(Router, "alice");
+        using var alice = new RawPeer(router, "alice");
         var sent = Encoding.UTF8.GetBytes("""{"sender": "alice", "target": "bob", "method": "hello", "payload": {"n": 1}, "protocol_version": 1, "trace": "x-1"}""");
         alice.Send(sent);
         Assert.Equal(sent, bob.ReceiveRaw());
     }
 
-    [Fact]
-    public void The_empty_delimiter_form_is_accepted_and_answered_in_the_same_form()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task The_empty_delimiter_form_is_accepted_and_answered_in_the_same_form(HydraTransport transport)
     {
+        await using var router = TestRouter.Start(transport);
         // The Python 0.14 line sends ["", json] and reads the reply's second frame.
-        using var peer = new RawPeer(Router, "old-python");
+        using var peer = new RawPeer(router, "old-python");
         peer.Send([], Encoding.UTF8.GetBytes(Message("old-python", "HydraRouter", "ping")));
         var reply = peer.ReceiveFrames();
         Assert.Equal(2, reply.Count);
@@ -52,10 +57,11 @@ public class RouterTests : RouterPerTest
         Assert.Equal("pong", (string?)JsonNode.Parse(reply[1])!["method"]);
     }
 
-    [Fact]
-    public void Unknown_target_gets_error_reply_instead_of_silence()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Unknown_target_gets_error_reply_instead_of_silence(HydraTransport transport)
     {
-        using var peer = new RawPeer(Router, "alice");
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, "alice");
         peer.SendJson(Message("alice", "nobody", "hello", ""","id":"q7" """));
         var reply = peer.Receive();
         JsonAssert.IsError(reply, "unknown_target");
@@ -63,13 +69,14 @@ public class RouterTests : RouterPerTest
         Assert.Contains("nobody", (string?)reply["payload"]!["detail"]);
     }
 
-    [Fact]
-    public void Sender_must_be_the_connections_identity()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Sender_must_be_the_connections_identity(HydraTransport transport)
     {
-        using var bob = new RawPeer(Router, "bob");
+        await using var router = TestRouter.Start(transport);
+        using var bob = new RawPeer(router, "bob");
         bob.SendJson(Message("bob", "HydraRouter", "ping"));
         bob.Receive();
-        using var mallory = new RawPeer(Router, "mallory");
+        using var mallory = new RawPeer(router, "mallory");
         mallory.SendJson(Message("bob", "bob", "transfer"));
         JsonAssert.IsError(mallory.Receive(), "sender_mismatch");
         // Barrier: mallory's honest message comes after the spoof, so bob's next one would be the spoof.
@@ -92,81 +99,87 @@ public class RouterTests : RouterPerTest
         { "two non-empty frames", [[1], Encoding.UTF8.GetBytes(Message("alice", "HydraRouter", "ping"))] },
     };
 
-    [Theory]
-    [MemberData(nameof(BadInputs))]
+    [Theory, OnNetMQ(nameof(BadInputs)), OnLibZmq(nameof(BadInputs))]
 #pragma warning disable xUnit1026 // "what" names the case in the test's name
-    public void Bad_input_gets_bad_message_and_the_router_keeps_routing(string what, byte[][] frames)
+    public async Task Bad_input_gets_bad_message_and_the_router_keeps_routing(HydraTransport transport, string what, byte[][] frames)
 #pragma warning restore xUnit1026
     {
-        using var peer = new RawPeer(Router, "alice");
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, "alice");
         peer.Send(frames);
         var reply = peer.Receive();
         JsonAssert.IsError(reply, "bad_message");
 
         peer.SendJson(Message("alice", "HydraRouter", "ping"));
         Assert.Equal("pong", (string?)peer.Receive()["method"]);
-        Assert.True(Router.Stats.Errors[HydraErrorCode.BadMessage] >= 1);
+        Assert.True(router.Stats.Errors[HydraErrorCode.BadMessage] >= 1);
     }
 
-    [Fact]
-    public void Binary_identity_gets_an_error_and_shows_as_hex()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Binary_identity_gets_an_error_and_shows_as_hex(HydraTransport transport)
     {
-        using var peer = new RawPeer(Router, [0x00, 0xff, 0x10]);
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, [0x00, 0xff, 0x10]);
         peer.SendJson(Message("whoever", "HydraRouter", "ping"));
         JsonAssert.IsError(peer.Receive(), "sender_mismatch");
-        using var probe = new RawPeer(Router, "probe");
+        using var probe = new RawPeer(router, "probe");
         probe.SendJson(Message("probe", "HydraRouter", "clients"));
         var clients = probe.Receive()["payload"]!["clients"]!.AsArray().Select(c => (string?)c!["identity"]);
         Assert.Contains("0x00ff10", clients);
     }
 
-    [Fact]
-    public void Overlong_identity_is_refused_and_not_tracked()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Overlong_identity_is_refused_and_not_tracked(HydraTransport transport)
     {
+        await using var router = TestRouter.Start(transport);
         var longName = new string('x', 200);
-        using var peer = new RawPeer(Router, longName);
+        using var peer = new RawPeer(router, longName);
         peer.SendJson(Message(longName, "HydraRouter", "ping"));
         var reply = peer.Receive();
         JsonAssert.IsError(reply, "bad_message");
         Assert.Contains("limit is 128", (string?)reply["payload"]!["detail"]);
-        Assert.Equal(0, Router.Stats.Clients);
+        Assert.Equal(0, router.Stats.Clients);
     }
 
-    [Fact]
-    public void Oversize_frame_never_reaches_the_router_and_others_keep_routing()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Oversize_frame_never_reaches_the_router_and_others_keep_routing(HydraTransport transport)
     {
-        using var big = new RawPeer(Router, "big");
+        await using var router = TestRouter.Start(transport);
+        using var big = new RawPeer(router, "big");
         big.Send(new byte[2 * 1024 * 1024]);
-        using var alice = new RawPeer(Router, "alice");
+        using var alice = new RawPeer(router, "alice");
         alice.SendJson(Message("alice", "HydraRouter", "ping"));
         Assert.Equal("pong", (string?)alice.Receive()["method"]);
         // The oversize frame is dropped with its connection, not answered: big's first answer is its pong.
         big.AskUntilAnswered(Message("big", "HydraRouter", "ping"), "pong");
-        Assert.Equal(0, Router.Stats.Errors.GetValueOrDefault(HydraErrorCode.BadMessage));
+        Assert.Equal(0, router.Stats.Errors.GetValueOrDefault(HydraErrorCode.BadMessage));
     }
 
-    [Fact]
-    public void Heartbeat_port_refuses_anything_but_heartbeats()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Heartbeat_port_refuses_anything_but_heartbeats(HydraTransport transport)
     {
-        using var peer = new RawPeer(Router, "alice", heartbeatPort: true);
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, "alice", heartbeatPort: true);
         peer.SendJson(Message("alice", "bob", "hello"));
         JsonAssert.IsError(peer.Receive(), "bad_message");
     }
 
-    [Fact]
-    public void Unknown_router_method_gets_unknown_method()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Unknown_router_method_gets_unknown_method(HydraTransport transport)
     {
-        using var peer = new RawPeer(Router, "alice");
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, "alice");
         peer.SendJson(Message("alice", "HydraRouter", "shutdown"));
         JsonAssert.IsError(peer.Receive(), "unknown_method");
     }
 
-    [Fact]
-    public async Task Clients_method_lists_who_is_connected_with_status()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Clients_method_lists_who_is_connected_with_status(HydraTransport transport)
     {
-        await using var bob = Router.StartPeer("bob");
+        await using var router = TestRouter.Start(transport);
+        await using var bob = router.StartPeer("bob");
         await Eventually.TrueAsync(() => bob.IsConnected, "bob's heartbeat reply");
-        using var alice = new RawPeer(Router, "alice");
+        using var alice = new RawPeer(router, "alice");
         alice.SendJson(Message("alice", "HydraRouter", "clients", ""","id":"c1" """));
         var reply = alice.Receive();
         Assert.Equal("clients", (string?)reply["method"]);
@@ -176,15 +189,16 @@ public class RouterTests : RouterPerTest
         Assert.Contains("alice", rows.Keys);
     }
 
-    [Fact]
-    public async Task Counters_show_what_happened()
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Counters_show_what_happened(HydraTransport transport)
     {
-        using var peer = new RawPeer(Router, "alice");
+        await using var router = TestRouter.Start(transport);
+        using var peer = new RawPeer(router, "alice");
         peer.SendJson(Message("alice", "HydraRouter", "ping"));
         peer.Receive();
         peer.SendJson(Message("alice", "nobody", "x"));
         peer.Receive();
-        var stats = await Eventually.ValueAsync(() => Task.FromResult(Router.Stats), s => s.Received >= 2, "two messages counted");
+        var stats = await Eventually.ValueAsync(() => Task.FromResult(router.Stats), s => s.Received >= 2, "two messages counted");
         Assert.Equal(1, stats.Pongs);
         Assert.Equal(1, stats.Errors[HydraErrorCode.UnknownTarget]);
     }

@@ -15,6 +15,7 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
     private readonly HashSet<byte[]> _proven = new(ByteArrayComparer.Instance);
     private readonly Dictionary<string, (string Key, byte[] Challenge)> _pending = [];
     private readonly Dictionary<string, string> _owners = []; // identity → key, for the router's lifetime
+    private readonly Dictionary<byte[], byte[]> _handshakeKeys = new(ByteArrayComparer.Instance); // the same, as bytes, for the per-frame check
 
     /// <summary>True once the identity has proven its key on its current connection.</summary>
     public bool IsProven(ReadOnlySpan<byte> identity) => _proven.GetAlternateLookup<ReadOnlySpan<byte>>().Contains(identity);
@@ -74,9 +75,12 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
     }
 
     /// <summary>
-    /// For transports that check keys in the handshake: the connection proved <paramref name="key"/>
-    /// (Z85). The identity is proven unless it belongs to another key; the first key to use a
-    /// name owns it for the router's lifetime, as with the challenge.
+    /// For transports that check keys in the handshake, on every frame: the frame's connection
+    /// proved <paramref name="key"/> (Z85). The identity is proven unless it belongs to another
+    /// key; the first key to use a name owns it for the router's lifetime, as with the challenge.
+    /// Checking each frame's own key (not "proven until the connection closes") means no frame
+    /// is ever accepted on another connection's proof, however late a transport learns that a
+    /// connection closed. Allocation-free once the name is known.
     /// </summary>
     public bool ProveByHandshake(ReadOnlySpan<byte> identity, ReadOnlySpan<byte> key)
     {
@@ -84,13 +88,23 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
         {
             return false;
         }
+        if (_handshakeKeys.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(identity, out var owner))
+        {
+            if (owner.AsSpan().SequenceEqual(key))
+            {
+                return IsProven(identity) || _proven.Add(identity.ToArray()); // back after a closed connection
+            }
+            Revoke(identity); // another key on this name: its owner's connection is gone, whatever the transport said
+            return false;
+        }
         var name = IdentityText.Of(identity);
         var keyText = System.Text.Encoding.ASCII.GetString(key);
-        if (!_allowed.Contains(keyText) || (_owners.TryGetValue(name, out var owner) && owner != keyText))
+        if (!_allowed.Contains(keyText) || (_owners.TryGetValue(name, out var ownerText) && ownerText != keyText))
         {
             return false;
         }
         _owners[name] = keyText;
+        _handshakeKeys[identity.ToArray()] = key.ToArray();
         _proven.Add(identity.ToArray());
         return true;
     }

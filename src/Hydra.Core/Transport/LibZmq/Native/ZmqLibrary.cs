@@ -18,9 +18,16 @@ internal static unsafe class ZmqLibrary
     private static string? _loadedFrom;
     private static (bool Ok, string? WhyNot)? _probe;
 
-    /// <summary>File names tried in order: the versioned runtime name first (what Debian's libzmq5 installs; the bare name needs the -dev package).</summary>
+    /// <summary>Names the file to load instead of the usual ones (a libzmq in an odd place); tests point it at nothing to see Hydra without libzmq.</summary>
+    public const string PathVariable = "HYDRA_LIBZMQ";
+
+    /// <summary>
+    /// File names tried in order: the versioned runtime name first (what Debian's libzmq5 installs;
+    /// the bare name needs the -dev package), or only <see cref="PathVariable"/>'s file when it is set.
+    /// </summary>
     public static IReadOnlyList<string> Candidates { get; } =
-        OperatingSystem.IsWindows() ? ["libzmq.dll"]
+        Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path ? [path]
+        : OperatingSystem.IsWindows() ? ["libzmq.dll"]
         // Homebrew on Apple silicon installs into /opt/homebrew/lib, which dlopen does not search by default.
         : OperatingSystem.IsMacOS() ? ["libzmq.5.dylib", "libzmq.dylib", "/opt/homebrew/lib/libzmq.5.dylib"]
         : ["libzmq.so.5", "libzmq.so"];

@@ -46,6 +46,34 @@ internal sealed unsafe class ZmqPollSet : IDisposable
         return index;
     }
 
+    /// <summary>
+    /// Adds a plain file descriptor (a SOCKET on Windows) to wait on, such as a socket's
+    /// <see cref="ZmqSocket.Fd"/>: zmq_poll then makes one poll() call for it, without asking the
+    /// socket for its events (which costs a system call per socket). ZMQ_FD is edge-triggered:
+    /// only drain a socket until EAGAIN before waiting on it again.
+    /// </summary>
+    public int AddFd(nint fd, ZmqPollEvents events)
+    {
+        ObjectDisposedException.ThrowIf(_items is null, this);
+        if (Count == _sockets.Length)
+        {
+            throw new InvalidOperationException($"the poll set is full ({_sockets.Length} items)");
+        }
+        var index = Count++;
+        var item = _items + (index * Stride);
+        *(nint*)item = 0;
+        if (OperatingSystem.IsWindows())
+        {
+            *(nint*)(item + IntPtr.Size) = fd;
+        }
+        else
+        {
+            *(int*)(item + IntPtr.Size) = (int)fd;
+        }
+        *(short*)(item + EventsOffset) = (short)events;
+        return index;
+    }
+
     /// <summary>Changes what to wait for on item <paramref name="index"/> (e.g. add Out while a send is pending).</summary>
     public void SetEvents(int index, ZmqPollEvents events) => *(short*)(Item(index) + EventsOffset) = (short)events;
 
