@@ -3,7 +3,7 @@
 #   1. xunit: unit, integration (real sockets), CLI, Python interop, reliability, security, TUI views;
 #   2. the terminal apps end to end in a real terminal (tmux);
 #   3. the benchmark smoke: the load suite in short, failing on any lost or altered message.
-# Needs the .NET 10 SDK, python3-zmq and tmux (apt-get install -y python3-zmq tmux).
+# Needs the .NET 10 SDK, python3-zmq, tmux, nats-server and libzmq5 (apt-get install -y python3-zmq tmux nats-server libzmq5).
 # Prints one closing line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"

@@ -6,15 +6,17 @@ using NetMQ;
 // Hydra.Bench: the router load benchmark.
 //   dotnet run -c Release --project bench/Hydra.Bench              full suite (a few minutes)
 //   dotnet run -c Release --project bench/Hydra.Bench -- --smoke   quick check for CI (< 60 s), exit 1 on any loss
-//   Hydra.Bench serve hydra|raw|raw-libzmq [--hwm N] [--transport T]  a router under test (started by the suite)
+//   Hydra.Bench serve hydra|raw|raw-libzmq [--hwm N] [--transport T] [--cluster URL --cluster-name N --router-id ID]
+//                                                                   a router under test (started by the suite)
 //   Hydra.Bench sender [--seconds S] [--repeats N]                 only the HydraMQ-peer sender runs (libzmq and NetMQ peers)
 //   Hydra.Bench chart REPORT.md OUT.svg                            draws a saved report's throughput table
 // Other flags: --repeats N, --seconds S, --window N (messages in flight per pair), --no-python, --out FILE (also write the report there),
+//   --no-cluster (leave out the two-router cluster over nats-server),
 //   --hwm N (the Hydra router's high-water mark; below the window it must answer busy, and the run fails),
 //   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves),
 //   --baseline PATH (another build's Hydra.Bench.dll: its Hydra router is measured beside this one, for before/after figures),
 //   --chart FILE (the throughput chart, SVG; default: next to --out, else bench-throughput.svg),
-//   --routers a,b (only these: hydra, hydra-netmq, raw, raw-libzmq, anchor, hydra-table, python, python-sync).
+//   --routers a,b (only these: hydra, hydra-netmq, cluster, raw, raw-libzmq, anchor, hydra-table, python, python-sync).
 
 // 1,000 idle peers use two sockets each; NetMQ's default limit is 1,024 sockets a process.
 NetMQConfig.MaxSockets = 8192;
@@ -29,8 +31,11 @@ try
 {
     if (args is ["serve", var kind, ..])
     {
+        var cluster = StringFlag(args, "--cluster") is { } urls
+            ? new Hydra.Cluster.ClusterOptions { Urls = urls, Name = StringFlag(args, "--cluster-name") ?? "bench", RouterId = StringFlag(args, "--router-id") ?? "bench" }
+            : null;
         var transport = StringFlag(args, "--transport") is { } t ? Enum.Parse<Hydra.Transport.HydraTransport>(t, ignoreCase: true) : Hydra.Transport.HydraTransport.Auto;
-        return await ServeMode.RunAsync(kind, IntFlag(args, "--hwm") ?? 10_000, pool: !args.Contains("--no-pool"), transport);
+        return await ServeMode.RunAsync(kind, IntFlag(args, "--hwm") ?? 10_000, pool: !args.Contains("--no-pool"), transport, cluster);
     }
     if (args is ["chart", var savedReport, var svg])
     {
@@ -50,6 +55,7 @@ try
         PoolBuffers = !args.Contains("--no-pool"),
         HighWatermark = IntFlag(args, "--hwm") ?? settings.HighWatermark,
         Window = IntFlag(args, "--window") ?? settings.Window,
+        IncludeCluster = !args.Contains("--no-cluster"),
         BaselineBench = StringFlag(args, "--baseline") is { } baseline ? Path.GetFullPath(baseline) : null,
         OnlyRouters = StringFlag(args, "--routers") is { } only ? only.Split(',').ToHashSet() : null,
         // --metrics: also a Hydra router exporting its metrics at /metrics, scraped every second, beside the plain one.

@@ -26,11 +26,13 @@ internal static class RouterCommand
         var logFile = CommonOptions.LogFile();
         var curveKey = KeyOptions.CurveKey("The router's secret key file: encrypt both ports");
         var authorizedKeys = KeyOptions.AuthorizedKeys();
+        var cluster = new ClusterFlags();
         var transport = CommonOptions.Transport();
         var command = new Command("router", "Run the Hydra router")
         {
             headless, start, address, port, heartbeatPort, logLevel, logFile, curveKey, authorizedKeys, transport,
         };
+        cluster.AddTo(command);
         CommonOptions.RefuseSamePorts(command, port, heartbeatPort);
         CommonOptions.Requires(command, authorizedKeys, curveKey, "keys are proven over the encrypted channel");
         var operations = new OperationsFlags(); // metrics export and the log format (docs/operations.md)
@@ -44,6 +46,7 @@ internal static class RouterCommand
                 HeartbeatPort = parse.GetValue(heartbeatPort),
                 CurveSecretKey = parse.GetValue(curveKey),
                 AuthorizedKeys = parse.GetValue(authorizedKeys),
+                Cluster = cluster.ToOptions(parse),
                 Transport = parse.GetValue(transport),
             };
             var level = CommonOptions.LevelOf(parse, logLevel);

@@ -25,6 +25,11 @@ public enum HydraErrorCode
     Closed,
     /// <summary>A socket could not be bound or connected.</summary>
     Network,
+    /// <summary>
+    /// The target is not on this router, and this router cannot reach the other routers of its
+    /// cluster (it lost its NATS connection): the message was not sent anywhere.
+    /// </summary>
+    ClusterUnavailable,
     /// <summary>An error code this version does not know (kept as text in the exception).</summary>
     Other,
 }
@@ -46,6 +51,7 @@ public static class HydraErrorCodes
         HydraErrorCode.Timeout => "timeout",
         HydraErrorCode.Closed => "closed",
         HydraErrorCode.Network => "network",
+        HydraErrorCode.ClusterUnavailable => "cluster_unavailable",
         _ => "error",
     };
 

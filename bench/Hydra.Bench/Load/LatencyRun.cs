@@ -17,16 +17,18 @@ internal sealed record LatencyResult(long Count, double P50, double P90, double 
 /// </summary>
 internal static class LatencyRun
 {
-    public static LatencyResult Run(string name, int port, int size, int count, int warmup, TimeSpan limit)
+    /// <param name="echoPort">The echo peer's router, when it is not the client's (a cluster); 0: the same.</param>
+    public static LatencyResult Run(string name, int port, int size, int count, int warmup, TimeSpan limit, int echoPort = 0)
     {
         using var client = Sockets.Dealer($"{name}-c", port);
-        using var echo = Sockets.Dealer($"{name}-e", port);
+        using var echo = Sockets.Dealer($"{name}-e", echoPort == 0 ? port : echoPort);
+        var request = Frames.Build($"{name}-c", $"{name}-e", size, out var requestSeq);
         if (!Sockets.PingRouter(echo, Frames.Ping($"{name}-e"), TimeSpan.FromSeconds(5))
-            || !Sockets.PingRouter(client, Frames.Ping($"{name}-c"), TimeSpan.FromSeconds(5)))
+            || !Sockets.PingRouter(client, Frames.Ping($"{name}-c"), TimeSpan.FromSeconds(5))
+            || (echoPort != 0 && !Sockets.Probe(client, echo, request, TimeSpan.FromSeconds(10))))
         {
             return new LatencyResult(0, 0, 0, 0, 0, count, 0);
         }
-        var request = Frames.Build($"{name}-c", $"{name}-e", size, out var requestSeq);
         var reply = Frames.Build($"{name}-e", $"{name}-c", size, out var replySeq);
         var histogram = new LongHistogram(10_000_000_000L, 3); // up to 10 s in ns
         long timeouts = 0, wrong = 0;

@@ -13,6 +13,12 @@ internal interface IPairRun : IDisposable
     /// <summary>Pings the router from both sockets until answered, so both are known before traffic starts.</summary>
     bool Handshake(TimeSpan timeout);
 
+    /// <summary>
+    /// Across a cluster: sends a probe until one reaches the receiver, so the receiver's router has
+    /// claimed its identity everywhere before traffic starts (until then, sends are unknown_target).
+    /// </summary>
+    bool ProbeThrough(TimeSpan timeout);
+
     PairResult Run(TimeSpan duration, TimeSpan drainLimit);
 }
 
@@ -43,13 +49,14 @@ internal sealed class PairRun : IPairRun
 
     /// <param name="byteExact">The router forwards the bytes as sent (Hydra, raw), so every frame is compared
     /// whole with what was sent: pooled buffers must never hand out a frame still in use.</param>
-    public PairRun(string name, int port, int size, int window, bool byteExact)
+    /// <param name="receiverPort">The receiver's router, when it is not the sender's (a cluster); 0: the same.</param>
+    public PairRun(string name, int port, int size, int window, bool byteExact, int receiverPort = 0)
     {
         _window = window;
         _byteExact = byteExact;
         var senderId = SenderId = $"{name}-s";
         var receiverId = ReceiverId = $"{name}-r";
-        _receiver = Sockets.Dealer(receiverId, port);
+        _receiver = Sockets.Dealer(receiverId, receiverPort == 0 ? port : receiverPort);
         _sender = Sockets.Dealer(senderId, port);
         _ring = new byte[window][];
         for (var i = 0; i < window; i++)
@@ -64,6 +71,8 @@ internal sealed class PairRun : IPairRun
     /// </summary>
     public bool Handshake(TimeSpan timeout) =>
         Sockets.PingRouter(_receiver, Frames.Ping(ReceiverId), timeout) && Sockets.PingRouter(_sender, Frames.Ping(SenderId), timeout);
+
+    public bool ProbeThrough(TimeSpan timeout) => Sockets.Probe(_sender, _receiver, Frames.Build(SenderId, ReceiverId, 50, out _), timeout);
 
     public string SenderId { get; }
     public string ReceiverId { get; }

@@ -65,6 +65,29 @@ internal static class Sockets
         return false;
     }
 
+    /// <summary>Sends <paramref name="frame"/> from one socket until it arrives at the other (errors back are discarded); false when none arrived in time.</summary>
+    public static bool Probe(NetMQSocket from, NetMQSocket to, byte[] frame, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var msg = new Msg();
+        while (DateTime.UtcNow < deadline)
+        {
+            if (TrySendNoCopy(from, frame))
+            {
+                msg.InitEmpty();
+                var arrived = TryReceiveLast(to, ref msg, TimeSpan.FromMilliseconds(100));
+                msg.Close();
+                DrainAll(from);
+                if (arrived)
+                {
+                    DrainAll(to);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /// <summary>Discards whatever is waiting on the socket (late answers to repeated pings).</summary>
     public static int DrainAll(NetMQSocket socket)
     {

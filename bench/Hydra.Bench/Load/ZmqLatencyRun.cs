@@ -7,22 +7,24 @@ namespace Hydra.Bench.Load;
 /// <summary><see cref="LatencyRun"/> on libzmq: client → router → echo peer → router → client, one message in flight.</summary>
 internal static class ZmqLatencyRun
 {
-    public static LatencyResult Run(string name, int port, int size, int count, int warmup, TimeSpan limit)
+    /// <param name="echoPort">The echo peer's router, when it is not the client's (a cluster); 0: the same.</param>
+    public static LatencyResult Run(string name, int port, int size, int count, int warmup, TimeSpan limit, int echoPort = 0)
     {
         using var client = ZmqSockets.Dealer($"{name}-c", port);
-        using var echo = ZmqSockets.Dealer($"{name}-e", port);
+        using var echo = ZmqSockets.Dealer($"{name}-e", echoPort == 0 ? port : echoPort);
         using var clientIn = ZmqSockets.PollFor(client, ZmqPollEvents.In);
         using var echoIn = ZmqSockets.PollFor(echo, ZmqPollEvents.In);
         using var clientOut = ZmqSockets.PollFor(client, ZmqPollEvents.Out);
         using var echoOut = ZmqSockets.PollFor(echo, ZmqPollEvents.Out);
         using var block = new ZmqMsgBlock(1);
         var msg = block[0];
+        var request = Frames.Build($"{name}-c", $"{name}-e", size, out var requestSeq);
         if (!ZmqSockets.PingRouter(echo, Frames.Ping($"{name}-e"), TimeSpan.FromSeconds(5))
-            || !ZmqSockets.PingRouter(client, Frames.Ping($"{name}-c"), TimeSpan.FromSeconds(5)))
+            || !ZmqSockets.PingRouter(client, Frames.Ping($"{name}-c"), TimeSpan.FromSeconds(5))
+            || (echoPort != 0 && !ZmqSockets.Probe(client, echo, request, TimeSpan.FromSeconds(10))))
         {
             return new LatencyResult(0, 0, 0, 0, 0, count, 0);
         }
-        var request = Frames.Build($"{name}-c", $"{name}-e", size, out var requestSeq);
         var reply = Frames.Build($"{name}-e", $"{name}-c", size, out var replySeq);
         var histogram = new LongHistogram(10_000_000_000L, 3); // up to 10 s in ns
         long timeouts = 0, wrong = 0, recorded = 0;

@@ -24,13 +24,14 @@ internal sealed class ZmqPairRun : IPairRun
     private long _sent, _received, _errors, _gaps, _outOfOrder, _corrupt, _expected;
     private string? _firstError;
 
-    public ZmqPairRun(string name, int port, int size, int window, bool byteExact)
+    /// <param name="receiverPort">The receiver's router, when it is not the sender's (a cluster); 0: the same.</param>
+    public ZmqPairRun(string name, int port, int size, int window, bool byteExact, int receiverPort = 0)
     {
         _window = window;
         _byteExact = byteExact;
         SenderId = $"{name}-s";
         ReceiverId = $"{name}-r";
-        _receiver = ZmqSockets.Dealer(ReceiverId, port);
+        _receiver = ZmqSockets.Dealer(ReceiverId, receiverPort == 0 ? port : receiverPort);
         _sender = ZmqSockets.Dealer(SenderId, port);
         _senderOut = ZmqSockets.PollFor(_sender, ZmqPollEvents.Out);
         _senderIn = ZmqSockets.PollFor(_sender, ZmqPollEvents.In);
@@ -47,6 +48,8 @@ internal sealed class ZmqPairRun : IPairRun
 
     public bool Handshake(TimeSpan timeout) =>
         ZmqSockets.PingRouter(_receiver, Frames.Ping(ReceiverId), timeout) && ZmqSockets.PingRouter(_sender, Frames.Ping(SenderId), timeout);
+
+    public bool ProbeThrough(TimeSpan timeout) => ZmqSockets.Probe(_sender, _receiver, Frames.Build(SenderId, ReceiverId, 50, out _), timeout);
 
     public PairResult Run(TimeSpan duration, TimeSpan drainLimit)
     {

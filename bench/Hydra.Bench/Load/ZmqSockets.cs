@@ -61,6 +61,34 @@ internal static class ZmqSockets
         return poll;
     }
 
+    /// <summary>Sends <paramref name="frame"/> from one socket until it arrives at the other (errors back are discarded); false when none arrived in time.</summary>
+    public static bool Probe(ZmqSocket from, ZmqSocket to, byte[] frame, TimeSpan timeout)
+    {
+        using var fromIn = PollFor(from, ZmqPollEvents.In);
+        using var fromOut = PollFor(from, ZmqPollEvents.Out);
+        using var toIn = PollFor(to, ZmqPollEvents.In);
+        using var block = new ZmqMsgBlock(1);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (TrySend(from, frame, fromOut, 200))
+            {
+                var arrived = TryReceiveLast(to, block[0], toIn, 100);
+                while (TryReceiveLast(from, block[0], fromIn, 0))
+                {
+                }
+                if (arrived)
+                {
+                    while (TryReceiveLast(to, block[0], toIn, 50))
+                    {
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /// <summary>Pings the router until any answer comes, then drops late answers.</summary>
     public static bool PingRouter(ZmqSocket socket, byte[] ping, TimeSpan timeout)
     {

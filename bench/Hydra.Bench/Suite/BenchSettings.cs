@@ -20,6 +20,8 @@ internal sealed record BenchSettings
     public TimeSpan IdleHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
     public int HighWatermark { get; init; } = 10_000;
     public bool IncludePython { get; init; } = true;
+    /// <summary>Measure a cluster of two Hydra routers over a nats-server too (sender on one, receiver on the other).</summary>
+    public bool IncludeCluster { get; init; } = true;
     public bool PoolBuffers { get; init; } = true;
     /// <summary>Another build's Hydra.Bench.dll whose Hydra router runs beside this one ("before" figures in the same run).</summary>
     public string? BaselineBench { get; init; }

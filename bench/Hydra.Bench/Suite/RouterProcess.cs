@@ -4,14 +4,28 @@ using System.Globalization;
 namespace Hydra.Bench.Suite;
 
 /// <summary>Counters a router child reports (Hydra and raw; the Python router reports none).</summary>
-internal sealed record RouterStats(long Routed, long Errors, long UndeliveredReplies, long PollerAllocated, long ProcessAllocated, long Gen0, long Gen2, long PooledOutstanding);
+/// <param name="NatsAllocated">In a cluster: what NATS.Net's PublishAsync allocated on the routing thread (part of <paramref name="PollerAllocated"/>).</param>
+internal sealed record RouterStats(long Routed, long Errors, long UndeliveredReplies, long PollerAllocated, long ProcessAllocated, long Gen0, long Gen2, long PooledOutstanding, long NatsAllocated = 0);
+
+/// <summary>What the suite measures: one router process, or a cluster of two (sender on one, receiver on the other).</summary>
+internal interface IRouterUnderTest : IDisposable
+{
+    string Name { get; }
+    /// <summary>Where senders (and clients) connect.</summary>
+    int Port { get; }
+    /// <summary>Where receivers (and echo peers) connect: the same as <see cref="Port"/> for one router.</summary>
+    int ReceiverPort { get; }
+    bool HasStats { get; }
+    RouterStats? Stats();
+    TimeSpan CpuTime();
+}
 
 /// <summary>
 /// A router under test running as a child process: Hydra and the raw forwarder are this
 /// program in <c>serve</c> mode, the Python one is bench/python/py_router.py. Closing its
 /// standard input stops it; it is killed if it does not stop within a few seconds.
 /// </summary>
-internal sealed class RouterProcess : IDisposable
+internal sealed class RouterProcess : IRouterUnderTest
 {
     private static readonly TimeSpan ReplyLimit = TimeSpan.FromSeconds(30);
     private readonly Process _process;
@@ -27,9 +41,16 @@ internal sealed class RouterProcess : IDisposable
     public string Name { get; }
     public int Port { get; }
     public int HeartbeatPort { get; }
-    public bool HasStats => Name is Routers.Hydra or Routers.HydraNetMQ or Routers.Raw or Routers.RawLibZmq or Routers.Baseline or Routers.BusyTable or Routers.Metrics;
+    public int ReceiverPort => Port;
+    public bool HasStats => Name is Routers.Hydra or Routers.HydraNetMQ or Routers.Raw or Routers.RawLibZmq or Routers.Baseline or Routers.BusyTable or Routers.Metrics or Routers.Cluster;
 
-    public static RouterProcess Start(string name, int highWatermark, bool pool, string? baselineBench = null, string? anchorRouter = null)
+    /// <param name="name">Which router.</param>
+    /// <param name="highWatermark">The Hydra router's high-water mark.</param>
+    /// <param name="pool">NetMQ's pooled buffers.</param>
+    /// <param name="baselineBench">For <see cref="Routers.Baseline"/>: the other build's Hydra.Bench.dll.</param>
+    /// <param name="anchorRouter">For <see cref="Routers.Anchor"/>: the C++ router's executable.</param>
+    /// <param name="extra">More arguments for <c>serve</c> (a cluster's).</param>
+    public static RouterProcess Start(string name, int highWatermark, bool pool, string? baselineBench = null, string? anchorRouter = null, params string[] extra)
     {
         string[] serveArgs = ["--hwm", highWatermark.ToString(CultureInfo.InvariantCulture), .. (pool ? Array.Empty<string>() : ["--no-pool"])];
         var info = name switch
@@ -38,6 +59,7 @@ internal sealed class RouterProcess : IDisposable
             Routers.Python => Python("python", "py_router.py", "0", "0"),
             Routers.PythonSync => Python("python-sync", "py_router.py", "--port", "0", "--heartbeat-port", "0"),
             Routers.Anchor => new ProcessStartInfo(anchorRouter!, ["tcp://127.0.0.1:*"]),
+            Routers.Cluster => SelfStartInfo(["serve", Routers.Hydra, "--transport", "auto", .. serveArgs, .. extra]),
             Routers.Hydra or Routers.BusyTable => SelfStartInfo(["serve", name, "--transport", "auto", .. serveArgs]),
             Routers.HydraNetMQ => SelfStartInfo(["serve", Routers.Hydra, "--transport", "netmq", .. serveArgs]),
             _ => SelfStartInfo(["serve", name, .. serveArgs]),
@@ -131,7 +153,8 @@ internal sealed class RouterProcess : IDisposable
             return null;
         }
         var fields = Ask("stats", "STATS");
-        return new RouterStats(fields["routed"], fields["errors"], fields["undelivered_replies"], fields["poller_alloc"], fields["process_alloc"], fields["gc0"], fields["gc2"], fields["pooled_out"]);
+        return new RouterStats(fields["routed"], fields["errors"], fields["undelivered_replies"], fields["poller_alloc"], fields["process_alloc"], fields["gc0"], fields["gc2"], fields["pooled_out"],
+            fields.GetValueOrDefault("nats_alloc"));
     }
 
     /// <summary>The allocation sampler's report (only when HYDRA_BENCH_ALLOC_SAMPLES=1).</summary>
@@ -205,4 +228,5 @@ internal static class Routers
     public const string Metrics = "hydra-metrics";
     public const string Python = "python";
     public const string PythonSync = "python-sync";
+    public const string Cluster = "cluster";
 }

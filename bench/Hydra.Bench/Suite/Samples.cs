@@ -1,7 +1,8 @@
 namespace Hydra.Bench.Suite;
 
 /// <summary>One throughput run through one router.</summary>
-internal sealed record ThroughputSample(double Rate, double CpuMicrosPerMessage, double PollerBytesPerMessage, double ProcessBytesPerMessage);
+/// <param name="NatsBytesPerMessage">In a cluster: the part of <paramref name="PollerBytesPerMessage"/> allocated inside NATS.Net's PublishAsync.</param>
+internal sealed record ThroughputSample(double Rate, double CpuMicrosPerMessage, double PollerBytesPerMessage, double ProcessBytesPerMessage, double NatsBytesPerMessage = double.NaN);
 
 /// <summary>One idle-peers run through one router.</summary>
 internal sealed record IdleSample(int Peers, double Rate, long HeartbeatsSent, long HeartbeatReplies, double HeapPerPeer, double ResidentPerPeer);

@@ -30,14 +30,17 @@ internal sealed partial class SuiteRunner
         {
             ratios.Add(($"Hydra / {Label(Routers.Baseline)}", Routers.Baseline));
         }
+        var clustered = routers.Contains(Routers.Cluster);
         w.WriteLine($"### Throughput, messages per second (sender→receiver pairs × message size); Hydra is {Label(Routers.Hydra)}");
         w.WriteLine();
-        w.WriteLine($"| load | {string.Join(" | ", routers.Select(Label))} | {string.Join(" | ", ratios.Select(r => r.Title))} |");
-        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + ratios.Count))}");
+        var clusterRatio = clustered ? " | cluster / Hydra" : "";
+        w.WriteLine($"| load | {string.Join(" | ", routers.Select(Label))} | {string.Join(" | ", ratios.Select(r => r.Title))}{clusterRatio} |");
+        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + ratios.Count + (clustered ? 1 : 0)))}");
         foreach (var load in Loads())
         {
             var hydra = Rate(load, Routers.Hydra);
-            w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))} | {string.Join(" | ", ratios.Select(r => X(hydra / Rate(load, r.Over))))} |");
+            var ofHydra = clustered ? $" | {P(Rate(load, Routers.Cluster) / hydra)}" : "";
+            w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => N(Rate(load, r))))} | {string.Join(" | ", ratios.Select(r => X(hydra / Rate(load, r.Over))))}{ofHydra} |");
         }
         w.WriteLine();
         if (_chartPath is not null)
@@ -49,12 +52,16 @@ internal sealed partial class SuiteRunner
         w.WriteLine("### Router cost per routed message (median)");
         w.WriteLine();
         var hydras = routers.Where(r => r is Routers.Hydra or Routers.HydraNetMQ).ToList();
-        w.WriteLine($"| load | {string.Join(" | ", routers.Select(r => $"{Label(r)} CPU µs"))} | {string.Join(" | ", hydras.Select(r => $"{Label(r)} alloc, routing thread (B)"))} | {string.Join(" | ", hydras.Select(r => $"{Label(r)} alloc, whole process (B)"))} |");
-        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + (2 * hydras.Count)))}");
+        var clusterHeads = clustered ? " | cluster alloc, both routing threads (B) | of which inside NATS.Net (B) | cluster alloc, both processes (B)" : "";
+        w.WriteLine($"| load | {string.Join(" | ", routers.Select(r => $"{Label(r)} CPU µs"))} | {string.Join(" | ", hydras.Select(r => $"{Label(r)} alloc, routing thread (B)"))} | {string.Join(" | ", hydras.Select(r => $"{Label(r)} alloc, whole process (B)"))}{clusterHeads} |");
+        w.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---:|", routers.Count + (2 * hydras.Count) + (clustered ? 3 : 0)))}");
         foreach (var load in Loads())
         {
+            var clusterCells = clustered
+                ? $" | {F(Stat(load, Routers.Cluster, s => s.PollerBytesPerMessage))} | {F(Stat(load, Routers.Cluster, s => s.NatsBytesPerMessage))} | {F(Stat(load, Routers.Cluster, s => s.ProcessBytesPerMessage))}"
+                : "";
             w.WriteLine($"| {load} | {string.Join(" | ", routers.Select(r => F(Cpu(load, r))))} " +
-                $"| {string.Join(" | ", hydras.Select(r => F(Stat(load, r, s => s.PollerBytesPerMessage))))} | {string.Join(" | ", hydras.Select(r => F(Stat(load, r, s => s.ProcessBytesPerMessage))))} |");
+                $"| {string.Join(" | ", hydras.Select(r => F(Stat(load, r, s => s.PollerBytesPerMessage))))} | {string.Join(" | ", hydras.Select(r => F(Stat(load, r, s => s.ProcessBytesPerMessage))))}{clusterCells} |");
         }
         w.WriteLine();
         w.WriteLine("### The load generator's own cost (this process, all routers, median)");
@@ -70,15 +77,16 @@ internal sealed partial class SuiteRunner
         PrintCppCrossCheck(w);
         w.WriteLine("### Round trip, µs (client → router → echo peer → router → client, 100 B, one in flight)");
         w.WriteLine();
-        w.WriteLine("| router | p50 | p90 | p99 | p99.9 | samples | p50 / anchor's |");
-        w.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        w.WriteLine("| router | p50 | p90 | p99 | p99.9 | samples | p50 / anchor's | p50 − Hydra's |");
+        w.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         var anchorP50 = _latency.TryGetValue(Routers.Anchor, out var anchorRuns) ? Median.Of(anchorRuns.Select(l => l.P50)) : double.NaN;
+        var hydraP50 = _latency.TryGetValue(Routers.Hydra, out var hydraRuns) ? Median.Of(hydraRuns.Select(l => l.P50)) : double.NaN;
         foreach (var router in routers)
         {
             if (_latency.TryGetValue(router, out var list))
             {
                 var p50 = Median.Of(list.Select(l => l.P50));
-                w.WriteLine($"| {Label(router)} | {F0(p50)} | {F0(Median.Of(list.Select(l => l.P90)))} | {F0(Median.Of(list.Select(l => l.P99)))} | {F0(Median.Of(list.Select(l => l.P999)))} | {list.Sum(l => l.Count):N0} | {X(p50 / anchorP50)} |");
+                w.WriteLine($"| {Label(router)} | {F0(p50)} | {F0(Median.Of(list.Select(l => l.P90)))} | {F0(Median.Of(list.Select(l => l.P99)))} | {F0(Median.Of(list.Select(l => l.P999)))} | {list.Sum(l => l.Count):N0} | {X(p50 / anchorP50)} | {F0(p50 - hydraP50)} |");
             }
         }
         w.WriteLine();
@@ -118,6 +126,7 @@ internal sealed partial class SuiteRunner
         Routers.Raw => "raw NetMQ",
         Routers.RawLibZmq => "raw libzmq (C#)",
         Routers.Anchor => "C++ anchor",
+        Routers.Cluster => "Hydra cluster (A→B)",
         Routers.Baseline => "Hydra (baseline build)",
         Routers.Metrics => "Hydra, metrics on (/metrics scraped every second)",
         Routers.BusyTable => $"Hydra, {Serve.ServeMode.BusyTable / 1000}k clients asked for in a loop",

@@ -73,10 +73,22 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             names.RemoveAll(n => n != Routers.Hydra && !only.Contains(n)); // Hydra stays: every ratio is against it
         }
         var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers, settings.BaselineBench, _cpp?.AnchorRouter)).ToList();
+        ClusterUnderTest? cluster = null;
         try
         {
+            if (settings.IncludeCluster && settings.OnlyRouters?.Contains(Routers.Cluster) != false && ClusterUnderTest.NatsServer is not null)
+            {
+                cluster = ClusterUnderTest.Start(settings.HighWatermark, settings.PoolBuffers);
+                names.Insert(1, Routers.Cluster);
+            }
+            else
+            {
+                output.WriteLine("note: the cluster is not measured (nats-server not installed, or --no-cluster)");
+            }
+            // The cluster is measured in the same turns as the single routers, right after Hydra alone.
+            List<IRouterUnderTest> measured = [.. routers.Take(1), .. cluster is null ? Array.Empty<IRouterUnderTest>() : [cluster], .. routers.Skip(1)];
             Progress($"routers up: {string.Join(", ", routers.Select(r => $"{r.Name} :{r.Port}"))}");
-            foreach (var router in routers)
+            foreach (var router in measured)
             {
                 Throughput(router, 1, 100, TimeSpan.FromSeconds(settings.Smoke ? 0.3 : 1), record: false); // warm-up (JIT, connections)
             }
@@ -90,12 +102,12 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             {
                 foreach (var (pairs, size) in settings.Scenarios)
                 {
-                    foreach (var router in routers.Where(r => r.Name != Routers.BusyTable || (pairs, size) == (1, 100)))
+                    foreach (var router in measured.Where(r => r.Name != Routers.BusyTable || (pairs, size) == (1, 100)))
                     {
                         Throughput(router, pairs, size, settings.ThroughputDuration, record: true);
                     }
                 }
-                foreach (var router in routers.Where(r => r.Name != Routers.BusyTable))
+                foreach (var router in measured.Where(r => r.Name != Routers.BusyTable))
                 {
                     Latency(router);
                 }
@@ -116,21 +128,27 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
             {
                 router.Dispose();
             }
+            cluster?.Dispose();
         }
         PrintReport(names, clock.Elapsed);
         return _failures.Count == 0 ? 0 : 1;
     }
 
-    private void Throughput(RouterProcess router, int pairs, int size, TimeSpan duration, bool record, string? label = null)
+    private void Throughput(IRouterUnderTest router, int pairs, int size, TimeSpan duration, bool record, string? label = null)
     {
         var tag = $"t{++_runNumber}";
         var byteExact = router.HasStats || router.Name == Routers.Anchor;
-        var runs = Enumerable.Range(0, pairs).Select(i => NewPairRun($"{tag}-{i}", router.Port, size, byteExact)).ToArray();
+        var runs = Enumerable.Range(0, pairs).Select(i => NewPairRun($"{tag}-{i}", router.Port, size, byteExact, router.ReceiverPort)).ToArray();
         try
         {
             if (!runs.All(r => r.Handshake(TimeSpan.FromSeconds(10))))
             {
                 Fail($"{router.Name} {pairs}x{size} B: a peer got no answer to its ping within 10 s");
+                return;
+            }
+            if (router.ReceiverPort != router.Port && !runs.All(r => r.ProbeThrough(TimeSpan.FromSeconds(10))))
+            {
+                Fail($"{router.Name} {pairs}x{size} B: no probe reached the receiver on the other router within 10 s");
                 return;
             }
             var before = router.Stats();
@@ -172,7 +190,8 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 delivered / seconds,
                 cpu.TotalMicroseconds / Math.Max(1, delivered),
                 after is null || after.PollerAllocated < 0 ? double.NaN : (after.PollerAllocated - before!.PollerAllocated) / (double)Math.Max(1, routed),
-                after is null ? double.NaN : (after.ProcessAllocated - before!.ProcessAllocated) / (double)Math.Max(1, routed));
+                after is null ? double.NaN : (after.ProcessAllocated - before!.ProcessAllocated) / (double)Math.Max(1, routed),
+                after is null ? double.NaN : (after.NatsAllocated - before!.NatsAllocated) / (double)Math.Max(1, routed));
             Samples(load, router.Name).Add(sample);
             LoadCpuSamples(load).Add(loadCpu.TotalMicroseconds / Math.Max(1, delivered));
             Progress($"{router.Name,-6} {load,-16} {sample.Rate,12:N0} msg/s  cpu {sample.CpuMicrosPerMessage,6:F2} us/msg  alloc poller {PerMessage(sample.PollerBytesPerMessage)}, process {PerMessage(sample.ProcessBytesPerMessage)}{(after is null ? "" : $", gen0 GCs {after.Gen0 - before!.Gen0}, pooled frames out {after.PooledOutstanding}")}");
@@ -208,11 +227,12 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         }
     }
 
-    private void Latency(RouterProcess router)
+    private void Latency(IRouterUnderTest router)
     {
+        var echoPort = router.ReceiverPort == router.Port ? 0 : router.ReceiverPort;
         var result = _libZmq
-            ? ZmqLatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60))
-            : LatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60));
+            ? ZmqLatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60), echoPort)
+            : LatencyRun.Run($"l{++_runNumber}", router.Port, 100, settings.LatencyCount, settings.LatencyWarmup, TimeSpan.FromSeconds(60), echoPort);
         if (!result.Clean || result.Count < settings.LatencyCount)
         {
             Fail($"{router.Name} round trip: {result.Count} of {settings.LatencyCount} measured, {result.Timeouts} timeouts, {result.WrongReplies} wrong replies");
@@ -266,9 +286,9 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
     private static string LoadName(int pairs, int size) => $"{pairs}x{size} B";
 
     /// <summary>The load generator's pairs: on libzmq when it is here (so the load side is not the limit), else NetMQ.</summary>
-    private IPairRun NewPairRun(string name, int port, int size, bool byteExact) => _libZmq
-        ? new ZmqPairRun(name, port, size, settings.Window, byteExact)
-        : new PairRun(name, port, size, settings.Window, byteExact);
+    private IPairRun NewPairRun(string name, int port, int size, bool byteExact, int receiverPort) => _libZmq
+        ? new ZmqPairRun(name, port, size, settings.Window, byteExact, receiverPort)
+        : new PairRun(name, port, size, settings.Window, byteExact, receiverPort);
 
     /// <summary>CPU this process (the load generator) has used: its cost per message shows its ceiling.</summary>
     private static TimeSpan LoadCpu()

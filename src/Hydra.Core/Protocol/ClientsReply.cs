@@ -29,27 +29,50 @@ internal static class ClientsReply
     public static byte[] Write(ReadOnlySpan<byte> identity, ClientRows rows, ClientEntry[] members, int offset, int limit, long maxBytes, ReadOnlySpan<byte> replyTo)
     {
         var sorted = rows.Sorted(members);
+        var now = rows.Now();
+        return Write(identity, sorted.Length, i => rows.Row(sorted[i], now), offset, limit, maxBytes, replyTo, missingRouters: null);
+    }
+
+    /// <summary>
+    /// A page of rows already made and sorted (a cluster's: every row has its router). <paramref name="missingRouters"/>
+    /// are routers of the cluster that did not answer in time, written as <c>missing_routers</c> when any.
+    /// </summary>
+    public static byte[] Write(ReadOnlySpan<byte> identity, IReadOnlyList<ClientInfo> sorted, int offset, int limit, long maxBytes, ReadOnlySpan<byte> replyTo,
+        IReadOnlyList<string>? missingRouters) =>
+        Write(identity, sorted.Count, i => sorted[i], offset, limit, maxBytes, replyTo, missingRouters);
+
+    private static byte[] Write(ReadOnlySpan<byte> identity, int total, Func<int, ClientInfo> rowAt, int offset, int limit, long maxBytes, ReadOnlySpan<byte> replyTo,
+        IReadOnlyList<string>? missingRouters)
+    {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using var json = new Utf8JsonWriter(buffer);
         ReplyWriter.WriteStart(json, identity, HydraMethods.Clients);
         json.WriteStartArray("clients"u8);
-        var now = rows.Now();
-        var next = Math.Min(offset, sorted.Length);
-        var end = (int)Math.Min((long)next + limit, sorted.Length);
+        var next = Math.Min(offset, total);
+        var end = (int)Math.Min((long)next + limit, total);
         for (; next < end && buffer.WrittenCount + json.BytesPending < maxBytes - Slack; next++)
         {
-            WriteRow(json, rows.Row(sorted[next], now));
+            WriteRow(json, rowAt(next));
         }
         json.WriteEndArray();
-        json.WriteNumber("total"u8, sorted.Length);
+        json.WriteNumber("total"u8, total);
         json.WriteNumber("offset"u8, offset);
-        if (next < sorted.Length)
+        if (next < total)
         {
             json.WriteNumber("next_offset"u8, next);
         }
         else
         {
             json.WriteNull("next_offset"u8);
+        }
+        if (missingRouters is { Count: > 0 })
+        {
+            json.WriteStartArray("missing_routers"u8);
+            foreach (var router in missingRouters)
+            {
+                json.WriteStringValue(router);
+            }
+            json.WriteEndArray();
         }
         ReplyWriter.WriteEnd(json, replyTo);
         json.Flush();
@@ -65,6 +88,10 @@ internal static class ClientsReply
         json.WriteNumber("messages_in"u8, client.MessagesIn);
         json.WriteNumber("messages_out"u8, client.MessagesOut);
         json.WriteBoolean("connected"u8, client.Connected);
+        if (client.Router is not null)
+        {
+            json.WriteString("router"u8, client.Router); // in a cluster: the router it is connected to
+        }
         json.WriteEndObject();
     }
 

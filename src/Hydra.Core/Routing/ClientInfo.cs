@@ -18,7 +18,8 @@ public enum ClientStatus
 /// <param name="MessagesIn">Messages the router received from it (heartbeats included).</param>
 /// <param name="MessagesOut">Messages the router delivered to it (forwards and replies).</param>
 /// <param name="Connected">False once one of its connections closed, until it is heard from again.</param>
-public sealed record ClientInfo(string Identity, ClientStatus Status, TimeSpan LastSeenAgo, long MessagesIn, long MessagesOut, bool Connected);
+/// <param name="Router">In a cluster, the router the client is connected to; null for a router on its own.</param>
+public sealed record ClientInfo(string Identity, ClientStatus Status, TimeSpan LastSeenAgo, long MessagesIn, long MessagesOut, bool Connected, string? Router = null);
 
 /// <summary>The rule that turns "last seen" into a status (docs/protocol.md, "Client table").</summary>
 public static class ClientStatusRule

@@ -50,6 +50,11 @@ public sealed partial class RouterEngine
         }
         var page = new ClientsPage(entry, sender.Port, sender.Envelope, _clients.Members(), offset, limit, sender.ReplyTo.ToArray());
         Record(_trace is null ? null : Traced(sender, RouteOutcome.Answered));
+        if (_federation is not null)
+        {
+            _ = WriteClusterClientsPageAsync(page); // the whole cluster's table (RouterEngine.Cluster.cs)
+            return;
+        }
         ThreadPool.QueueUserWorkItem(WriteClientsPage, page, preferLocal: false);
     }
 

@@ -42,6 +42,10 @@ public sealed partial class RouterEngine
         if (_clients.TryGet(identity, out var entry))
         {
             entry.Connected = false;
+            if (_federation is not null)
+            {
+                LeaveCluster(identity, entry);
+            }
         }
         if (_log.IsEnabled(LogLevel.Debug))
         {
@@ -80,6 +84,10 @@ public sealed partial class RouterEngine
             if (envelope is { } framing)
             {
                 sender.Entry.Envelope = framing; // remembered from the peer's own well-framed messages
+            }
+            if (_federation is not null && sender.Entry.Hold != ClusterHold.Held && !HoldInCluster(sender))
+            {
+                return false;
             }
         }
         if (envelope is null)
@@ -175,12 +183,17 @@ public sealed partial class RouterEngine
     private void Forward(in Sender sender, in ReceivedFrame frame)
     {
         var target = sender.Header.Target.Bytes(sender.Body);
+        var known = _clients.TryGet(target, out var targetEntry);
+        if (_federation is not null && !(known && targetEntry.Hold == ClusterHold.Held))
+        {
+            ForwardToCluster(sender, target);
+            return;
+        }
         if (_auth is not null && !_auth.IsProven(target))
         {
             Refuse(sender, HydraErrorCode.Unauthorized, $"'{sender.Header.Target.ToString(sender.Body)}' has not proven its key; nothing is delivered to it");
             return;
         }
-        var known = _clients.TryGet(target, out var targetEntry);
         var traced = _trace is null ? null : Traced(sender, RouteOutcome.Forwarded);
         switch (_transport.Forward(PortKind.Main, target, known ? targetEntry.Envelope : Envelope.Bare, frame))
         {

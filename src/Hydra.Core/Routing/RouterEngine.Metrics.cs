@@ -17,7 +17,17 @@ public sealed partial class RouterEngine
     /// <summary>The meter while running (tests listen to this one only).</summary>
     internal RouterMetrics? Metrics => _metrics;
 
-    private void StartMetrics() => _metrics = new RouterMetrics(_counters, () => TraceSkipped, CountClientsByStatus);
+    private void StartMetrics()
+    {
+        _metrics = new RouterMetrics(_counters, () => TraceSkipped, CountClientsByStatus);
+        if (_federation is not null)
+        {
+            // In a cluster only: a lone router shows none of these (docs/operations.md).
+            ClusterMetrics.AddTo(_metrics.Meter, () => _federation.Stats is var s
+                ? new ClusterReading(s.Available, s.Routers, s.SentToRouters, s.ReceivedFromRouters, s.RefusedElsewhere, s.PublishFailures)
+                : null);
+        }
+    }
 
     private void StopMetrics() => _metrics?.Dispose();
 

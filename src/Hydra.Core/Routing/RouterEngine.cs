@@ -26,6 +26,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
     private readonly ErrorLogLimiter _errorLog;
     private readonly Authenticator? _auth;
     private readonly bool _keysInHandshake;
+    private readonly IRouterFederation? _federation;
     private readonly string _transportWhy;
     private readonly Action _housekeeping;
     private ITimer? _housekeepingTimer;
@@ -39,7 +40,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
     }
 
     /// <summary>A router on a given transport (tests use the in-memory one).</summary>
-    internal RouterEngine(RouterOptions options, IRouterTransport? transport)
+    internal RouterEngine(RouterOptions options, IRouterTransport? transport, IRouterFederation? federation = null)
     {
         options.Validate();
         _options = options;
@@ -62,6 +63,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
                 SingleWriter = true,
             });
         }
+        _federation = federation ?? (options.Cluster is { } cluster ? new Cluster.NatsFederation(cluster, options.TimeProvider, options.LoggerFactory) : null);
         _housekeeping = Housekeeping; // made once: the timer posts it every second
     }
 
@@ -103,11 +105,16 @@ public sealed partial class RouterEngine : IAsyncDisposable
         }
         try
         {
+            _federation?.Start(new FederationRules(this), _transport.Loop); // its queue must exist before the loop runs
             (Port, HeartbeatPort) = _transport.Start(new Rules(this));
         }
         catch
         {
             Volatile.Write(ref _state, 2);
+            if (_federation is not null)
+            {
+                _federation.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             throw;
         }
         StartMetrics();
@@ -139,6 +146,10 @@ public sealed partial class RouterEngine : IAsyncDisposable
         if (_housekeepingTimer is not null)
         {
             await _housekeepingTimer.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_federation is not null)
+        {
+            await _federation.DisposeAsync().ConfigureAwait(false); // first: the others stop sending here
         }
         await _transport.StopAsync().ConfigureAwait(false);
         _replies.Dispose();

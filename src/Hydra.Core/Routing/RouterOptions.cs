@@ -71,6 +71,13 @@ public sealed record RouterOptions
     /// <summary>Which ZeroMQ engine carries the messages (<see cref="HydraTransport.Auto"/>: the best this machine has).</summary>
     public HydraTransport Transport { get; init; } = HydraTransport.Auto;
 
+    /// <summary>
+    /// Join a cluster of routers that act as one, over NATS (docs/cluster.md): peers on any router
+    /// reach peers on every other by name. Null (the default): this router is on its own, and
+    /// nothing about it changes.
+    /// </summary>
+    public Cluster.ClusterOptions? Cluster { get; init; }
+
     /// <summary>Clock for last-seen times, client status and pruning; tests may pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -95,11 +102,20 @@ public sealed record RouterOptions
         {
             throw new ArgumentException("AuthorizedKeys needs CurveSecretKey: keys are proven over the encrypted channel", nameof(AuthorizedKeys));
         }
+        Cluster?.Validate();
+        if (Cluster is not null && MaxIdentityLength > MaxClusterIdentityLength)
+        {
+            // An identity becomes a NATS subject token (4/3 as long); NATS closes a connection whose control line passes 4,096 bytes.
+            throw new ArgumentException($"MaxIdentityLength is {MaxIdentityLength}; in a cluster at most {MaxClusterIdentityLength} (identities travel in NATS subjects)", nameof(MaxIdentityLength));
+        }
         if (HighWatermark < 1 || MaxMessageSize < 1 || MaxIdentityLength < 1 || MaxClients < 1 || HeartbeatInterval <= TimeSpan.Zero || PruneAfter <= TimeSpan.Zero)
         {
             throw new ArgumentException("HighWatermark, MaxMessageSize, MaxIdentityLength, MaxClients, HeartbeatInterval and PruneAfter must be positive");
         }
     }
+
+    /// <summary>The longest identity a cluster can carry: its subject token must stay well inside NATS's 4,096-byte control line.</summary>
+    internal const int MaxClusterIdentityLength = 2_048;
 
     internal static void CheckPort(int port, string name)
     {

@@ -8,7 +8,8 @@ namespace Hydra.Tui.Router;
 /// Which columns the Clients table shows, and how, for the room it has. The widest layout
 /// that fits wins: all five columns as words; then "Seen" without "ago"; then without the
 /// In and Out counts; at last identities shortened in the middle (HydraCl…3f9a1c), so
-/// identity, status and last seen always show.
+/// identity, status and last seen always show. In a cluster a Router column comes last, in every
+/// layout (headed "At" in the narrowest).
 /// </summary>
 internal sealed class ClientColumns
 {
@@ -29,11 +30,12 @@ internal sealed class ClientColumns
     /// <summary>The widest layout of <paramref name="clients"/> within <paramref name="width"/> columns (0: not laid out yet, the widest).</summary>
     public static ClientColumns For(IReadOnlyList<ClientInfo> clients, int width)
     {
+        var routers = clients.Any(c => c.Router is not null); // in a cluster: which router each is connected to
         var layouts = new[]
         {
-            Make(int.MaxValue, longSeen: true, counts: true),
-            Make(int.MaxValue, longSeen: false, counts: true),
-            Make(int.MaxValue, longSeen: false, counts: false),
+            Make(int.MaxValue, longSeen: true, counts: true, routers),
+            Make(int.MaxValue, longSeen: false, counts: true, routers),
+            Make(int.MaxValue, longSeen: false, counts: false, routers),
         };
         if (width <= 0)
         {
@@ -45,11 +47,14 @@ internal sealed class ClientColumns
             return fitting;
         }
         // With empty identities the column is as wide as its header; the rest is what the other columns take.
-        var allButIdentities = Make(0, longSeen: false, counts: false).Width(clients) - ShortestIdentity;
-        return Make(Math.Max(ShortestIdentity, width - allButIdentities), longSeen: false, counts: false);
+        var allButIdentities = Make(0, longSeen: false, counts: false, routers, narrow: true).Width(clients) - ShortestIdentity;
+        return Make(Math.Max(ShortestIdentity, width - allButIdentities), longSeen: false, counts: false, routers, narrow: true);
     }
 
-    private static ClientColumns Make(int identityWidth, bool longSeen, bool counts)
+    /// <summary>Whether the In and Out counts are shown (they are right-aligned).</summary>
+    public bool HasCounts => Getters.ContainsKey("In");
+
+    private static ClientColumns Make(int identityWidth, bool longSeen, bool counts, bool routers, bool narrow = false)
     {
         var getters = new Dictionary<string, Func<ClientInfo, object>>
         {
@@ -68,6 +73,10 @@ internal sealed class ClientColumns
         {
             getters["In"] = c => c.MessagesIn.ToString("N0", CultureInfo.InvariantCulture);
             getters["Out"] = c => c.MessagesOut.ToString("N0", CultureInfo.InvariantCulture);
+        }
+        if (routers)
+        {
+            getters[narrow ? "At" : "Router"] = c => c.Router ?? ""; // "At": where room is short, a shorter header
         }
         return new ClientColumns(getters);
     }

@@ -63,6 +63,10 @@ internal sealed class ClientsTable : FrameView
             return;
         }
         _shownCells = cells;
+        foreach (var right in new[] { 3, 4 }) // In and Out when shown; else (in a cluster) the router, left-aligned
+        {
+            _table.Style.GetOrCreateColumnStyle(right).Alignment = columns.HasCounts ? Alignment.End : Alignment.Start;
+        }
         _table.Table = new EnumerableTableSource<ClientInfo>(clients, columns.Getters);
         _table.SetNeedsDraw();
     }

@@ -172,8 +172,11 @@ internal sealed class RouterSession : IAsyncDisposable
             do
             {
                 var stats = engine.Stats;
-                Volatile.Write(ref _totals, new RouterTotals(stats, rate.Sample(stats.Received), engine.TraceSkipped));
-                Volatile.Write(ref _clients, await engine.GetClientsAsync(cancellationToken));
+                Volatile.Write(ref _totals, new RouterTotals(stats, rate.Sample(stats.Received), engine.TraceSkipped, engine.ClusterStats));
+                // In a cluster, the whole cluster's table: remote rows come with their router.
+                Volatile.Write(ref _clients, engine.ClusterStats is null
+                    ? await engine.GetClientsAsync(cancellationToken)
+                    : await engine.GetClusterClientsAsync(cancellationToken));
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }

@@ -8,7 +8,8 @@ namespace Hydra.Tui.Router;
 /// <param name="Stats">The engine's counters.</param>
 /// <param name="MessagesPerSecond">Messages received per second, both ports.</param>
 /// <param name="TraceSkipped">Messages the console never saw because it was behind (routing was not slowed).</param>
-internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond, long TraceSkipped)
+/// <param name="Cluster">In a cluster: messages sent to and received from the other routers, and whether they can be reached.</param>
+internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond, long TraceSkipped, Hydra.Cluster.ClusterStats? Cluster = null)
 {
     private const string Separator = " │ ";
 
@@ -50,6 +51,12 @@ internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond,
             $"{words.Received} {N(Stats.Received)}",
             $"{words.Routed} {N(Stats.Routed)}",
         ];
+        if (Cluster is { } cluster)
+        {
+            parts.Add(cluster.Available ? $"{words.Routers} {cluster.Routers}" : words.ClusterDown);
+            parts.Add($"{words.ToRouters} {N(cluster.SentToRouters)}");
+            parts.Add($"{words.FromRouters} {N(cluster.ReceivedFromRouters)}");
+        }
         if (answers)
         {
             parts.Add($"{words.Pongs} {N(Stats.Pongs)}");
@@ -76,9 +83,12 @@ internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond,
     private static string Cut(string line, int width) =>
         width <= 1 ? new string('…', Math.Max(0, width)) : line[..Math.Min(line.Length, width - 1)].TrimEnd() + "…";
 
-    private sealed record Words(string Rate, string Received, string Routed, string Pongs, string Heartbeats, string Errors, string Clients, string NotInConsole)
+    private sealed record Words(string Rate, string Received, string Routed, string Pongs, string Heartbeats, string Errors, string Clients, string NotInConsole,
+        string Routers, string ClusterDown, string ToRouters, string FromRouters)
     {
-        public static readonly Words Long = new("msg/s", "received", "routed", "pongs", "heartbeats", "errors", "clients", "not in console");
-        public static readonly Words Short = new("msg/s", "recv", "routed", "pongs", "beats", "err", "clients", "skipped");
+        public static readonly Words Long = new("msg/s", "received", "routed", "pongs", "heartbeats", "errors", "clients", "not in console",
+            "routers", "CLUSTER UNAVAILABLE", "to routers", "from routers");
+        public static readonly Words Short = new("msg/s", "recv", "routed", "pongs", "beats", "err", "clients", "skipped",
+            "rtrs", "NO CLUSTER", "→rtr", "←rtr");
     }
 }

@@ -19,10 +19,11 @@ internal sealed class PeerSwarm : IDisposable
     private readonly NetMQTimer _heartbeats;
     private readonly MessageLedger _ledger;
 
-    public PeerSwarm(int count, int port, int heartbeatPort, TimeSpan heartbeatInterval, MessageLedger ledger)
+    /// <param name="prefix">Identities are PREFIX-0000, PREFIX-0001, …: swarms on several routers need different ones.</param>
+    public PeerSwarm(int count, int port, int heartbeatPort, TimeSpan heartbeatInterval, MessageLedger ledger, string prefix = "swarm")
     {
         _ledger = ledger;
-        _peers = [.. Enumerable.Range(0, count).Select(i => new Peer($"swarm-{i:D4}", port, heartbeatPort, this))];
+        _peers = [.. Enumerable.Range(0, count).Select(i => new Peer($"{prefix}-{i:D4}", port, heartbeatPort, this))];
         _heartbeats = new NetMQTimer(heartbeatInterval);
         _heartbeats.Elapsed += (_, _) => HeartbeatAll();
         _commands.ReceiveReady += (_, _) =>

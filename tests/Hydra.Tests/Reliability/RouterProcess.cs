@@ -27,12 +27,16 @@ internal sealed partial class RouterProcess : IAsyncDisposable
     public int Pid => Process.Id;
 
     /// <summary>Starts a router (port 0: a free one) and waits for its listening line.</summary>
-    public static async Task<RouterProcess> StartAsync(HydraTransport transport, int port = 0, int heartbeatPort = 0)
+    /// <param name="transport">The router's --transport.</param>
+    /// <param name="port">The main port (0: a free one).</param>
+    /// <param name="heartbeatPort">The heartbeat port (0: a free one).</param>
+    /// <param name="extra">More flags, such as --cluster.</param>
+    public static async Task<RouterProcess> StartAsync(HydraTransport transport, int port = 0, int heartbeatPort = 0, params string[] extra)
     {
         // Info level for the listening line; the router rate-limits its refusal warnings, so output stays small.
-        var child = ChildProcess.Hydra("router", "--headless", "--address", "127.0.0.1",
+        var child = ChildProcess.Hydra(["router", "--headless", "--address", "127.0.0.1",
             "--port", port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", heartbeatPort.ToString(CultureInfo.InvariantCulture),
-            "--log-level", "info", "--transport", transport.ToString().ToLowerInvariant());
+            "--log-level", "info", "--transport", transport.ToString().ToLowerInvariant(), .. extra]);
         try
         {
             var listening = await child.WaitForLineAsync(l => l.Contains("Router listening", StringComparison.Ordinal), "the listening line", TimeSpan.FromSeconds(30));

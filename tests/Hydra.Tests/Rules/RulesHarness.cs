@@ -17,11 +17,14 @@ internal sealed class RulesHarness : IAsyncDisposable
 
     private readonly InMemoryRouterTransport _transport;
 
-    public RulesHarness(RouterOptions? options = null, bool keysInHandshake = false)
+    /// <param name="options">The router's options (ports, clock and interval are the harness's).</param>
+    /// <param name="keysInHandshake">Whether the transport checks authorized keys in the handshake.</param>
+    /// <param name="federation">Other routers of a cluster (an in-memory fake of the seam), or none.</param>
+    public RulesHarness(RouterOptions? options = null, bool keysInHandshake = false, IRouterFederation? federation = null)
     {
         Options = (options ?? new RouterOptions()) with { Port = 0, HeartbeatPort = 0, TimeProvider = Clock, HeartbeatInterval = Interval };
         _transport = Network.CreateRouter(Options, keysInHandshake);
-        Router = new RouterEngine(Options, _transport);
+        Router = new RouterEngine(Options, _transport, federation);
         Router.Start();
     }
 

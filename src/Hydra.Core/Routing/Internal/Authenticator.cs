@@ -109,6 +109,12 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
         return true;
     }
 
+    /// <summary>The key <paramref name="identity"/> is bound to here, if any (for the cluster's claims).</summary>
+    public string? KeyOf(string identity) => _owners.GetValueOrDefault(identity);
+
+    /// <summary>In a cluster: <paramref name="identity"/> is bound to <paramref name="key"/> cluster-wide, so no other key may take it here.</summary>
+    public void Bind(string identity, string key) => _owners[identity] = key;
+
     /// <summary>Whether a message is one of the two authentication steps (allowed before proof).</summary>
     public static bool IsAuthMethod(ReadOnlySpan<byte> method) =>
         method.SequenceEqual(Wire.Auth) || method.SequenceEqual(Wire.AuthProof);

@@ -20,4 +20,7 @@ internal sealed class ClientEntry(byte[] identity, string displayName)
 
     /// <summary>When its last <c>clients</c> requests came (see <see cref="ClientsRequestLimit"/>).</summary>
     public ClientsRequestLimit ClientsRequests;
+
+    /// <summary>In a cluster: whether this connection holds the identity cluster-wide (RouterEngine.Cluster.cs).</summary>
+    public ClusterHold Hold { get; set; }
 }

@@ -14,8 +14,11 @@ namespace Hydra.Transport.NetMQ;
 /// <remarks>
 /// The pools are per thread and need no locking: a forwarded body is taken and returned by
 /// the same NetMQ I/O thread (decoded from one connection, encoded onto another), and the
-/// identity frame by the router's poller thread. A buffer returned on another thread simply
-/// joins that thread's pool. Each thread keeps a bounded number per size class.
+/// identity frame by the router's poller thread. A buffer returned on another thread joins
+/// that thread's pool. Each thread keeps a bounded number per size class; beyond it, a returned
+/// buffer goes to a shared queue, where a thread whose own pool is empty looks before allocating.
+/// That serves one-way flows: frames a router sends that did not come from a NetMQ socket (a
+/// cluster's frames from NATS) are taken on the poller thread and returned on the I/O thread.
 /// </remarks>
 internal static class NetMQPools
 {
@@ -39,7 +42,8 @@ internal static class NetMQPools
 
     /// <summary>
     /// Frame buffers by size class (four per power of two, so a buffer is at most 25 % larger
-    /// than its frame), up to 1 MiB (and 4,096 buffers) per class and thread: enough to absorb
+    /// than its frame), up to 1 MiB (and 4,096 buffers) per class and thread, and as much again in the
+    /// shared queue: enough to absorb
     /// the ups and downs of a busy router, small enough that the pools never hold much memory
     /// (a refused message's buffer is returned on the poller thread, which keeps at most that).
     /// </summary>
@@ -54,6 +58,10 @@ internal static class NetMQPools
         [ThreadStatic]
         private static Stack<byte[]>?[]? t_classes;
 
+        // Overflow shared by all threads (a ConcurrentQueue adds no node per item), bounded like a thread's own.
+        private static readonly System.Collections.Concurrent.ConcurrentQueue<byte[]>[] Shared =
+            [.. Enumerable.Range(0, ClassCount).Select(_ => new System.Collections.Concurrent.ConcurrentQueue<byte[]>())];
+
         public byte[] Take(int size)
         {
             Interlocked.Increment(ref _taken);
@@ -63,7 +71,9 @@ internal static class NetMQPools
                 return new byte[size];
             }
             var free = t_classes?[index];
-            return free is not null && free.TryPop(out var buffer) ? buffer : new byte[classSize];
+            return free is not null && free.TryPop(out var buffer) ? buffer
+                : Shared[index].TryDequeue(out buffer) ? buffer
+                : new byte[classSize];
         }
 
         public void Return(byte[] buffer)
@@ -76,9 +86,14 @@ internal static class NetMQPools
             }
             var classes = t_classes ??= new Stack<byte[]>?[ClassCount];
             var free = classes[index] ??= new Stack<byte[]>();
-            if (free.Count < Math.Min(MaxKeptPerClass, BytesKeptPerClass / classSize))
+            var kept = Math.Min(MaxKeptPerClass, BytesKeptPerClass / classSize);
+            if (free.Count < kept)
             {
                 free.Push(buffer);
+            }
+            else if (Shared[index].Count < kept)
+            {
+                Shared[index].Enqueue(buffer);
             }
         }
 
@@ -111,8 +126,12 @@ internal static class NetMQPools
         [ThreadStatic]
         private static Stack<AtomicCounter>? t_free;
 
+        private static readonly System.Collections.Concurrent.ConcurrentQueue<AtomicCounter> Shared = new();
+
         public AtomicCounter Take() =>
-            t_free is { } free && free.TryPop(out var counter) ? counter : new AtomicCounter();
+            t_free is { } free && free.TryPop(out var counter) ? counter
+            : Shared.TryDequeue(out counter) ? counter
+            : new AtomicCounter();
 
         public void Return(AtomicCounter counter)
         {
@@ -120,6 +139,10 @@ internal static class NetMQPools
             if (free.Count < MaxKept)
             {
                 free.Push(counter);
+            }
+            else if (Shared.Count < MaxKept)
+            {
+                Shared.Enqueue(counter);
             }
         }
 

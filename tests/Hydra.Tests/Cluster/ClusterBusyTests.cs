@@ -1,0 +1,89 @@
+using Hydra.Routing;
+using Hydra.Testing;
+using Hydra.Tests.Infrastructure;
+using Hydra.Tests.Performance;
+using Microsoft.Extensions.Logging;
+
+namespace Hydra.Tests.Cluster;
+
+/// <summary>
+/// busy across routers: when the target's router cannot take a message (its queue to the target
+/// is full, or too many frames from the cluster wait), the sender, on another router, gets busy;
+/// every message is delivered once or refused, none vanishes. Alone, like the other tests that lean
+/// on a receiver that does not read: a machine starved by other tests can make NATS.Net give up a
+/// healthy connection, and frames in flight then are lost (docs/cluster.md, windows that remain).
+/// </summary>
+[Collection(AloneCollection.Name)]
+public sealed class ClusterBusyTests
+{
+    private const int Messages = 3_000;
+    private const int Padding = 8_000;
+
+    [NatsTheory]
+    [InlineData(10, 16_384)]   // the target's queue on its router is full: transport busy
+    [InlineData(100_000, 20)]  // too many frames from the cluster wait on the target's router: cluster busy
+    public async Task A_receiver_that_never_reads_makes_a_sender_on_another_router_get_busy_and_nothing_is_lost(int highWatermark, int maxPending)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var nats = await NatsServer.StartAsync();
+        var cluster = ClusterRouters.NewName();
+        var log = new CapturedLog(LogLevel.Information, keep: 200); // shown if a message is unaccounted for
+        await using var a = ClusterRouters.Start(nats.Url, cluster, "a", new RouterOptions { LoggerFactory = log });
+        await using var b = ClusterRouters.Start(nats.Url, cluster, "b", new RouterOptions { HighWatermark = highWatermark, LoggerFactory = log }, c => c with { MaxPending = maxPending });
+        await ClusterRouters.WaitForRoutersAsync([a, b], 2);
+        using var receiver = new PerfPeer("busy-receiver", b.Port, receiveHighWatermark: 10);
+        using var sender = new PerfPeer("busy-sender", a.Port);
+        receiver.Register(deadline.Token);
+        sender.Register(deadline.Token);
+        await ClusterRouters.WaitForClientAsync(a, "busy-receiver", "b");
+
+        var busy = new HashSet<int>();
+        var otherErrors = new List<string>();
+        for (var seq = 0; seq < Messages; seq++)
+        {
+            Assert.True(sender.TrySend(PerfPeer.Frame(sender.Identity, receiver.Identity, seq, Padding), TimeSpan.FromSeconds(10)), "the sender could not queue a message");
+            ReadErrors(sender, busy, otherErrors);
+        }
+        var delivered = new HashSet<int>();
+        var duplicates = 0;
+        while (delivered.Count + busy.Count + a.Stats.RepliesNotDelivered < Messages && !deadline.IsCancellationRequested)
+        {
+            using var message = receiver.TryReceive(TimeSpan.FromMilliseconds(100));
+            if (message?.RootElement.GetProperty("method").GetString() == "load" && !delivered.Add(message.RootElement.GetProperty("payload").GetProperty("seq").GetInt32()))
+            {
+                duplicates++;
+            }
+            ReadErrors(sender, busy, otherErrors);
+        }
+
+        Assert.True(otherErrors.Count == 0, $"{otherErrors.Count} other errors, the first: {otherErrors.FirstOrDefault()}");
+        Assert.NotEmpty(busy);
+        Assert.NotEmpty(delivered);
+        Assert.Equal(0, duplicates);
+        Assert.Empty(delivered.Intersect(busy));
+        Assert.True(Messages == delivered.Count + busy.Count + a.Stats.RepliesNotDelivered,
+            $"{Messages} sent, {delivered.Count} delivered, {busy.Count} busy, {a.Stats.RepliesNotDelivered} replies not delivered; routers' log:\n{string.Join('\n', log.Lines)}");
+    }
+
+    private static void ReadErrors(PerfPeer sender, HashSet<int> busy, List<string> otherErrors)
+    {
+        while (sender.TryReceive(TimeSpan.Zero) is { } reply)
+        {
+            using (reply)
+            {
+                var root = reply.RootElement;
+                if (root.GetProperty("method").GetString() == "pong")
+                {
+                    continue;
+                }
+                var code = root.GetProperty("payload").GetProperty("code").GetString();
+                var replyTo = root.GetProperty("reply_to").GetString()!;
+                if (code == "busy" && busy.Add(int.Parse(replyTo[1..], System.Globalization.CultureInfo.InvariantCulture)))
+                {
+                    continue;
+                }
+                otherErrors.Add(root.GetRawText());
+            }
+        }
+    }
+}

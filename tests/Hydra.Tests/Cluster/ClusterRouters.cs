@@ -1,0 +1,74 @@
+using Hydra.Cluster;
+using Hydra.Messages;
+using Hydra.Mq;
+using Hydra.Routing;
+using Hydra.Testing;
+
+namespace Hydra.Tests.Cluster;
+
+/// <summary>Real routers in this process joined as one cluster over a real nats-server, with short intervals.</summary>
+internal static class ClusterRouters
+{
+    /// <summary>A cluster name of its own per test, so tests sharing NATS never see each other.</summary>
+    public static string NewName() => "t" + Guid.NewGuid().ToString("N")[..10];
+
+    public static ClusterOptions Options(string urls, string cluster, string routerId) => new()
+    {
+        Urls = urls,
+        Name = cluster,
+        RouterId = routerId,
+        // Short, so tests need not wait long for routers to find each other; not shorter, or a router
+        // starved of CPU on a loaded machine (load average 30 seen) drops out of its peers' view.
+        PresenceInterval = TimeSpan.FromMilliseconds(500),
+        GatherTimeout = TimeSpan.FromSeconds(3),
+        LeaveGrace = TimeSpan.FromMilliseconds(500),
+    };
+
+    public static RouterEngine Start(string urls, string cluster, string routerId, RouterOptions? options = null, Func<ClusterOptions, ClusterOptions>? tune = null) =>
+        TestRouter.Start((options ?? new RouterOptions()) with { Cluster = (tune ?? (c => c))(Options(urls, cluster, routerId)) });
+
+    /// <summary>Starts one router per id and waits until each knows all the others.</summary>
+    public static async Task<RouterEngine[]> StartAllAsync(string urls, params string[] routerIds)
+    {
+        var cluster = NewName();
+        var routers = routerIds.Select(id => Start(urls, cluster, id)).ToArray();
+        await WaitForRoutersAsync(routers, routers.Length);
+        return routers;
+    }
+
+    public static Task WaitForRoutersAsync(IEnumerable<RouterEngine> routers, int count, TimeSpan? deadline = null) =>
+        Task.WhenAll(routers.Select(router => Eventually.TrueAsync(
+            () => router.ClusterStats is { Available: true } stats && stats.Routers == count,
+            $"router {router.ClusterStats?.RouterId} to see {count} routers", deadline ?? TimeSpan.FromSeconds(30))));
+
+    /// <summary>Waits until <paramref name="viewer"/>'s cluster-wide table shows <paramref name="identity"/> on <paramref name="router"/>.</summary>
+    public static Task<IReadOnlyList<ClientInfo>> WaitForClientAsync(RouterEngine viewer, string identity, string router, TimeSpan? deadline = null) =>
+        Eventually.ValueAsync(() => viewer.GetClusterClientsAsync(),
+            rows => rows.Any(r => r.Identity == identity && r.Router == router && r.Connected),
+            $"{identity} on router {router} in the cluster's table", deadline ?? TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// A request across the cluster that may first meet unknown_target (a claim on its way) or
+    /// cluster_unavailable (NATS reconnecting); retried until it is answered.
+    /// </summary>
+    public static Task<HydraMsg> RequestUntilAnsweredAsync(HydraMQ from, string target, string method = "ping", TimeSpan? deadline = null) =>
+        Eventually.ValueAsync(async () =>
+        {
+            try
+            {
+                return await from.RequestAsync(from.CreateMessage(target, method), TimeSpan.FromSeconds(2));
+            }
+            catch (HydraRemoteException e) when (e.Code is HydraErrorCode.UnknownTarget or HydraErrorCode.ClusterUnavailable)
+            {
+                return null;
+            }
+        }, reply => reply is not null, $"an answer from {target}", deadline ?? TimeSpan.FromSeconds(30))!;
+
+    public static async Task DisposeAllAsync(IEnumerable<IAsyncDisposable> things)
+    {
+        foreach (var thing in things)
+        {
+            await thing.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Hydra.Messages;
+using Hydra.Mq;
+using Hydra.Peers;
+using Hydra.Routing;
+using Hydra.Security;
+using Hydra.Testing;
+
+namespace Hydra.Tests.Cluster;
+
+/// <summary>Authorized keys across a cluster: a proven identity is bound to its key on every router.</summary>
+public sealed class ClusterSecurityTests : IAsyncLifetime
+{
+    private static readonly CurveKeyPair RouterKeys = CurveKeyPair.Generate();
+    private static readonly CurveKeyPair Alice = CurveKeyPair.Generate();
+    private static readonly CurveKeyPair Mallory = CurveKeyPair.Generate();
+    private static readonly CurveKeyPair Bob = CurveKeyPair.Generate();
+
+    private NatsServer _nats = null!;
+    private RouterEngine[] _routers = [];
+
+    public async Task InitializeAsync()
+    {
+        _nats = await NatsServer.StartAsync();
+        var cluster = ClusterRouters.NewName();
+        // Every key is authorized: the point is that a listed key still cannot take a name bound to another.
+        var secured = new RouterOptions { CurveSecretKey = RouterKeys.SecretKey, AuthorizedKeys = [Alice.PublicKey, Mallory.PublicKey, Bob.PublicKey] };
+        _routers = [ClusterRouters.Start(_nats.Url, cluster, "a", secured), ClusterRouters.Start(_nats.Url, cluster, "b", secured)];
+        await ClusterRouters.WaitForRoutersAsync(_routers, 2);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await ClusterRouters.DisposeAllAsync(_routers);
+        if (_nats is not null)
+        {
+            await _nats.DisposeAsync();
+        }
+    }
+
+    private static HydraMQOptions Keyed(RouterEngine router, string identity, CurveKeyPair keys) => router.PeerOptions(identity) with
+    {
+        CurveServerKey = RouterKeys.PublicKey,
+        CurveSecretKey = keys.SecretKey,
+    };
+
+    [NatsFact]
+    public async Task Another_key_cannot_take_a_proven_name_on_another_router()
+    {
+        var (a, b) = (_routers[0], _routers[1]);
+        await using var alice = new HydraServer(Keyed(a, "alice", Alice), new Dictionary<string, HydraMethodHandler>
+        {
+            ["who"] = HydraHandlers.Sync(m => m.CreateReply("me", new JsonObject { ["key"] = Alice.PublicKey })),
+        });
+        await alice.StartAsync();
+        await ClusterRouters.WaitForClientAsync(b, "alice", "a");
+
+        await using var impostor = new HydraMQ(Keyed(b, "alice", Mallory) with { NetworkTimeout = TimeSpan.FromSeconds(2) });
+        impostor.Start();
+        var refused = await Assert.ThrowsAnyAsync<HydraException>(() => impostor.WaitUntilConnectedAsync());
+        Assert.Contains("another key", refused.Message, StringComparison.Ordinal);
+
+        // Messages for alice still reach the one that proved Alice's key.
+        await using var bob = new HydraMQ(Keyed(b, "bob", Bob));
+        bob.Start();
+        await bob.WaitUntilConnectedAsync();
+        var answer = await ClusterRouters.RequestUntilAnsweredAsync(bob, "alice", "who");
+        Assert.Equal(Alice.PublicKey, (string?)answer.Payload["key"]);
+        Assert.DoesNotContain(await a.GetClusterClientsAsync(), row => row.Identity == "alice" && row.Router == "b");
+    }
+}

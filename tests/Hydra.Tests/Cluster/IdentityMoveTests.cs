@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using Hydra.Messages;
+using Hydra.Mq;
+using Hydra.Peers;
+using Hydra.Routing;
+using Hydra.Testing;
+using Hydra.Tests.Reliability;
+using Hydra.Transport;
+using Xunit.Abstractions;
+
+namespace Hydra.Tests.Cluster;
+
+/// <summary>One identity, cluster-wide: the newest connection wins, and a peer whose router dies is reachable again once it reconnects elsewhere.</summary>
+public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private NatsServer _nats = null!;
+
+    public async Task InitializeAsync() => _nats = await NatsServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_nats is not null)
+        {
+            await _nats.DisposeAsync();
+        }
+    }
+
+    /// <summary>A server that says which of two same-named processes answered.</summary>
+    private static HydraServer Named(HydraMQOptions options, string who) => new(options, new Dictionary<string, HydraMethodHandler>
+    {
+        ["who"] = HydraHandlers.Sync(m => m.CreateReply("me", new JsonObject { ["who"] = who })),
+    });
+
+    [NatsFact]
+    public async Task The_newest_connection_of_a_name_wins_and_the_older_one_gets_nothing_more()
+    {
+        var routers = await ClusterRouters.StartAllAsync(_nats.Url, "a", "b", "c");
+        try
+        {
+            var (a, b, c) = (routers[0], routers[1], routers[2]);
+            await using var first = Named(a.PeerOptions("carol"), "first");
+            await first.StartAsync();
+            await using var dave = c.StartPeer("dave");
+            await dave.WaitUntilConnectedAsync();
+            var answer = await ClusterRouters.RequestUntilAnsweredAsync(dave, "carol", "who");
+            Assert.Equal("first", (string?)answer.Payload["who"]);
+
+            await using var second = Named(b.PeerOptions("carol"), "second");
+            await second.StartAsync();
+            var moved = await Eventually.ValueAsync(async () => (string?)(await dave.RequestAsync(dave.CreateMessage("carol", "who"))).Payload["who"],
+                who => who == "second", "carol's messages to reach the newer connection", TimeSpan.FromSeconds(30));
+            Assert.Equal("second", moved);
+
+            // The older connection is told, on its next message, that the name is no longer its own.
+            var refusal = await Assert.ThrowsAsync<HydraRemoteException>(() => first.MQ.RequestAsync(first.MQ.CreateMessage("dave", "hello"), TimeSpan.FromSeconds(5)));
+            Assert.Equal(HydraErrorCode.SenderMismatch, refusal.Code);
+            Assert.Contains("newer connection", refusal.Detail, StringComparison.Ordinal);
+            // And nothing more reaches it: ten more requests all come from the newer one.
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.Equal("second", (string?)(await dave.RequestAsync(dave.CreateMessage("carol", "who"))).Payload["who"]);
+            }
+        }
+        finally
+        {
+            await ClusterRouters.DisposeAllAsync(routers);
+        }
+    }
+
+    [NatsFact]
+    public async Task Peers_of_a_killed_router_are_unknown_at_once_and_reachable_again_on_another_router()
+    {
+        var cluster = ClusterRouters.NewName();
+        await using var survivor = ClusterRouters.Start(_nats.Url, cluster, "survivor");
+        await using var doomed = await RouterProcess.StartAsync(HydraTransport.Auto, 0, 0, "--cluster", _nats.Url, "--cluster-name", cluster, "--router-id", "doomed");
+        await ClusterRouters.WaitForRoutersAsync([survivor], 2);
+        await using var client = survivor.StartPeer("client");
+        await client.WaitUntilConnectedAsync();
+        var onDoomed = new PongServer(doomed.PeerOptions("mover"));
+        try
+        {
+            await onDoomed.StartAsync();
+            await ClusterRouters.RequestUntilAnsweredAsync(client, "mover");
+
+            var killedAt = TimeProvider.System.GetTimestamp();
+            doomed.Process.Signal("KILL");
+            // The survivor answers unknown_target for the dead router's peers as soon as NATS drops its subscriptions.
+            var error = await Eventually.ValueAsync(async () =>
+            {
+                try
+                {
+                    await client.RequestAsync(client.CreateMessage("mover", "ping"), TimeSpan.FromSeconds(1));
+                    return null;
+                }
+                catch (HydraRemoteException e)
+                {
+                    return e;
+                }
+                catch (HydraTimeoutException)
+                {
+                    return null;
+                }
+            }, e => e is not null, "unknown_target for the killed router's peer", TimeSpan.FromSeconds(30));
+            Assert.Equal(HydraErrorCode.UnknownTarget, error!.Code);
+            output.WriteLine($"unknown_target {TimeProvider.System.GetElapsedTime(killedAt).TotalMilliseconds:0} ms after SIGKILL");
+        }
+        finally
+        {
+            await onDoomed.DisposeAsync();
+        }
+
+        // The peer comes back on the survivor: reachable again by the same name.
+        await using var back = new PongServer(survivor.PeerOptions("mover"));
+        await back.StartAsync();
+        var pong = await ClusterRouters.RequestUntilAnsweredAsync(client, "mover");
+        Assert.Equal("mover", pong.Sender);
+        await ClusterRouters.WaitForRoutersAsync([survivor], 1);
+    }
+}
