@@ -43,8 +43,8 @@ internal sealed class PairRun : IPairRun
     private readonly byte[][] _ring; // one buffer per in-flight message: zero-copy sends stay intact until delivered
     private readonly int _seqOffset;
     private readonly int _window;
-    private readonly bool _byteExact;
-    private long _sent, _received, _errors, _gaps, _outOfOrder, _corrupt, _expected;
+    private readonly ArrivalCheck _arrivals;
+    private long _sent, _errors;
     private string? _firstError;
 
     /// <param name="byteExact">The router forwards the bytes as sent (Hydra, raw), so every frame is compared
@@ -53,7 +53,6 @@ internal sealed class PairRun : IPairRun
     public PairRun(string name, int port, int size, int window, bool byteExact, int receiverPort = 0)
     {
         _window = window;
-        _byteExact = byteExact;
         var senderId = SenderId = $"{name}-s";
         var receiverId = ReceiverId = $"{name}-r";
         _receiver = Sockets.Dealer(receiverId, receiverPort == 0 ? port : receiverPort);
@@ -63,6 +62,7 @@ internal sealed class PairRun : IPairRun
         {
             _ring[i] = Frames.Build(senderId, receiverId, size, out _seqOffset);
         }
+        _arrivals = new ArrivalCheck(_ring, byteExact);
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ internal sealed class PairRun : IPairRun
         {
             var now = Stopwatch.GetTimestamp();
             var sending = now < stopSending;
-            if ((!sending && _received + _errors >= _sent) || now > giveUp)
+            if ((!sending && _arrivals.Received + _errors >= _sent) || now > giveUp)
             {
                 break;
             }
@@ -105,7 +105,7 @@ internal sealed class PairRun : IPairRun
                 lastReceive = Stopwatch.GetTimestamp();
             }
         }
-        return new PairResult(_sent, _received, _errors, _gaps, _outOfOrder, _corrupt,
+        return new PairResult(_sent, _arrivals.Received, _errors, _arrivals.Gaps, _arrivals.OutOfOrder, _arrivals.Corrupt,
             Stopwatch.GetElapsedTime(start, lastReceive).TotalSeconds, _firstError);
     }
 
@@ -114,7 +114,7 @@ internal sealed class PairRun : IPairRun
         var n = 0;
         // Errors do not free a slot: the receiver sees messages in order, so once `received`
         // passes seq s, frame s is delivered or refused, and its ring slot may be rewritten.
-        while (n < SendBatch && _sent - _received < _window)
+        while (n < SendBatch && _sent - _arrivals.Received < _window)
         {
             var frame = _ring[_sent % _window];
             Frames.WriteSeq(frame, _seqOffset, _sent);
@@ -142,7 +142,7 @@ internal sealed class PairRun : IPairRun
             }
             if (!Frames.IsRouterPong(msg.Slice()))
             {
-                Check(msg.Slice());
+                _arrivals.Check(msg.Slice());
             }
             msg.Close();
             n++;
@@ -151,29 +151,6 @@ internal sealed class PairRun : IPairRun
         return n;
     }
 
-    private void Check(ReadOnlySpan<byte> frame)
-    {
-        var seq = Frames.ReadSeq(frame);
-        _received++;
-        // Frame seq is still in its ring slot: the slot is rewritten only after seq has arrived.
-        if (_byteExact && (seq < 0 || !frame.SequenceEqual(_ring[seq % _window])))
-        {
-            _corrupt++;
-        }
-        if (seq == _expected)
-        {
-            _expected++;
-        }
-        else if (seq > _expected)
-        {
-            _gaps += seq - _expected;
-            _expected = seq + 1;
-        }
-        else
-        {
-            _outOfOrder++; // a duplicate, or late after a gap
-        }
-    }
 
     /// <summary>Anything the router sends the sender is an error reply (busy, unknown target, …).</summary>
     private void DrainSender(ref Msg msg)

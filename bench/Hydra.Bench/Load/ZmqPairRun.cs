@@ -20,15 +20,14 @@ internal sealed class ZmqPairRun : IPairRun
     private readonly byte[][] _ring;
     private readonly int _seqOffset;
     private readonly int _window;
-    private readonly bool _byteExact;
-    private long _sent, _received, _errors, _gaps, _outOfOrder, _corrupt, _expected;
+    private readonly ArrivalCheck _arrivals;
+    private long _sent, _errors;
     private string? _firstError;
 
     /// <param name="receiverPort">The receiver's router, when it is not the sender's (a cluster); 0: the same.</param>
     public ZmqPairRun(string name, int port, int size, int window, bool byteExact, int receiverPort = 0)
     {
         _window = window;
-        _byteExact = byteExact;
         SenderId = $"{name}-s";
         ReceiverId = $"{name}-r";
         _receiver = ZmqSockets.Dealer(ReceiverId, receiverPort == 0 ? port : receiverPort);
@@ -41,6 +40,7 @@ internal sealed class ZmqPairRun : IPairRun
         {
             _ring[i] = Frames.Build(SenderId, ReceiverId, size, out _seqOffset);
         }
+        _arrivals = new ArrivalCheck(_ring, byteExact);
     }
 
     public string SenderId { get; }
@@ -61,7 +61,7 @@ internal sealed class ZmqPairRun : IPairRun
         {
             var now = Stopwatch.GetTimestamp();
             var sending = now < stopSending;
-            if ((!sending && _received + _errors >= _sent) || now > giveUp)
+            if ((!sending && _arrivals.Received + _errors >= _sent) || now > giveUp)
             {
                 break;
             }
@@ -77,13 +77,13 @@ internal sealed class ZmqPairRun : IPairRun
                 lastReceive = Stopwatch.GetTimestamp(); // window full (or draining): block instead of spinning on 2 cores
             }
         }
-        return new PairResult(_sent, _received, _errors, _gaps, _outOfOrder, _corrupt, Stopwatch.GetElapsedTime(start, lastReceive).TotalSeconds, _firstError);
+        return new PairResult(_sent, _arrivals.Received, _errors, _arrivals.Gaps, _arrivals.OutOfOrder, _arrivals.Corrupt, Stopwatch.GetElapsedTime(start, lastReceive).TotalSeconds, _firstError);
     }
 
     private int SendUpToWindow()
     {
         var n = 0;
-        while (n < SendBatch && _sent - _received < _window)
+        while (n < SendBatch && _sent - _arrivals.Received < _window)
         {
             var frame = _ring[_sent % _window];
             Frames.WriteSeq(frame, _seqOffset, _sent);
@@ -103,35 +103,13 @@ internal sealed class ZmqPairRun : IPairRun
         var wait = firstWaitMs;
         while (n < SendBatch * 4 && ZmqSockets.TryReceiveLast(_receiver, _msg[0], _receiverIn, wait))
         {
-            Check(_msg[0].Bytes);
+            _arrivals.Check(_msg[0].Bytes);
             n++;
             wait = 0;
         }
         return n;
     }
 
-    private void Check(ReadOnlySpan<byte> frame)
-    {
-        var seq = Frames.ReadSeq(frame);
-        _received++;
-        if (_byteExact && (seq < 0 || !frame.SequenceEqual(_ring[seq % _window])))
-        {
-            _corrupt++;
-        }
-        if (seq == _expected)
-        {
-            _expected++;
-        }
-        else if (seq > _expected)
-        {
-            _gaps += seq - _expected;
-            _expected = seq + 1;
-        }
-        else
-        {
-            _outOfOrder++;
-        }
-    }
 
     private void DrainSender()
     {
