@@ -200,7 +200,7 @@ public sealed partial class RouterEngine
         public void OnRemoteRefusal(ReadOnlySpan<byte> sender, ReadOnlySpan<byte> id, HydraErrorCode code, string detail) =>
             router.OnRemoteRefusal(sender, id, code, detail);
 
-        public void OnIdentityTaken(ReadOnlySpan<byte> identity, string router1) => router.OnIdentityTaken(identity, router1);
+        public void OnIdentityTaken(ReadOnlySpan<byte> identity, string newRouter) => router.OnIdentityTaken(identity, newRouter);
 
         public void OnBinding(string identity, string key) => router._auth?.Bind(identity, key);
 
