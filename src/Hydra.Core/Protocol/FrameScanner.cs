@@ -289,8 +289,22 @@ internal static class FrameScanner
         {
             return NotSure;
         }
-        var length = frame[(i + 1)..].IndexOfAny(StringStops);
-        return length >= 0 && frame[i + 1 + length] == '"' ? i + 1 + length : NotSure;
+        // Keys, names and ids end within a few bytes: a plain loop beats setting up a vector search.
+        var j = i + 1;
+        for (var shortEnd = Math.Min(frame.Length, j + 16); j < shortEnd; j++)
+        {
+            var b = frame[j];
+            if (b == '"')
+            {
+                return j;
+            }
+            if (b is (byte)'\\' or < 0x20)
+            {
+                return NotSure;
+            }
+        }
+        var length = frame[j..].IndexOfAny(StringStops);
+        return length >= 0 && frame[j + length] == '"' ? j + length : NotSure;
     }
 
     private static bool IsNull(ReadOnlySpan<byte> frame, int i) => frame[i..].StartsWith("null"u8);
