@@ -21,6 +21,8 @@ internal static class FrameScanner
     /// <summary>Deeper payloads go to the full reader, so its nesting limit stays the only one.</summary>
     private const int MaxDepth = 16;
 
+    // Indexes are compared as uint throughout: the JIT then sees they are in range and drops its
+    // own bounds checks, and NotSure (-1) can never pass for a place in the frame.
     private const int NotSure = -1;
 
     /// <summary>What ends a plain string: its closing quote; or what makes it not plain: an escape or a control character.</summary>
@@ -31,7 +33,7 @@ internal static class FrameScanner
     public static bool TryRead(ReadOnlySpan<byte> frame, ref FrameHeader header)
     {
         var i = SkipSpace(frame, 0);
-        if (i >= frame.Length || frame[i] != '{')
+        if ((uint)i >= (uint)frame.Length || frame[i] != '{')
         {
             return false;
         }
@@ -46,7 +48,7 @@ internal static class FrameScanner
             }
             var key = frame[(i + 1)..keyEnd];
             i = SkipSpace(frame, keyEnd + 1);
-            if (i >= frame.Length || frame[i] != ':')
+            if ((uint)i >= (uint)frame.Length || frame[i] != ':')
             {
                 return false;
             }
@@ -68,7 +70,7 @@ internal static class FrameScanner
                 return false;
             }
             i = SkipSpace(frame, i);
-            if (i >= frame.Length)
+            if ((uint)i >= (uint)frame.Length)
             {
                 return false;
             }
@@ -110,7 +112,7 @@ internal static class FrameScanner
             header.PayloadLength = 0; // the full reader leaves PayloadStart as it was, too
             return i + 4;
         }
-        if (i >= frame.Length || frame[i] != '{')
+        if ((uint)i >= (uint)frame.Length || frame[i] != '{')
         {
             return NotSure;
         }
@@ -126,7 +128,7 @@ internal static class FrameScanner
     /// <summary>Only the token <c>1</c>, as every peer writes it; 1.0, 1e0 and the wrong versions are the full reader's.</summary>
     private static int VersionOne(ReadOnlySpan<byte> frame, int i, ref bool version)
     {
-        if (i < frame.Length && frame[i] == '1' && (i + 1 == frame.Length || IsEndOfNumber(frame[i + 1])))
+        if ((uint)i < (uint)frame.Length && frame[i] == '1' && (i + 1 == frame.Length || IsEndOfNumber(frame[i + 1])))
         {
             version = true;
             return i + 1;
@@ -137,7 +139,7 @@ internal static class FrameScanner
     /// <summary>Past one JSON value starting at <paramref name="i"/>; <paramref name="depth"/> counts the containers it sits in.</summary>
     private static int SkipValue(ReadOnlySpan<byte> frame, int i, int depth)
     {
-        if (i >= frame.Length)
+        if ((uint)i >= (uint)frame.Length)
         {
             return NotSure;
         }
@@ -164,7 +166,7 @@ internal static class FrameScanner
     private static int SkipObject(ReadOnlySpan<byte> frame, int i, int depth)
     {
         i = SkipSpace(frame, i + 1);
-        if (i < frame.Length && frame[i] == '}')
+        if ((uint)i < (uint)frame.Length && frame[i] == '}')
         {
             return i + 1;
         }
@@ -176,7 +178,7 @@ internal static class FrameScanner
                 return NotSure;
             }
             i = SkipSpace(frame, keyEnd + 1);
-            if (i >= frame.Length || frame[i] != ':')
+            if ((uint)i >= (uint)frame.Length || frame[i] != ':')
             {
                 return NotSure;
             }
@@ -186,7 +188,7 @@ internal static class FrameScanner
                 return NotSure;
             }
             i = SkipSpace(frame, i);
-            if (i >= frame.Length)
+            if ((uint)i >= (uint)frame.Length)
             {
                 return NotSure;
             }
@@ -205,7 +207,7 @@ internal static class FrameScanner
     private static int SkipArray(ReadOnlySpan<byte> frame, int i, int depth)
     {
         i = SkipSpace(frame, i + 1);
-        if (i < frame.Length && frame[i] == ']')
+        if ((uint)i < (uint)frame.Length && frame[i] == ']')
         {
             return i + 1;
         }
@@ -217,7 +219,7 @@ internal static class FrameScanner
                 return NotSure;
             }
             i = SkipSpace(frame, i);
-            if (i >= frame.Length)
+            if ((uint)i >= (uint)frame.Length)
             {
                 return NotSure;
             }
@@ -236,16 +238,16 @@ internal static class FrameScanner
     /// <summary>RFC 8259's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, followed by a delimiter.</summary>
     private static int SkipNumber(ReadOnlySpan<byte> frame, int i)
     {
-        if (i < frame.Length && frame[i] == '-')
+        if ((uint)i < (uint)frame.Length && frame[i] == '-')
         {
             i++;
         }
-        if (i >= frame.Length || !char.IsAsciiDigit((char)frame[i]))
+        if ((uint)i >= (uint)frame.Length || !char.IsAsciiDigit((char)frame[i]))
         {
             return NotSure;
         }
         i = frame[i] == '0' ? i + 1 : SkipDigits(frame, i);
-        if (i < frame.Length && frame[i] == '.')
+        if ((uint)i < (uint)frame.Length && frame[i] == '.')
         {
             var fraction = SkipDigits(frame, i + 1);
             if (fraction == i + 1)
@@ -254,10 +256,10 @@ internal static class FrameScanner
             }
             i = fraction;
         }
-        if (i < frame.Length && (frame[i] | 0x20) == 'e')
+        if ((uint)i < (uint)frame.Length && (frame[i] | 0x20) == 'e')
         {
             i++;
-            if (i < frame.Length && frame[i] is (byte)'+' or (byte)'-')
+            if ((uint)i < (uint)frame.Length && frame[i] is (byte)'+' or (byte)'-')
             {
                 i++;
             }
@@ -273,7 +275,7 @@ internal static class FrameScanner
 
     private static int SkipDigits(ReadOnlySpan<byte> frame, int i)
     {
-        while (i < frame.Length && char.IsAsciiDigit((char)frame[i]))
+        while ((uint)i < (uint)frame.Length && char.IsAsciiDigit((char)frame[i]))
         {
             i++;
         }
@@ -285,13 +287,13 @@ internal static class FrameScanner
     /// <summary>The index of the closing quote of a plain string starting at <paramref name="i"/>; NotSure when it is not one.</summary>
     private static int StringEnd(ReadOnlySpan<byte> frame, int i)
     {
-        if (i >= frame.Length || frame[i] != '"')
+        if ((uint)i >= (uint)frame.Length || frame[i] != '"')
         {
             return NotSure;
         }
         // Keys, names and ids end within a few bytes: a plain loop beats setting up a vector search.
         var j = i + 1;
-        for (var shortEnd = Math.Min(frame.Length, j + 16); j < shortEnd; j++)
+        for (var shortEnd = Math.Min(frame.Length, j + 16); (uint)j < (uint)shortEnd; j++)
         {
             var b = frame[j];
             if (b == '"')
@@ -311,7 +313,7 @@ internal static class FrameScanner
 
     private static int SkipSpace(ReadOnlySpan<byte> frame, int i)
     {
-        while (i < frame.Length && frame[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        while ((uint)i < (uint)frame.Length && frame[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
         {
             i++;
         }
