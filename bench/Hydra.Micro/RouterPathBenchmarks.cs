@@ -50,6 +50,14 @@ public class RouterPathBenchmarks
     [Benchmark]
     public bool InspectFrame() => FrameInspector.Inspect(_frame, out _) is null;
 
+    /// <summary>The same validation through the full reader only (what every frame took before FrameScanner).</summary>
+    [Benchmark]
+    public bool InspectWithJsonReader()
+    {
+        var header = default(FrameHeader);
+        return System.Text.Unicode.Utf8.IsValid(_frame) && FrameInspector.ReadWithJsonReader(_frame, ref header) is null;
+    }
+
     /// <summary>Inspection plus what Admit and Forward do with the result (table lookups, sender check).</summary>
     [Benchmark]
     public bool InspectAndLookUp()

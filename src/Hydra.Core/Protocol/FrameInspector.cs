@@ -21,6 +21,9 @@ internal readonly struct JsonField
 
     public bool IsPresent { get; }
 
+    /// <summary>A plain string (no escapes) at this place in the frame.</summary>
+    internal static JsonField At(int start, int length) => new(start, length, null);
+
     public ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> frame) =>
         _unescaped ?? frame.Slice(_start, _length);
 
@@ -75,6 +78,18 @@ internal static class FrameInspector
         {
             return "message is not valid UTF-8";
         }
+        // The frames peers send are read in one cheap pass; anything it is not sure of, the reader below decides.
+        if (FrameScanner.TryRead(frame, ref header))
+        {
+            return null;
+        }
+        header = default;
+        return ReadWithJsonReader(frame, ref header);
+    }
+
+    /// <summary>The full reader on its own (after the UTF-8 check): every refusal is worded here. Tests compare the scanner against it.</summary>
+    internal static string? ReadWithJsonReader(ReadOnlySpan<byte> frame, ref FrameHeader header)
+    {
         try
         {
             return ReadObject(frame, ref header);

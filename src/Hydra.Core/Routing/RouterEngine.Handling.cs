@@ -74,7 +74,7 @@ public sealed partial class RouterEngine
         if (proven)
         {
             // With keys checked, a peer enters the table (and can turn GOOD) only once proven.
-            sender.Entry = _clients.Touch(identity);
+            sender.Entry = _clients.Touch(identity, frame.ReceivedAt != 0 ? frame.ReceivedAt : _options.TimeProvider.GetTimestamp());
             if (sender.Entry is null)
             {
                 Refuse(sender, HydraErrorCode.Busy, $"the router is at its limit of {_options.MaxClients} clients");

@@ -8,12 +8,13 @@ namespace Hydra.Transport;
 /// </summary>
 internal readonly ref struct ReceivedFrame
 {
-    public ReceivedFrame(ReadOnlySpan<byte> body, int parts, bool firstPartEmpty, ReadOnlySpan<byte> peerKey = default)
+    public ReceivedFrame(ReadOnlySpan<byte> body, int parts, bool firstPartEmpty, ReadOnlySpan<byte> peerKey = default, long receivedAt = 0)
     {
         Body = body;
         Parts = parts;
         FirstPartEmpty = firstPartEmpty;
         PeerKey = peerKey;
+        ReceivedAt = receivedAt;
     }
 
     /// <summary>The last frame: the JSON, when the framing is right.</summary>
@@ -30,4 +31,10 @@ internal readonly ref struct ReceivedFrame
     /// <see cref="TransportCapabilities.HandshakeAuthentication"/>; empty otherwise.
     /// </summary>
     public ReadOnlySpan<byte> PeerKey { get; }
+
+    /// <summary>
+    /// When the transport took the batch this frame came in (<see cref="Routing.RouterOptions.TimeProvider"/>'s
+    /// timestamp), so the rules need not read the clock for every message; 0 when the transport does not say.
+    /// </summary>
+    public long ReceivedAt { get; }
 }

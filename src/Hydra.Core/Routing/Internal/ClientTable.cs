@@ -23,7 +23,10 @@ internal sealed class ClientTable(TimeProvider time, TimeSpan pruneAfter, int ma
         _bySpan.TryGetValue(identity, out entry!);
 
     /// <summary>Marks a client as seen now; adds it when new. Null when the table is full.</summary>
-    public ClientEntry? Touch(ReadOnlySpan<byte> identity)
+    public ClientEntry? Touch(ReadOnlySpan<byte> identity) => Touch(identity, time.GetTimestamp());
+
+    /// <summary>Marks a client as seen at <paramref name="timestamp"/> (the time provider's); adds it when new. Null when the table is full.</summary>
+    public ClientEntry? Touch(ReadOnlySpan<byte> identity, long timestamp)
     {
         if (!TryGet(identity, out var entry))
         {
@@ -36,7 +39,7 @@ internal sealed class ClientTable(TimeProvider time, TimeSpan pruneAfter, int ma
             Clients.Add(bytes, entry);
             _membersStale = true;
         }
-        entry.LastSeenTimestamp = time.GetTimestamp();
+        entry.LastSeenTimestamp = timestamp;
         entry.Connected = true;
         return entry;
     }

@@ -17,6 +17,7 @@ internal sealed partial class LibZmqRouterTransport
     {
         var identity = _frames![0];
         var body = _frames[1];
+        var receivedAt = 0L; // one clock read per batch: a clock read was ~3 % of the routing thread, per message
         for (var i = 0; i < MaxBatch; i++)
         {
             if (socket.Receive(identity, ZmqFlags.DontWait) is var error and not ZmqError.None)
@@ -38,7 +39,11 @@ internal sealed partial class LibZmqRouterTransport
                     _connections.Add(fd, port, name, _gone);
                 }
                 var key = _keyCheck is null ? default : body.UserId;
-                _rules!.OnFrame(port, name, new ReceivedFrame(body.Bytes, parts, firstPartEmpty, key));
+                if (receivedAt == 0)
+                {
+                    receivedAt = _options.TimeProvider.GetTimestamp();
+                }
+                _rules!.OnFrame(port, name, new ReceivedFrame(body.Bytes, parts, firstPartEmpty, key, receivedAt));
             }
             catch (Exception e) when (e is not ZmqException { Error: ZmqError.Terminated })
             {
