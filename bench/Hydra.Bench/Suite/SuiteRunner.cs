@@ -70,7 +70,8 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
         }
         if (settings.OnlyRouters is { } only)
         {
-            names.RemoveAll(n => n != Routers.Hydra && !only.Contains(n)); // Hydra stays: every ratio is against it
+            // Hydra stays (every ratio is against it), and so does the baseline build when one is given.
+            names.RemoveAll(n => n is not (Routers.Hydra or Routers.Baseline) && !only.Contains(n));
         }
         var routers = names.Select(n => RouterProcess.Start(n, settings.HighWatermark, settings.PoolBuffers, settings.BaselineBench, _cpp?.AnchorRouter)).ToList();
         ClusterUnderTest? cluster = null;
