@@ -22,9 +22,11 @@ internal sealed partial class NatsFederation
         NoResponders,
         /// <summary>Another router could not deliver a frame of ours (<see cref="RefusalMessage"/>).</summary>
         Refusal,
+        /// <summary>NATS.Net gave up on a frame of ours before it left (the reason in ReplyTo).</summary>
+        NotSent,
     }
 
-    private readonly record struct Inbound(InboundKind Kind, PeerSubscription? Peer, byte[]? Buffer, int Length, string? ReplyTo, int Slot)
+    private readonly record struct Inbound(InboundKind Kind, PeerSubscription? Peer, byte[]? Buffer, int Length, string? ReplyTo, int Slot, HydraErrorCode Code = default)
     {
         public ReadOnlySpan<byte> Bytes => Buffer.AsSpan(0, Length);
     }
@@ -97,6 +99,9 @@ internal sealed partial class NatsFederation
                 case InboundKind.Refusal:
                     OnRefusal(item.Bytes);
                     break;
+                case InboundKind.NotSent:
+                    OnNotSent(item.Slot, item.Code, item.ReplyTo);
+                    break;
             }
         }
         catch (Exception e)
@@ -154,6 +159,14 @@ internal sealed partial class NatsFederation
         Interlocked.Increment(ref _refusedRemotely);
         _rules!.OnRemoteRefusal(sender, id, HydraErrorCode.UnknownTarget,
             $"no peer named '{Text(target)}' is connected to any router of cluster {_options.Name}");
+    }
+
+    private void OnNotSent(int slot, HydraErrorCode code, string? reason)
+    {
+        if (_slots.TryRead(slot, out var sender, out var id, out var target))
+        {
+            _rules!.OnRemoteRefusal(sender, id, code, $"the message for '{Text(target)}' could not be handed to NATS ({reason}); it was not sent");
+        }
     }
 
     private void OnRefusal(ReadOnlySpan<byte> json)

@@ -49,7 +49,8 @@ internal sealed partial class NatsFederation
         {
             return FederationSend.Busy;
         }
-        Publish(_subjects.PeerSubject(target), frame, _slots.Take(sender, id, target));
+        var replyTo = _slots.Take(sender, id, target, out var slot);
+        Publish(_subjects.PeerSubject(target), frame, replyTo, slot);
         Volatile.Write(ref _sent, _sent + 1);
         return FederationSend.Sent;
     }
@@ -71,7 +72,11 @@ internal sealed partial class NatsFederation
     }
 
     /// <summary>Loop thread: hands <paramref name="frame"/> to NATS.Net, which copies it before returning.</summary>
-    private void Publish(string subject, ReadOnlySpan<byte> frame, string replyTo)
+    /// <param name="subject">Where it goes: the target's subject, or a router's direct subject.</param>
+    /// <param name="frame">The frame, untouched.</param>
+    /// <param name="replyTo">Where "no responders" and refusals come back.</param>
+    /// <param name="slot">The reply slot naming the frame's sender here; -1 for a frame passed on for another router's peer.</param>
+    private void Publish(string subject, ReadOnlySpan<byte> frame, string replyTo, int slot = -1)
     {
         if (Stopped)
         {
@@ -95,18 +100,26 @@ internal sealed partial class NatsFederation
         }
         // NATS.Net is flushing or the connection is busy: the frame is copied, and waits in NATS.Net.
         Interlocked.Increment(ref _outboundPending);
-        _watchers.Watch(task, this);
+        _watchers.Watch(task, this, slot);
     }
 
     /// <summary>A publish that did not complete at once has ended (any thread).</summary>
-    private void OnPublished(Exception? failure)
+    private void OnPublished(Exception? failure, int slot)
     {
         Interlocked.Decrement(ref _outboundPending);
-        if (failure is not null)
+        if (failure is null)
         {
-            // The frame never left: its sender cannot be told which one (NATS.Net does not say), so it is counted and logged.
-            Interlocked.Increment(ref _publishFailures);
-            _log.LogWarning("Cluster: a frame could not be handed to NATS: {Reason}", failure.Message);
+            return;
+        }
+        // The frame never left (NATS.Net gives up on a publish it could not take within its command
+        // timeout, or when the connection closes). Its sender here is told, through its reply slot;
+        // a frame passed on for another router's peer has no slot here, and is counted and logged.
+        Interlocked.Increment(ref _publishFailures);
+        _log.LogWarning("Cluster: a frame could not be handed to NATS: {Reason}", failure.Message);
+        if (slot >= 0 && !Stopped)
+        {
+            var code = failure is TimeoutException or OperationCanceledException ? HydraErrorCode.Busy : HydraErrorCode.ClusterUnavailable;
+            _inbound!.Enqueue(new Inbound(InboundKind.NotSent, null, null, 0, failure.Message, slot, code));
         }
     }
 
@@ -118,14 +131,14 @@ internal sealed partial class NatsFederation
     {
         private readonly Stack<Watcher> _free = new();
 
-        public void Watch(ValueTask task, NatsFederation owner)
+        public void Watch(ValueTask task, NatsFederation owner, int slot)
         {
             Watcher? watcher;
             lock (_free)
             {
                 _free.TryPop(out watcher);
             }
-            (watcher ?? new Watcher(this)).Start(task, owner);
+            (watcher ?? new Watcher(this)).Start(task, owner, slot);
         }
 
         private void Return(Watcher watcher)
@@ -142,6 +155,7 @@ internal sealed partial class NatsFederation
             private readonly Action _completed;
             private ValueTask _task;
             private NatsFederation? _owner;
+            private int _slot;
 
             public Watcher(PublishWatchers pool)
             {
@@ -149,10 +163,11 @@ internal sealed partial class NatsFederation
                 _completed = Completed;
             }
 
-            public void Start(ValueTask task, NatsFederation owner)
+            public void Start(ValueTask task, NatsFederation owner, int slot)
             {
                 _task = task;
                 _owner = owner;
+                _slot = slot;
                 task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_completed);
             }
 
@@ -167,11 +182,11 @@ internal sealed partial class NatsFederation
                 {
                     failure = e;
                 }
-                var owner = _owner!;
+                var (owner, slot) = (_owner!, _slot);
                 _task = default;
                 _owner = null;
                 _pool.Return(this);
-                owner.OnPublished(failure);
+                owner.OnPublished(failure, slot);
             }
         }
     }

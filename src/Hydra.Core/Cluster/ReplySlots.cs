@@ -22,10 +22,10 @@ internal sealed class ReplySlots(string inboxPrefix, int capacity = ReplySlots.C
     private readonly Slot[] _slots = new Slot[capacity];
     private int _next;
 
-    /// <summary>Remembers a message's sender, id and target; returns the reply subject to send it with.</summary>
-    public string Take(ReadOnlySpan<byte> sender, ReadOnlySpan<byte> id, ReadOnlySpan<byte> target)
+    /// <summary>Remembers a message's sender, id and target; returns the reply subject to send it with, and its slot.</summary>
+    public string Take(ReadOnlySpan<byte> sender, ReadOnlySpan<byte> id, ReadOnlySpan<byte> target, out int index)
     {
-        var index = _next;
+        index = _next;
         _next = _next + 1 == capacity ? 0 : _next + 1;
         (_slots[index] ??= new Slot()).Fill(sender, id, target);
         return _subjects[index] ??= inboxPrefix + index.ToString(CultureInfo.InvariantCulture);

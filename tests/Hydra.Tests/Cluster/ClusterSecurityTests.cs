@@ -55,7 +55,8 @@ public sealed class ClusterSecurityTests : IAsyncLifetime
         await alice.StartAsync();
         await ClusterRouters.WaitForClientAsync(b, "alice", "a");
 
-        await using var impostor = new HydraMQ(Keyed(b, "alice", Mallory) with { NetworkTimeout = TimeSpan.FromSeconds(2) });
+        // Refused at its first heartbeat; the long timeout only matters on a starved machine (2 s was seen to run out once).
+        await using var impostor = new HydraMQ(Keyed(b, "alice", Mallory) with { NetworkTimeout = TimeSpan.FromSeconds(10) });
         impostor.Start();
         var refused = await Assert.ThrowsAnyAsync<HydraException>(() => impostor.WaitUntilConnectedAsync());
         Assert.Contains("another key", refused.Message, StringComparison.Ordinal);
