@@ -112,8 +112,25 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
     /// <summary>The key <paramref name="identity"/> is bound to here, if any (for the cluster's claims).</summary>
     public string? KeyOf(string identity) => _owners.GetValueOrDefault(identity);
 
-    /// <summary>In a cluster: <paramref name="identity"/> is bound to <paramref name="key"/> cluster-wide, so no other key may take it here.</summary>
-    public void Bind(string identity, string key) => _owners[identity] = key;
+    /// <summary>
+    /// In a cluster: <paramref name="identity"/> is bound to <paramref name="key"/> cluster-wide, so
+    /// no other key may take it here. When another key had taken the name here first (its claim lost
+    /// to an older binding elsewhere), that connection is proven no more: its next frame is refused
+    /// as another key's, not served on the proof it had.
+    /// </summary>
+    public void Bind(string identity, string key)
+    {
+        if (_owners.TryGetValue(identity, out var previous) && previous != key)
+        {
+            // Rare (a race between two routers), so a scan is fine here.
+            foreach (var bytes in _handshakeKeys.Keys.Concat(_proven).Where(b => IdentityText.Of(b) == identity).ToList())
+            {
+                _handshakeKeys.Remove(bytes);
+                Revoke(bytes);
+            }
+        }
+        _owners[identity] = key;
+    }
 
     /// <summary>Whether a message is one of the two authentication steps (allowed before proof).</summary>
     public static bool IsAuthMethod(ReadOnlySpan<byte> method) =>
