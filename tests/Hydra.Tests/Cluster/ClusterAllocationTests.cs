@@ -10,6 +10,7 @@ namespace Hydra.Tests.Cluster;
 /// router publishes from a cached subject and a reply subject made once; the receiving one takes
 /// frames through a typed queue with pooled buffers. Measured on each router's routing thread.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterAllocationTests(ITestOutputHelper output)
 {
     // More than the ring of reply subjects below (each is made on its first use), and than the

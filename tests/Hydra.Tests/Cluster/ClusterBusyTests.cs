@@ -1,6 +1,5 @@
 using Hydra.Routing;
 using Hydra.Testing;
-using Hydra.Tests.Infrastructure;
 using Hydra.Tests.Performance;
 using Microsoft.Extensions.Logging;
 
@@ -9,11 +8,10 @@ namespace Hydra.Tests.Cluster;
 /// <summary>
 /// busy across routers: when the target's router cannot take a message (its queue to the target
 /// is full, or too many frames from the cluster wait), the sender, on another router, gets busy;
-/// every message is delivered once or refused, none vanishes. Alone, like the other tests that lean
-/// on a receiver that does not read: a machine starved by other tests can make NATS.Net give up a
-/// healthy connection, and frames in flight then are lost (docs/cluster.md, windows that remain).
+/// every message is delivered once or refused, none vanishes (a frame NATS.Net gives up on is
+/// refused too: docs/cluster.md, windows that remain).
 /// </summary>
-[Collection(AloneCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterBusyTests
 {
     private const int Messages = 3_000;

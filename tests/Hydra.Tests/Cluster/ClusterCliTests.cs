@@ -5,6 +5,7 @@ using Hydra.Transport;
 namespace Hydra.Tests.Cluster;
 
 /// <summary>The cluster through the <c>hydra</c> command: its flags, its log, and <c>hydra demo --cluster</c>.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterCliTests
 {
     [Theory]

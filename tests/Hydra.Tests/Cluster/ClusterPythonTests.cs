@@ -6,6 +6,7 @@ using Hydra.Testing;
 namespace Hydra.Tests.Cluster;
 
 /// <summary>Python pyzmq peers, written like the original HydraMQ, on different routers of a cluster: they notice nothing.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterPythonTests : IAsyncLifetime
 {
     private NatsServer _nats = null!;

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Hydra.Tests.Cluster;
 
 /// <summary>1,000 peers spread over three routers: each router's <c>clients</c> shows all of them, and random messages between them all arrive exactly once.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterScaleTests(ITestOutputHelper output)
 {
     private const int PeersPerRouter = 334;

@@ -9,6 +9,7 @@ using Hydra.Testing;
 namespace Hydra.Tests.Cluster;
 
 /// <summary>Authorized keys across a cluster: a proven identity is bound to its key on every router.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterSecurityTests : IAsyncLifetime
 {
     private static readonly CurveKeyPair RouterKeys = CurveKeyPair.Generate();

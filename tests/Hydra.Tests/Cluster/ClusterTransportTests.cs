@@ -11,6 +11,7 @@ namespace Hydra.Tests.Cluster;
 /// cluster, and frames cross between them both ways, untouched. The other cluster tests run on
 /// the default transport (libzmq where it is installed, as in CI).
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterTransportTests : IAsyncLifetime
 {
     private NatsServer _nats = null!;

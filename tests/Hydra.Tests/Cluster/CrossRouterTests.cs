@@ -6,6 +6,7 @@ using Hydra.Testing;
 namespace Hydra.Tests.Cluster;
 
 /// <summary>Two routers over one real nats-server act as one router: what a peer on either sees.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class CrossRouterTests : IAsyncLifetime
 {
     private NatsServer _nats = null!;

@@ -11,6 +11,7 @@ using Xunit.Abstractions;
 namespace Hydra.Tests.Cluster;
 
 /// <summary>One identity, cluster-wide: the newest connection wins, and a peer whose router dies is reachable again once it reconnects elsewhere.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private NatsServer _nats = null!;

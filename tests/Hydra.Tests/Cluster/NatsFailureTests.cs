@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Hydra.Tests.Cluster;
 
 /// <summary>When NATS goes away: a router keeps routing its own peers, refuses cross-router sends with cluster_unavailable, and rejoins by itself.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class NatsFailureTests(ITestOutputHelper output)
 {
     [NatsFact]
