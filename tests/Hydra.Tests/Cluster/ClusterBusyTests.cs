@@ -14,13 +14,14 @@ namespace Hydra.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterBusyTests
 {
-    private const int Messages = 3_000;
-    private const int Padding = 8_000;
-
+    // The target's queue on its router is full (transport busy): 24 MB, to fill the receiver's TCP
+    // buffers too. Too many frames from the cluster wait on the target's router (cluster busy):
+    // 2,000 small frames overflow 20 at once. (With 3,000 × 8 KB there, NATS connections were seen
+    // to stall for seconds in about 1 run in 10: docs/cluster.md, windows that remain.)
     [NatsTheory]
-    [InlineData(10, 16_384)]   // the target's queue on its router is full: transport busy
-    [InlineData(100_000, 20)]  // too many frames from the cluster wait on the target's router: cluster busy
-    public async Task A_receiver_that_never_reads_makes_a_sender_on_another_router_get_busy_and_nothing_is_lost(int highWatermark, int maxPending)
+    [InlineData(10, 16_384, 3_000, 8_000)]
+    [InlineData(100_000, 20, 2_000, 500)]
+    public async Task A_receiver_that_never_reads_makes_a_sender_on_another_router_get_busy_and_nothing_is_lost(int highWatermark, int maxPending, int messages, int padding)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var nats = await NatsServer.StartAsync();
@@ -37,14 +38,14 @@ public sealed class ClusterBusyTests
 
         var busy = new HashSet<int>();
         var otherErrors = new List<string>();
-        for (var seq = 0; seq < Messages; seq++)
+        for (var seq = 0; seq < messages; seq++)
         {
-            Assert.True(sender.TrySend(PerfPeer.Frame(sender.Identity, receiver.Identity, seq, Padding), TimeSpan.FromSeconds(10)), "the sender could not queue a message");
+            Assert.True(sender.TrySend(PerfPeer.Frame(sender.Identity, receiver.Identity, seq, padding), TimeSpan.FromSeconds(10)), "the sender could not queue a message");
             ReadErrors(sender, busy, otherErrors);
         }
         var delivered = new HashSet<int>();
         var duplicates = 0;
-        while (delivered.Count + busy.Count + a.Stats.RepliesNotDelivered < Messages && !deadline.IsCancellationRequested)
+        while (delivered.Count + busy.Count + a.Stats.RepliesNotDelivered < messages && !deadline.IsCancellationRequested)
         {
             using var message = receiver.TryReceive(TimeSpan.FromMilliseconds(100));
             if (message?.RootElement.GetProperty("method").GetString() == "load" && !delivered.Add(message.RootElement.GetProperty("payload").GetProperty("seq").GetInt32()))
@@ -59,8 +60,8 @@ public sealed class ClusterBusyTests
         Assert.NotEmpty(delivered);
         Assert.Equal(0, duplicates);
         Assert.Empty(delivered.Intersect(busy));
-        Assert.True(Messages == delivered.Count + busy.Count + a.Stats.RepliesNotDelivered,
-            $"{Messages} sent, {delivered.Count} delivered, {busy.Count} busy, {a.Stats.RepliesNotDelivered} replies not delivered; routers' log:\n{string.Join('\n', log.Lines)}");
+        Assert.True(messages == delivered.Count + busy.Count + a.Stats.RepliesNotDelivered,
+            $"{messages} sent, {delivered.Count} delivered, {busy.Count} busy, {a.Stats.RepliesNotDelivered} replies not delivered; routers' log:\n{string.Join('\n', log.Lines)}");
     }
 
     private static void ReadErrors(PerfPeer sender, HashSet<int> busy, List<string> otherErrors)
