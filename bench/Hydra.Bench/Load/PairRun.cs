@@ -40,10 +40,7 @@ internal sealed class PairRun : IPairRun
     private const int SendBatch = 256;
     private readonly DealerSocket _sender;
     private readonly DealerSocket _receiver;
-    private readonly byte[][] _ring; // one buffer per in-flight message: zero-copy sends stay intact until delivered
-    private readonly int _seqOffset;
-    private readonly int _window;
-    private readonly ArrivalCheck _arrivals;
+    private readonly FrameRing _frames;
     private long _sent, _errors;
     private string? _firstError;
 
@@ -52,17 +49,11 @@ internal sealed class PairRun : IPairRun
     /// <param name="receiverPort">The receiver's router, when it is not the sender's (a cluster); 0: the same.</param>
     public PairRun(string name, int port, int size, int window, bool byteExact, int receiverPort = 0)
     {
-        _window = window;
         var senderId = SenderId = $"{name}-s";
         var receiverId = ReceiverId = $"{name}-r";
         _receiver = Sockets.Dealer(receiverId, receiverPort == 0 ? port : receiverPort);
         _sender = Sockets.Dealer(senderId, port);
-        _ring = new byte[window][];
-        for (var i = 0; i < window; i++)
-        {
-            _ring[i] = Frames.Build(senderId, receiverId, size, out _seqOffset);
-        }
-        _arrivals = new ArrivalCheck(_ring, byteExact);
+        _frames = new FrameRing(senderId, receiverId, size, window, byteExact);
     }
 
     /// <summary>
@@ -88,7 +79,7 @@ internal sealed class PairRun : IPairRun
         {
             var now = Stopwatch.GetTimestamp();
             var sending = now < stopSending;
-            if ((!sending && _arrivals.Received + _errors >= _sent) || now > giveUp)
+            if ((!sending && _frames.Received + _errors >= _sent) || now > giveUp)
             {
                 break;
             }
@@ -105,7 +96,7 @@ internal sealed class PairRun : IPairRun
                 lastReceive = Stopwatch.GetTimestamp();
             }
         }
-        return new PairResult(_sent, _arrivals.Received, _errors, _arrivals.Gaps, _arrivals.OutOfOrder, _arrivals.Corrupt,
+        return new PairResult(_sent, _frames.Received, _errors, _frames.Gaps, _frames.OutOfOrder, _frames.Corrupt,
             Stopwatch.GetElapsedTime(start, lastReceive).TotalSeconds, _firstError);
     }
 
@@ -114,10 +105,9 @@ internal sealed class PairRun : IPairRun
         var n = 0;
         // Errors do not free a slot: the receiver sees messages in order, so once `received`
         // passes seq s, frame s is delivered or refused, and its ring slot may be rewritten.
-        while (n < SendBatch && _sent - _arrivals.Received < _window)
+        while (n < SendBatch && _sent - _frames.Received < _frames.Window)
         {
-            var frame = _ring[_sent % _window];
-            Frames.WriteSeq(frame, _seqOffset, _sent);
+            var frame = _frames.Stamp(_sent);
             if (!Sockets.TrySendNoCopy(_sender, frame))
             {
                 break;
@@ -142,7 +132,7 @@ internal sealed class PairRun : IPairRun
             }
             if (!Frames.IsRouterPong(msg.Slice()))
             {
-                _arrivals.Check(msg.Slice());
+                _frames.Check(msg.Slice());
             }
             msg.Close();
             n++;

@@ -17,17 +17,13 @@ internal sealed class ZmqPairRun : IPairRun
     private readonly ZmqPollSet _receiverIn;
     private readonly ZmqPollSet _senderIn;
     private readonly ZmqMsgBlock _msg = new(1);
-    private readonly byte[][] _ring;
-    private readonly int _seqOffset;
-    private readonly int _window;
-    private readonly ArrivalCheck _arrivals;
+    private readonly FrameRing _frames;
     private long _sent, _errors;
     private string? _firstError;
 
     /// <param name="receiverPort">The receiver's router, when it is not the sender's (a cluster); 0: the same.</param>
     public ZmqPairRun(string name, int port, int size, int window, bool byteExact, int receiverPort = 0)
     {
-        _window = window;
         SenderId = $"{name}-s";
         ReceiverId = $"{name}-r";
         _receiver = ZmqSockets.Dealer(ReceiverId, receiverPort == 0 ? port : receiverPort);
@@ -35,12 +31,7 @@ internal sealed class ZmqPairRun : IPairRun
         _senderOut = ZmqSockets.PollFor(_sender, ZmqPollEvents.Out);
         _senderIn = ZmqSockets.PollFor(_sender, ZmqPollEvents.In);
         _receiverIn = ZmqSockets.PollFor(_receiver, ZmqPollEvents.In);
-        _ring = new byte[window][];
-        for (var i = 0; i < window; i++)
-        {
-            _ring[i] = Frames.Build(SenderId, ReceiverId, size, out _seqOffset);
-        }
-        _arrivals = new ArrivalCheck(_ring, byteExact);
+        _frames = new FrameRing(SenderId, ReceiverId, size, window, byteExact);
     }
 
     public string SenderId { get; }
@@ -61,7 +52,7 @@ internal sealed class ZmqPairRun : IPairRun
         {
             var now = Stopwatch.GetTimestamp();
             var sending = now < stopSending;
-            if ((!sending && _arrivals.Received + _errors >= _sent) || now > giveUp)
+            if ((!sending && _frames.Received + _errors >= _sent) || now > giveUp)
             {
                 break;
             }
@@ -77,16 +68,15 @@ internal sealed class ZmqPairRun : IPairRun
                 lastReceive = Stopwatch.GetTimestamp(); // window full (or draining): block instead of spinning on 2 cores
             }
         }
-        return new PairResult(_sent, _arrivals.Received, _errors, _arrivals.Gaps, _arrivals.OutOfOrder, _arrivals.Corrupt, Stopwatch.GetElapsedTime(start, lastReceive).TotalSeconds, _firstError);
+        return new PairResult(_sent, _frames.Received, _errors, _frames.Gaps, _frames.OutOfOrder, _frames.Corrupt, Stopwatch.GetElapsedTime(start, lastReceive).TotalSeconds, _firstError);
     }
 
     private int SendUpToWindow()
     {
         var n = 0;
-        while (n < SendBatch && _sent - _arrivals.Received < _window)
+        while (n < SendBatch && _sent - _frames.Received < _frames.Window)
         {
-            var frame = _ring[_sent % _window];
-            Frames.WriteSeq(frame, _seqOffset, _sent);
+            var frame = _frames.Stamp(_sent);
             if (!ZmqSockets.TrySend(_sender, frame, _senderOut))
             {
                 break;
@@ -103,7 +93,7 @@ internal sealed class ZmqPairRun : IPairRun
         var wait = firstWaitMs;
         while (n < SendBatch * 4 && ZmqSockets.TryReceiveLast(_receiver, _msg[0], _receiverIn, wait))
         {
-            _arrivals.Check(_msg[0].Bytes);
+            _frames.Check(_msg[0].Bytes);
             n++;
             wait = 0;
         }
