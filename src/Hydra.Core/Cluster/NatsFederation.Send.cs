@@ -118,7 +118,9 @@ internal sealed partial class NatsFederation
         _log.LogWarning("Cluster: a frame could not be handed to NATS: {Reason}", failure.Message);
         if (slot >= 0 && !Stopped)
         {
-            var code = failure is TimeoutException or OperationCanceledException ? HydraErrorCode.Busy : HydraErrorCode.ClusterUnavailable;
+            // NATS.Net words a command timeout as it likes ("Operation timed out" is not a TimeoutException):
+            // while the connection is up, the frame waited behind a full buffer, so it is busy.
+            var code = _nats.ConnectionState == NatsConnectionState.Open ? HydraErrorCode.Busy : HydraErrorCode.ClusterUnavailable;
             _inbound!.Enqueue(new Inbound(InboundKind.NotSent, null, null, 0, failure.Message, slot, code));
         }
     }
