@@ -53,6 +53,15 @@ public sealed partial record ClusterOptions
     public int MaxPending { get; init; } = 16_384;
 
     /// <summary>
+    /// Bytes of frames waiting for room in NATS.Net's 1 MB write buffer before more are refused with
+    /// <c>busy</c>. NATS's pings and the routers' presence queue behind them: kept small, a burst
+    /// cannot hold those up for seconds, which made routers lose sight of each other and NATS.Net
+    /// give up a healthy connection (docs/cluster.md, "Back pressure"). A frame larger than this
+    /// is still taken when nothing waits.
+    /// </summary>
+    public int MaxPendingBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
     /// How long a router keeps listening for a peer that left (answering <c>unknown_target</c>, or passing
     /// messages on to the router that has it now), so that messages already on their way are answered,
     /// not dropped by a NATS server that has not yet heard the peer is gone.
@@ -87,9 +96,9 @@ public sealed partial record ClusterOptions
         CheckToken(Name, nameof(Name));
         CheckToken(RouterId, nameof(RouterId));
         if (PingInterval <= TimeSpan.Zero || PresenceInterval <= TimeSpan.Zero || GatherTimeout <= TimeSpan.Zero || LeaveGrace < TimeSpan.Zero
-            || MaxPingsOut < 1 || MaxPending < 1)
+            || MaxPingsOut < 1 || MaxPending < 1 || MaxPendingBytes < 1)
         {
-            throw new ArgumentException("Cluster: PingInterval, PresenceInterval, GatherTimeout, MaxPingsOut and MaxPending must be positive, LeaveGrace not negative");
+            throw new ArgumentException("Cluster: PingInterval, PresenceInterval, GatherTimeout, MaxPingsOut, MaxPending and MaxPendingBytes must be positive, LeaveGrace not negative");
         }
     }
 

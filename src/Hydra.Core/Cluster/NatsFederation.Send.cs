@@ -30,6 +30,7 @@ internal sealed partial class NatsFederation
     private long _refusedRemotely;
     private long _publishFailures;
     private int _outboundPending;
+    private long _outboundPendingBytes;
 
     public ClusterStats Stats => new(_options.RouterId, IsAvailable, RoutersUp + 1, Volatile.Read(ref _sent), Volatile.Read(ref _received),
         Volatile.Read(ref _refusedRemotely), Volatile.Read(ref _publishFailures),
@@ -45,7 +46,8 @@ internal sealed partial class NatsFederation
         {
             return FederationSend.TooLarge;
         }
-        if (Volatile.Read(ref _outboundPending) >= _options.MaxPending)
+        if (Volatile.Read(ref _outboundPending) >= _options.MaxPending
+            || (Interlocked.Read(ref _outboundPendingBytes) is > 0 and var waiting && waiting + frame.Length > _options.MaxPendingBytes))
         {
             return FederationSend.Busy;
         }
@@ -98,15 +100,18 @@ internal sealed partial class NatsFederation
             task.GetAwaiter().GetResult(); // releases a pooled task, if one backs it
             return;
         }
-        // NATS.Net is flushing or the connection is busy: the frame is copied, and waits in NATS.Net.
+        // NATS.Net's write buffer is full (or another thread is writing): the frame is copied, and
+        // waits in NATS.Net for room; Send refuses more once MaxPending frames or MaxPendingBytes wait.
         Interlocked.Increment(ref _outboundPending);
-        _watchers.Watch(task, this, slot);
+        Interlocked.Add(ref _outboundPendingBytes, frame.Length);
+        _watchers.Watch(task, this, slot, frame.Length);
     }
 
     /// <summary>A publish that did not complete at once has ended (any thread).</summary>
-    private void OnPublished(Exception? failure, int slot)
+    private void OnPublished(Exception? failure, int slot, int length)
     {
         Interlocked.Decrement(ref _outboundPending);
+        Interlocked.Add(ref _outboundPendingBytes, -length);
         if (failure is null)
         {
             return;
@@ -133,14 +138,14 @@ internal sealed partial class NatsFederation
     {
         private readonly Stack<Watcher> _free = new();
 
-        public void Watch(ValueTask task, NatsFederation owner, int slot)
+        public void Watch(ValueTask task, NatsFederation owner, int slot, int length)
         {
             Watcher? watcher;
             lock (_free)
             {
                 _free.TryPop(out watcher);
             }
-            (watcher ?? new Watcher(this)).Start(task, owner, slot);
+            (watcher ?? new Watcher(this)).Start(task, owner, slot, length);
         }
 
         private void Return(Watcher watcher)
@@ -158,6 +163,7 @@ internal sealed partial class NatsFederation
             private ValueTask _task;
             private NatsFederation? _owner;
             private int _slot;
+            private int _length;
 
             public Watcher(PublishWatchers pool)
             {
@@ -165,11 +171,12 @@ internal sealed partial class NatsFederation
                 _completed = Completed;
             }
 
-            public void Start(ValueTask task, NatsFederation owner, int slot)
+            public void Start(ValueTask task, NatsFederation owner, int slot, int length)
             {
                 _task = task;
                 _owner = owner;
                 _slot = slot;
+                _length = length;
                 task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_completed);
             }
 
@@ -184,11 +191,11 @@ internal sealed partial class NatsFederation
                 {
                     failure = e;
                 }
-                var (owner, slot) = (_owner!, _slot);
+                var (owner, slot, length) = (_owner!, _slot, _length);
                 _task = default;
                 _owner = null;
                 _pool.Return(this);
-                owner.OnPublished(failure, slot);
+                owner.OnPublished(failure, slot, length);
             }
         }
     }

@@ -127,7 +127,7 @@ public sealed partial class RouterEngine
                 break;
             default:
                 Refuse(sender, HydraErrorCode.Busy,
-                    $"router {_federation.RouterId} has {_options.Cluster!.MaxPending} messages on their way to other routers; this one was not sent");
+                    $"router {_federation.RouterId} has as many messages waiting to go to other routers as it holds ({_options.Cluster!.MaxPending} messages or {_options.Cluster.MaxPendingBytes / 1024} KB); this one was not sent");
                 break;
         }
     }

@@ -21,6 +21,7 @@ public sealed class ClusterBusyTests
     [NatsTheory]
     [InlineData(10, 16_384, 3_000, 8_000)]
     [InlineData(100_000, 20, 2_000, 500)]
+    [InlineData(100_001, 20, 3_000, 8_000)]
     public async Task A_receiver_that_never_reads_makes_a_sender_on_another_router_get_busy_and_nothing_is_lost(int highWatermark, int maxPending, int messages, int padding)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -64,9 +65,75 @@ public sealed class ClusterBusyTests
             $"{messages} sent, {delivered.Count} delivered, {busy.Count} busy, {a.Stats.RepliesNotDelivered} replies not delivered; routers' log:\n{string.Join('\n', log.Lines)}");
     }
 
-    private static void ReadErrors(PerfPeer sender, HashSet<int> busy, List<string> otherErrors)
+    // A router holds at most MaxPendingBytes of frames waiting for NATS.Net's write buffer (docs/cluster.md,
+    // "Back pressure"). Before that bound, a burst into a NATS that takes nothing for a while queued in
+    // full (24 MB here) and NATS's pings and the routers' presence waited behind it.
+    [NatsFact]
+    public async Task While_NATS_takes_nothing_a_burst_is_answered_busy_at_once_and_the_rest_arrives_when_NATS_is_back()
     {
-        while (sender.TryReceive(TimeSpan.Zero) is { } reply)
+        const int messages = 3_000;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var nats = await NatsServer.StartAsync();
+        var cluster = ClusterRouters.NewName();
+        var log = new CapturedLog(LogLevel.Information, keep: 200);
+        // Pings far apart, so that the pause below cannot cost the connection (that window is NATS's: docs/cluster.md).
+        await using var a = ClusterRouters.Start(nats.Url, cluster, "a", new RouterOptions { LoggerFactory = log },
+            c => c with { MaxPendingBytes = 256 * 1024, PingInterval = TimeSpan.FromSeconds(10) });
+        await using var b = ClusterRouters.Start(nats.Url, cluster, "b", new RouterOptions { LoggerFactory = log });
+        await ClusterRouters.WaitForRoutersAsync([a, b], 2);
+        using var receiver = new PerfPeer("paused-receiver", b.Port);
+        using var sender = new PerfPeer("paused-sender", a.Port);
+        receiver.Register(deadline.Token);
+        sender.Register(deadline.Token);
+        await ClusterRouters.WaitForClientAsync(a, "paused-receiver", "b");
+
+        var busy = new HashSet<int>();
+        var otherErrors = new List<string>();
+        nats.Pause();
+        try
+        {
+            for (var seq = 0; seq < messages; seq++)
+            {
+                Assert.True(sender.TrySend(PerfPeer.Frame(sender.Identity, receiver.Identity, seq, 8_000), TimeSpan.FromSeconds(10)), "the sender could not queue a message");
+                ReadErrors(sender, busy, otherErrors);
+            }
+            // Answered while NATS is still paused: by router a's bound, not by NATS.Net's 5 s command timeout.
+            var answeredBy = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+            while (busy.Count == 0 && DateTime.UtcNow < answeredBy)
+            {
+                ReadErrors(sender, busy, otherErrors, TimeSpan.FromMilliseconds(50));
+            }
+            Assert.True(busy.Count > 0, "no message was answered busy while NATS took nothing");
+        }
+        finally
+        {
+            nats.Resume();
+        }
+
+        var delivered = new HashSet<int>();
+        var duplicates = 0;
+        while (delivered.Count + busy.Count < messages && !deadline.IsCancellationRequested)
+        {
+            using var message = receiver.TryReceive(TimeSpan.FromMilliseconds(100));
+            if (message?.RootElement.GetProperty("method").GetString() == "load" && !delivered.Add(message.RootElement.GetProperty("payload").GetProperty("seq").GetInt32()))
+            {
+                duplicates++;
+            }
+            ReadErrors(sender, busy, otherErrors);
+        }
+
+        Assert.True(otherErrors.Count == 0, $"{otherErrors.Count} other errors, the first: {otherErrors.FirstOrDefault()}");
+        Assert.NotEmpty(delivered);
+        Assert.Equal(0, duplicates);
+        Assert.Empty(delivered.Intersect(busy));
+        Assert.True(messages == delivered.Count + busy.Count,
+            $"{messages} sent, {delivered.Count} delivered, {busy.Count} busy; routers' log:\n{string.Join('\n', log.Lines)}");
+        Assert.True(a.ClusterStats!.Available && a.ClusterStats.Routers == 2, "router a lost sight of the cluster");
+    }
+
+    private static void ReadErrors(PerfPeer sender, HashSet<int> busy, List<string> otherErrors, TimeSpan wait = default)
+    {
+        while (sender.TryReceive(wait) is { } reply)
         {
             using (reply)
             {

@@ -77,13 +77,19 @@ internal sealed class NatsServer : IAsyncDisposable
         _process = process;
     }
 
+    /// <summary>SIGSTOP: the server holds its connections but reads and answers nothing (a server starved or frozen).</summary>
+    public void Pause() => _process?.Signal("STOP");
+
+    /// <summary>SIGCONT: the server goes on where it stopped.</summary>
+    public void Resume() => _process?.Signal("CONT");
+
     /// <summary>SIGKILL: gone at once, without a goodbye to anyone.</summary>
     public async Task KillAsync()
     {
         if (_process is { } process)
         {
             _process = null;
-            process.Signal("KILL");
+            process.Signal("KILL"); // a paused server dies too
             await process.WaitForExitAsync();
             await process.DisposeAsync();
         }
