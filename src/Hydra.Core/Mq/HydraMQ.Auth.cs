@@ -42,12 +42,20 @@ public sealed partial class HydraMQ
         _ = Task.Run(AuthenticateAsync);
     }
 
+    /// <summary>
+    /// How long one step of a proof waits for the router. Half the network timeout (at least 1 s):
+    /// a request can be lost with a connection that is replaced as it goes (the router restarting,
+    /// libzmq dialling again after a failed handshake), and the next "unauthorized" heartbeat
+    /// answer then starts a new proof while a caller still waits for one.
+    /// </summary>
+    private TimeSpan AttemptTimeout => TimeSpan.FromTicks(Math.Max(_options.NetworkTimeout.Ticks / 2, TimeSpan.TicksPerSecond));
+
     private async Task AuthenticateAsync()
     {
         var done = _authenticated;
         try
         {
-            var hello = await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Auth, new JsonObject { ["key"] = _curveKeys!.PublicKey }), null, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
+            var hello = await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Auth, new JsonObject { ["key"] = _curveKeys!.PublicKey }), AttemptTimeout, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
             if (hello.Method == HydraMethods.AuthChallenge)
             {
                 var challenge = Convert.FromBase64String((string?)hello.Payload["challenge"] ?? "");
@@ -56,7 +64,7 @@ public sealed partial class HydraMQ
                 {
                     ["nonce"] = Convert.ToBase64String(nonce),
                     ["box"] = Convert.ToBase64String(sealedChallenge),
-                }), null, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
+                }), AttemptTimeout, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
             }
             _log.LogInformation("{Identity} authenticated with the router", Identity);
             done.TrySetResult();
