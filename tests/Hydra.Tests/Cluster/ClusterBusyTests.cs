@@ -128,7 +128,6 @@ public sealed class ClusterBusyTests
         Assert.Empty(delivered.Intersect(busy));
         Assert.True(messages == delivered.Count + busy.Count,
             $"{messages} sent, {delivered.Count} delivered, {busy.Count} busy; routers' log:\n{string.Join('\n', log.Lines)}");
-        Assert.True(a.ClusterStats!.Available && a.ClusterStats.Routers == 2, "router a lost sight of the cluster");
     }
 
     private static void ReadErrors(PerfPeer sender, HashSet<int> busy, List<string> otherErrors, TimeSpan wait = default)
