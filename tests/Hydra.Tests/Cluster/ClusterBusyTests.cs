@@ -74,10 +74,11 @@ public sealed class ClusterBusyTests
         await using var nats = await NatsServer.StartAsync();
         var cluster = ClusterRouters.NewName();
         var log = new CapturedLog(LogLevel.Information, keep: 200);
-        // Pings far apart, so that the pause below cannot cost the connection (that window is NATS's: docs/cluster.md).
+        // Pings far apart on both routers, so that the pause below cannot cost a connection (that window is NATS's: docs/cluster.md).
         await using var a = ClusterRouters.Start(nats.Url, cluster, "a", new RouterOptions { LoggerFactory = log },
             c => c with { MaxPendingBytes = 256 * 1024, PingInterval = TimeSpan.FromSeconds(10) });
-        await using var b = ClusterRouters.Start(nats.Url, cluster, "b", new RouterOptions { LoggerFactory = log });
+        await using var b = ClusterRouters.Start(nats.Url, cluster, "b", new RouterOptions { LoggerFactory = log },
+            c => c with { PingInterval = TimeSpan.FromSeconds(10) });
         await ClusterRouters.WaitForRoutersAsync([a, b], 2);
         using var receiver = new PerfPeer("paused-receiver", b.Port);
         using var sender = new PerfPeer("paused-sender", a.Port);
