@@ -25,9 +25,12 @@ public class LogFloodTests(ITestOutputHelper output)
         mute.Options.ReceiveBuffer = 4096;  // its kernel buffer fills quickly too
         mute.Options.SendHighWatermark = 0;
         mute.Connect($"tcp://127.0.0.1:{router.Port}");
-        for (var i = 0; i < 30_000; i++)
+        // Each one earns a bad_message reply that it never reads. 100,000 replies are ~20 MB: more
+        // than the kernel's socket buffers can absorb once TCP has grown them (30,000 once all fit,
+        // on libzmq in a clean-clone CI run, and no reply was ever undeliverable).
+        for (var i = 0; i < 100_000; i++)
         {
-            mute.SendFrame("not json"); // each one earns a bad_message reply that it never reads
+            mute.SendFrame("not json");
         }
 
         // Not "until all 30,000 are read": once its replies back up, the router may stop reading
