@@ -87,6 +87,7 @@ public sealed class ClusterBusyTests
         await ClusterRouters.WaitForClientAsync(a, "paused-receiver", "b");
 
         var busy = new HashSet<int>();
+        var busyDetails = new List<string>();
         var otherErrors = new List<string>();
         nats.Pause();
         try
@@ -94,15 +95,18 @@ public sealed class ClusterBusyTests
             for (var seq = 0; seq < messages; seq++)
             {
                 Assert.True(sender.TrySend(PerfPeer.Frame(sender.Identity, receiver.Identity, seq, 8_000), TimeSpan.FromSeconds(10)), "the sender could not queue a message");
-                ReadErrors(sender, busy, otherErrors);
+                ReadErrors(sender, busy, otherErrors, details: busyDetails);
             }
-            // Answered while NATS is still paused: by router a's bound, not by NATS.Net's 5 s command timeout.
-            var answeredBy = DateTime.UtcNow + TimeSpan.FromSeconds(3);
-            while (busy.Count == 0 && DateTime.UtcNow < answeredBy)
+            // Answered while NATS is still paused, by router a's own bound: not by NATS.Net giving up
+            // on a publish after its 5 s command timeout, the only answer there was without the bound.
+            var answeredBy = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (busy.Count == 0 && otherErrors.Count == 0 && DateTime.UtcNow < answeredBy)
             {
-                ReadErrors(sender, busy, otherErrors, TimeSpan.FromMilliseconds(50));
+                ReadErrors(sender, busy, otherErrors, TimeSpan.FromMilliseconds(50), busyDetails);
             }
-            Assert.True(busy.Count > 0, "no message was answered busy while NATS took nothing");
+            Assert.True(busy.Count > 0, $"no message was answered busy while NATS took nothing; router a received {a.Stats.Received} frames "
+                + $"and handed {a.ClusterStats!.SentToRouters} to NATS; {otherErrors.Count} other errors, the first: {otherErrors.FirstOrDefault()}");
+            Assert.Contains("waiting to go to other routers", busyDetails[0], StringComparison.Ordinal);
         }
         finally
         {
@@ -129,7 +133,7 @@ public sealed class ClusterBusyTests
             $"{messages} sent, {delivered.Count} delivered, {busy.Count} busy; routers' log:\n{string.Join('\n', log.Lines)}");
     }
 
-    private static void ReadErrors(PerfPeer sender, HashSet<int> busy, List<string> otherErrors, TimeSpan wait = default)
+    private static void ReadErrors(PerfPeer sender, HashSet<int> busy, List<string> otherErrors, TimeSpan wait = default, List<string>? details = null)
     {
         while (sender.TryReceive(wait) is { } reply)
         {
@@ -144,6 +148,7 @@ public sealed class ClusterBusyTests
                 var replyTo = root.GetProperty("reply_to").GetString()!;
                 if (code == "busy" && busy.Add(int.Parse(replyTo[1..], System.Globalization.CultureInfo.InvariantCulture)))
                 {
+                    details?.Add(root.GetProperty("payload").GetProperty("detail").GetString() ?? "");
                     continue;
                 }
                 otherErrors.Add(root.GetRawText());
