@@ -163,6 +163,9 @@ internal static class FrameScanner
         }
     }
 
+    // TryRead, SkipObject and SkipArray end a member the same way (space, then the closer or a
+    // comma), written out in each: one shared helper measured slower on the routing path
+    // (Hydra.Micro InspectFrame, medians of 5: 100 B 119 → 136 ns, 1,000 B 162 → 164 ns).
     private static int SkipObject(ReadOnlySpan<byte> frame, int i, int depth)
     {
         i = SkipSpace(frame, i + 1);
