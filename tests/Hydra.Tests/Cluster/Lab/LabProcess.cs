@@ -120,12 +120,13 @@ internal sealed class LabProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The last lines printed, for failure messages; very long lines (a summary) are cut short.</summary>
-    public string Tail(int count = 40)
+    /// <summary>The last lines printed (those <paramref name="keep"/> keeps), for failure messages; very long lines (a summary) are cut short.</summary>
+    public string Tail(int count = 40, Func<string, bool>? keep = null)
     {
         lock (_lines)
         {
-            return string.Join('\n', _lines.Skip(Math.Max(0, _lines.Count - count)).Select(l => l.Length > 300 ? l[..300] + " …" : l));
+            var kept = _lines.Where(keep ?? (_ => true)).ToList();
+            return string.Join('\n', kept.Skip(Math.Max(0, kept.Count - count)).Select(l => l.Length > 300 ? l[..300] + " …" : l));
         }
     }
 

@@ -42,6 +42,17 @@ internal sealed partial class LabRouter : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the router hangs, holding its connections open and reading nothing.</summary>
+    public DateTimeOffset Freeze()
+    {
+        Process.Signal("STOP");
+        return DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>The last log lines that say what the router did, without the one-per-message refusal warnings that would drown them.</summary>
+    public string NotableLines(int count) => Process.Tail(count, line => !line.Contains("Refused message from", StringComparison.Ordinal)
+        && !line.Contains("more refused messages", StringComparison.Ordinal));
+
     /// <summary>SIGKILL: the router vanishes with whatever it held, and its TCP connections are closed by the kernel.</summary>
     public async Task<DateTimeOffset> KillAsync()
     {

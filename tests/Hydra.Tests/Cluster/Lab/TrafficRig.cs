@@ -89,7 +89,7 @@ internal sealed class TrafficRig : IAsyncDisposable
             await Task.Delay(200);
         }
         var summaries = await Task.WhenAll(Alice.ReportAsync(), Bob.ReportAsync());
-        return new TrafficResult(summaries[0], summaries[1], $"router a's last lines:\n{A.Process.Tail(15)}\nrouter b's last lines:\n{B.Process.Tail(15)}");
+        return new TrafficResult(summaries[0], summaries[1], $"router a's last lines:\n{A.NotableLines(15)}\nrouter b's last lines:\n{B.NotableLines(15)}");
     }
 
     public async ValueTask DisposeAsync()

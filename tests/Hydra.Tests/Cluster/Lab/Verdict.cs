@@ -33,11 +33,11 @@ internal sealed class Verdict
     }
 
     /// <summary>For a pair whose sender's own router died: what it sent before <paramref name="time"/> is accounted for; what came later died with the router.</summary>
-    public void NothingLostSilentlyBefore(PairAccount pair, DateTimeOffset time, string why)
+    public void NothingLostSilentlyBefore(PairAccount pair, DateTimeOffset time, string when)
     {
         var lost = pair.LostSilentlyBefore(time);
-        _output.WriteLine($"{pair.Name}: {lost} lost silently before {why}, {pair.LostSilently.Count() - lost} after (they died with the sender's router)");
-        Expect(lost == 0, $"{pair.Name}: {lost} messages sent before {why} lost silently");
+        _output.WriteLine($"{pair.Name}: {lost} lost silently of those sent {when}; {pair.LostSilently.Count() - lost} sent later died with the sender's router");
+        Expect(lost == 0, $"{pair.Name}: {lost} messages sent {when} lost silently");
         NothingTwiceOrOutOfOrder(pair);
     }
 
