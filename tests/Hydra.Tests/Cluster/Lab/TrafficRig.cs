@@ -24,7 +24,20 @@ internal sealed class TrafficRig : IAsyncDisposable
     public static async Task<TrafficRig> StartAsync(string natsUrls, Place placeA, Place placeB)
     {
         var cluster = ClusterRouters.NewName();
-        var routers = await Task.WhenAll(LabRouter.StartAsync(placeA, "a", natsUrls, cluster), LabRouter.StartAsync(placeB, "b", natsUrls, cluster));
+        var starting = new[] { LabRouter.StartAsync(placeA, "a", natsUrls, cluster), LabRouter.StartAsync(placeB, "b", natsUrls, cluster) };
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync(); // never leave a router running behind a failed start
+            }
+            throw;
+        }
+        var routers = starting.Select(t => t.Result).ToArray();
         var alice = TrafficPeer.Start(routers[0], "alice", "bob", AliceRate);
         var bob = TrafficPeer.Start(routers[1], "bob", "alice", BobRate);
         var rig = new TrafficRig(routers[0], routers[1], alice, bob);
