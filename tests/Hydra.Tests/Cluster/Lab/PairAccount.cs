@@ -96,8 +96,9 @@ internal sealed class PairAccount
     public override string ToString()
     {
         var lost = LostSilently.ToList();
-        var errors = ErrorsByCode.Count == 0 ? "none" : string.Join(", ", ErrorsByCode.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {N(e.Value)}"));
-        var line = $"{Name}: sent {N(Sent)}, delivered {N(Delivered)}, errors {errors}; lost silently {N(lost.Count)}{Ranges(lost)}, dups {N(Dups)}, out of order {N(OutOfOrder)}";
+        var errors = ErrorsByCode.Count == 0 ? "none" : string.Join(", ", ErrorsByCode.OrderByDescending(e => e.Value)
+            .Select(e => $"{e.Key} {N(e.Value)}{Ranges([.. _errors.Where(x => x.Code == e.Key).Select(x => x.Number).Distinct().Order()], 3)}"));
+        var line = $"{Name}: sent {N(Sent)}, delivered {N(Delivered)}, errors {errors}; lost silently {N(lost.Count)}{Ranges(lost, 6)}, dups {N(Dups)}, out of order {N(OutOfOrder)}";
         if (DeliveredDespiteRefusal > 0 || ErrorRepeats > 0)
         {
             line += $"; delivered despite a refusal {N(DeliveredDespiteRefusal)}, errors repeated {N(ErrorRepeats)}";
@@ -111,11 +112,11 @@ internal sealed class PairAccount
     }
 
     /// <summary>" (numbers 8,001–26,300, 26,302, …)": the first few runs of consecutive numbers.</summary>
-    private static string Ranges(List<int> numbers)
+    private static string Ranges(List<int> numbers, int most)
     {
         var ranges = new List<string>();
         var i = 0;
-        while (i < numbers.Count && ranges.Count < 6)
+        while (i < numbers.Count && ranges.Count < most)
         {
             var first = numbers[i];
             while (i + 1 < numbers.Count && numbers[i + 1] == numbers[i] + 1)
