@@ -41,6 +41,11 @@ internal sealed class PairAccount
     }
 
     public string Name => $"{_sender.Id}→{_sender.Target}";
+    public double Rate => _sender.Rate;
+
+    /// <summary>Messages a second the sender actually sent, from start to stop.</summary>
+    public double SentPerSecond => _sender is { StartedMs: { } started, StoppedMs: { } stopped } && stopped > started ? Sent * 1000.0 / (stopped - started) : 0;
+
     public int Sent => _sender.Sent;
     public int Delivered => _delivered.Count(d => d);
     public int Dups => _heard.Dups;

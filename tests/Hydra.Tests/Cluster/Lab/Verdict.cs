@@ -41,6 +41,20 @@ internal sealed class Verdict
         NothingTwiceOrOutOfOrder(pair);
     }
 
+    /// <summary>Nothing went wrong, so nobody was told anything went wrong.</summary>
+    public void NoErrors(PairAccount pair)
+    {
+        var errors = pair.ErrorsByCode.Values.Sum();
+        Expect(errors == 0, $"{pair.Name}: {errors} errors with nothing done to the cluster");
+    }
+
+    /// <summary>The sending peer itself kept 95 % of its rate (a peer starved of CPU would load the cluster less than the scenario says).</summary>
+    public void SenderKeptItsRate(PairAccount pair)
+    {
+        _output.WriteLine($"{pair.Name}: sent {pair.SentPerSecond:0} a second of {pair.Rate:0}");
+        Expect(pair.SentPerSecond >= 0.95 * pair.Rate, $"{pair.Name}: the sender kept only {pair.SentPerSecond:0} of its {pair.Rate:0} a second");
+    }
+
     /// <summary>A target connected all along is never unknown_target.</summary>
     public void NeverUnknownTarget(PairAccount pair)
     {
