@@ -10,13 +10,14 @@ router as --id (main and heartbeat ports, heartbeating every second), and:
   - records every "seq" it receives (per sender: distinct numbers, duplicates, out of order)
     and every "error" that names one of its numbers (reply_to "<id>:N"), by payload.code.
 
-Commands on stdin, one per line: start, stop (stop sending, keep receiving; emits "stopped"),
+Commands on stdin, one per line: start (once), stop (stop sending, keep receiving; emits "stopped"),
 status (emits counts), report (emits the summary and exits). EOF on stdin also reports.
 Times are Unix milliseconds, comparable with the test's clock.
 """
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
@@ -59,7 +60,7 @@ class Heard:
         self.first_ms = None
         self.last_ms = None
 
-    def add(self, n, t):
+    def add(self, n, t, wall_ms):
         self.count += 1
         if n >= len(self.seen):
             self.seen.extend(bytearray(max(n + 1 - len(self.seen), len(self.seen))))
@@ -73,11 +74,11 @@ class Heard:
         else:
             self.highest = n
         if t >= self.next_mark:
-            self.marks.append([now_ms(), self.highest])
+            self.marks.append([wall_ms, self.highest])
             self.next_mark = t + MARK_EVERY_S
         if self.first_ms is None:
-            self.first_ms = now_ms()
-        self.last_ms = now_ms()
+            self.first_ms = wall_ms
+        self.last_ms = wall_ms
 
     def summary(self):
         self.marks.append([self.last_ms, self.highest])  # the last arrival is always a mark
@@ -159,18 +160,18 @@ class TrafficPeer:
                 frames = self.main.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            self.on_message(json.loads(frames[-1]), time.monotonic())
+            self.on_message(json.loads(frames[-1]), time.monotonic(), now_ms())
 
-    def on_message(self, msg, t):
+    def on_message(self, msg, t, wall_ms):
         method = msg.get("method")
         if method == "seq":
             sender = msg["sender"]
             heard = self.heard.get(sender)
             if heard is None:
                 heard = self.heard[sender] = Heard()
-            heard.add(msg["payload"]["n"], t)
+            heard.add(msg["payload"]["n"], t, wall_ms)
         elif method == "error":
-            self.on_error(msg)
+            self.on_error(msg, wall_ms)
         elif method == "probe":
             self.try_send(self.frame(msg["sender"], "probe_ack"))
         elif method == "probe_ack":
@@ -180,7 +181,7 @@ class TrafficPeer:
         else:
             self.other += 1
 
-    def on_error(self, msg):
+    def on_error(self, msg, wall_ms):
         code = (msg.get("payload") or {}).get("code") or "?"
         reply_to = msg.get("reply_to") or ""
         if reply_to.startswith(self.prefix):
@@ -188,11 +189,11 @@ class TrafficPeer:
             if n in self.errored:
                 self.error_repeats += 1
             self.errored.add(n)
-            self.errors.setdefault(code, []).append([now_ms(), n])
+            self.errors.setdefault(code, []).append([wall_ms, n])
         elif reply_to.startswith("probe:"):
             self.probe_errors[code] = self.probe_errors.get(code, 0) + 1
         else:
-            self.unnamed_errors.append([now_ms(), code, reply_to])
+            self.unnamed_errors.append([wall_ms, code, reply_to])
 
     def receive_heartbeats(self):
         while True:
@@ -214,7 +215,7 @@ class TrafficPeer:
     # --- commands ----------------------------------------------------------------------------
 
     def command(self, line):
-        if line == "start" and not self.sending:
+        if line == "start" and self.started_ms is None:
             self.sending = True
             self.start_t = time.monotonic()
             self.started_ms = now_ms()
@@ -293,6 +294,9 @@ def main():
     parser.add_argument("--rate", type=float, required=True, help="numbered messages per second")
     parser.add_argument("--max-seconds", type=float, default=300, help="never outlive a test that forgot it")
     args = parser.parse_args()
+    for name in (args.id, args.target):
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+            parser.error(f"'{name}': identities here are letters, digits, '-' and '_' (they go into JSON unescaped)")
     peer = TrafficPeer(args)
     try:
         peer.run()
