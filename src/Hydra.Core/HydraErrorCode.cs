@@ -26,10 +26,15 @@ public enum HydraErrorCode
     /// <summary>A socket could not be bound or connected.</summary>
     Network,
     /// <summary>
-    /// The target is not on this router, and this router cannot reach the other routers of its
-    /// cluster (it lost its NATS connection): the message was not sent anywhere.
+    /// The target is not on this router, and the router it is on cannot be reached now (or this
+    /// router lost its NATS connection): the message was not sent anywhere.
     /// </summary>
     ClusterUnavailable,
+    /// <summary>
+    /// In a cluster: the message went to another router, which stopped answering before it
+    /// confirmed it. It may or may not have arrived; it was not sent again.
+    /// </summary>
+    NotConfirmed,
     /// <summary>An error code this version does not know (kept as text in the exception).</summary>
     Other,
 }
@@ -52,6 +57,7 @@ public static class HydraErrorCodes
         HydraErrorCode.Closed => "closed",
         HydraErrorCode.Network => "network",
         HydraErrorCode.ClusterUnavailable => "cluster_unavailable",
+        HydraErrorCode.NotConfirmed => "not_confirmed",
         _ => "error",
     };
 

@@ -12,7 +12,7 @@ public sealed class ClusterViewTests
         Errors: new Dictionary<HydraErrorCode, long>(), RepliesNotDelivered: 0, Clients: 2);
 
     private static ClusterStats Cluster(bool available) => new("router-a", available, Routers: 3, SentToRouters: 400, ReceivedFromRouters: 350,
-        RefusedElsewhere: 0, PublishFailures: 0, Server: available ? "127.0.0.1:4222" : null);
+        RefusedElsewhere: 0, NotConfirmed: 0, Resent: 0, Server: available ? "127.0.0.1:4222" : null, Links: []);
 
     [Fact]
     public void The_totals_count_messages_to_and_from_other_routers_and_how_many_routers_there_are()

@@ -1,4 +1,4 @@
-using Hydra.Routing.Internal;
+using Hydra.Protocol;
 using NetMQ;
 using NetMQ.Sockets;
 

@@ -27,7 +27,7 @@ internal static class ServeMode
     {
         var busyTable = kind == "hydra-table";
         // In a cluster, tell NATS.Net's allocations on the routing thread from Hydra's own.
-        Hydra.Cluster.NatsFederation.MeasureNatsAllocations = cluster is not null;
+        Hydra.Cluster.Nats.NatsFederation.MeasureNatsAllocations = cluster is not null;
         await using var hydra = kind is "hydra" or "hydra-table" or "hydra-metrics"
             ? new RouterEngine(new RouterOptions
             {

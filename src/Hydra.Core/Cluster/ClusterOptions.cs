@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 
 namespace Hydra.Cluster;
 
@@ -40,36 +41,59 @@ public sealed partial record ClusterOptions
     /// <summary>Unanswered pings before the NATS connection is considered lost.</summary>
     public int MaxPingsOut { get; init; } = 3;
 
-    /// <summary>How often a router tells the others it is there (and how many clients it has).</summary>
-    public TimeSpan PresenceInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often a router tells the others it is there. A router that has not been heard from for
+    /// <see cref="LinkTimeout"/> is taken as unreachable.
+    /// </summary>
+    public TimeSpan PresenceInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Silence after which another router is unreachable: nothing heard from it (not even its
+    /// presence), or nothing sent to it confirmed, for this long. Its peers are then answered
+    /// <c>cluster_unavailable</c> at once, and every frame sent to it and not confirmed is answered
+    /// <c>not_confirmed</c>. Longer than a few presence intervals, or a router starved of CPU for a
+    /// moment is taken for gone.
+    /// </summary>
+    public TimeSpan LinkTimeout { get; init; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>How long a router waits for a confirmation before it sends the entries again (then twice as long, up to 16×).</summary>
+    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long an unreachable router's peers stay known: until then a frame for one of them is
+    /// <c>cluster_unavailable</c> (it may come back), after it <c>unknown_target</c>. A router that
+    /// stops normally is forgotten at once.
+    /// </summary>
+    public TimeSpan ForgetAfter { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a cluster-wide <c>clients</c> waits for the other routers' tables.</summary>
     public TimeSpan GatherTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Frames on their way between this router and NATS (published but not yet written, or received
-    /// but not yet handed to a peer) before more are refused with <c>busy</c>; bounds memory.
+    /// Bytes sent to one other router and not confirmed yet that a router keeps (to send again if
+    /// they go missing); beyond it, the next frame for that router is answered <c>busy</c> at once.
+    /// Bounds memory, and how long a slow router can hold things up.
     /// </summary>
-    public int MaxPending { get; init; } = 16_384;
+    public int MaxUnconfirmedBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Bytes of frames waiting for room in NATS.Net's 1 MB write buffer before more are refused with
-    /// <c>busy</c>. NATS's pings and the routers' presence queue behind them: kept small, a burst
-    /// cannot hold those up for seconds, which made routers lose sight of each other and NATS.Net
-    /// give up a healthy connection (docs/cluster.md, "Back pressure"). A frame larger than this
-    /// is still taken when nothing waits.
+    /// Bytes received from NATS and not yet handled by the routing thread; past it, what comes is
+    /// not taken, and its sender sends it again later (nothing is lost: it is not confirmed).
     /// </summary>
-    public int MaxPendingBytes { get; init; } = 4 * 1024 * 1024;
+    public int MaxInboundBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary>How often the state machine looks at its clocks (presence due, silence, confirmations late).</summary>
+    internal TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Most bytes of entries in one NATS message between routers.</summary>
+    internal int MaxBatchBytes { get; init; } = 64 * 1024;
 
     /// <summary>
-    /// How long a router keeps listening for a peer that left (answering <c>unknown_target</c>, or passing
-    /// messages on to the router that has it now), so that messages already on their way are answered,
-    /// not dropped by a NATS server that has not yet heard the peer is gone.
+    /// Makes the router's federation from these options: over NATS (the default). Tests put an
+    /// in-memory cluster here (<see cref="InMemory.InMemoryCluster"/>).
     /// </summary>
-    public TimeSpan LeaveGrace { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Reply subjects in the ring (<see cref="Cluster.ReplySlots"/>); tests use fewer, so that a short run gets past making them.</summary>
-    internal int ReplySlots { get; init; } = Cluster.ReplySlots.Capacity;
+    internal Func<ClusterOptions, TimeProvider, ILoggerFactory, Routing.IRouterFederation> Federation { get; init; } =
+        static (options, time, logs) => new Nats.NatsFederation(options, time, logs);
 
     /// <summary>A router id that is unique in practice: this machine's name and 6 random hex digits.</summary>
     public static string NewRouterId()
@@ -95,10 +119,14 @@ public sealed partial record ClusterOptions
         }
         CheckToken(Name, nameof(Name));
         CheckToken(RouterId, nameof(RouterId));
-        if (PingInterval <= TimeSpan.Zero || PresenceInterval <= TimeSpan.Zero || GatherTimeout <= TimeSpan.Zero || LeaveGrace < TimeSpan.Zero
-            || MaxPingsOut < 1 || MaxPending < 1 || MaxPendingBytes < 1)
+        if (PingInterval <= TimeSpan.Zero || PresenceInterval <= TimeSpan.Zero || GatherTimeout <= TimeSpan.Zero || ResendAfter <= TimeSpan.Zero
+            || ForgetAfter <= TimeSpan.Zero || MaxPingsOut < 1 || MaxUnconfirmedBytes < 1 || MaxInboundBytes < 1)
         {
-            throw new ArgumentException("Cluster: PingInterval, PresenceInterval, GatherTimeout, MaxPingsOut, MaxPending and MaxPendingBytes must be positive, LeaveGrace not negative");
+            throw new ArgumentException("Cluster: PingInterval, PresenceInterval, GatherTimeout, ResendAfter, ForgetAfter, MaxPingsOut, MaxUnconfirmedBytes and MaxInboundBytes must be positive");
+        }
+        if (LinkTimeout < 3 * PresenceInterval)
+        {
+            throw new ArgumentException($"Cluster: LinkTimeout ({LinkTimeout.TotalMilliseconds:0} ms) must be at least 3 presence intervals ({3 * PresenceInterval.TotalMilliseconds:0} ms), or a router is taken for gone between two of its presences", nameof(LinkTimeout));
         }
     }
 

@@ -1,37 +1,38 @@
 using System.Diagnostics.Metrics;
+using Hydra.Cluster;
 using static Hydra.Observability.HydraMeters;
 
 namespace Hydra.Observability;
 
-/// <summary>What a router in a cluster counts about the other routers, as the cluster's instruments read it.</summary>
-/// <param name="Available">Whether the other routers can be reached now.</param>
-/// <param name="Routers">Routers known, this one included.</param>
-/// <param name="Sent">Messages from peers here sent on to other routers.</param>
-/// <param name="Received">Messages from peers on other routers delivered here.</param>
-/// <param name="Refused">Messages sent on that came back refused.</param>
-/// <param name="PublishFailures">Messages the NATS client failed to send after taking them.</param>
-internal sealed record ClusterReading(bool Available, int Routers, long Sent, long Received, long Refused, long PublishFailures);
-
 /// <summary>
 /// The cluster's instruments on the <see cref="HydraMeters.Router"/> meter, added only to a router
 /// in a cluster (a lone router shows none). Observable, like the rest: they read the federation's
-/// own counters when a listener collects.
+/// stats when a listener collects; the link instruments have one measurement per other router.
 /// </summary>
 internal static class ClusterMetrics
 {
-    public static void AddTo(Meter meter, Func<ClusterReading?> read)
+    public static void AddTo(Meter meter, Func<ClusterStats?> read)
     {
-        meter.CreateObservableCounter(RouterInstruments.ClusterSent, () => read()?.Sent ?? 0, "{message}",
+        meter.CreateObservableCounter(RouterInstruments.ClusterSent, () => read()?.SentToRouters ?? 0, "{message}",
             "Messages from peers here sent on to other routers");
-        meter.CreateObservableCounter(RouterInstruments.ClusterReceived, () => read()?.Received ?? 0, "{message}",
+        meter.CreateObservableCounter(RouterInstruments.ClusterReceived, () => read()?.ReceivedFromRouters ?? 0, "{message}",
             "Messages from peers on other routers delivered here");
-        meter.CreateObservableCounter(RouterInstruments.ClusterRefused, () => read()?.Refused ?? 0, "{message}",
+        meter.CreateObservableCounter(RouterInstruments.ClusterRefused, () => read()?.RefusedElsewhere ?? 0, "{message}",
             "Messages sent on to other routers that came back refused");
-        meter.CreateObservableCounter(RouterInstruments.ClusterPublishFailures, () => read()?.PublishFailures ?? 0, "{message}",
-            "Messages the NATS client failed to send after taking them");
+        meter.CreateObservableCounter(RouterInstruments.ClusterNotConfirmed, () => read()?.NotConfirmed ?? 0, "{message}",
+            "Messages sent on whose router stopped answering before it confirmed them; each sender was told not_confirmed");
+        meter.CreateObservableCounter(RouterInstruments.ClusterResent, () => read()?.Resent ?? 0, "{entry}",
+            "Link entries sent again to other routers");
         meter.CreateObservableUpDownCounter(RouterInstruments.ClusterRouters, () => read()?.Routers ?? 0, "{router}",
-            "Routers in the cluster, this one included");
+            "Routers reachable now, this one included");
         meter.CreateObservableGauge(RouterInstruments.ClusterAvailable, () => read() is { Available: true } ? 1 : 0, unit: null,
-            "1 while the other routers can be reached, else 0");
+            "1 while this router's NATS connection is up, else 0");
+        meter.CreateObservableGauge(RouterInstruments.ClusterLinkUp, () => PerLink(read(), link => link.State == ClusterLinkState.Up ? 1 : 0), unit: null,
+            "Per other router: 1 while the link to it is up, else 0");
+        meter.CreateObservableGauge(RouterInstruments.ClusterLinkUnconfirmed, () => PerLink(read(), link => link.UnconfirmedBytes), "By",
+            "Per other router: bytes sent to it and not yet confirmed");
     }
+
+    private static IEnumerable<Measurement<long>> PerLink(ClusterStats? stats, Func<LinkStats, long> value) =>
+        (stats?.Links ?? []).Select(link => new Measurement<long>(value(link), new KeyValuePair<string, object?>(RouterTag, link.Router)));
 }

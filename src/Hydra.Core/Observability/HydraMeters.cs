@@ -24,6 +24,9 @@ public static class HydraMeters
     /// <summary>Tag on the client count: <c>GOOD</c>, <c>OK</c> or <c>BAD</c>.</summary>
     public const string ClientStatusTag = "hydra.client.status";
 
+    /// <summary>The tag that names the other router of a cluster link.</summary>
+    public const string RouterTag = "hydra.cluster.router";
+
     /// <summary>Tag on every peer measurement: the peer's identity.</summary>
     public const string PeerTag = "hydra.peer";
 
@@ -50,12 +53,18 @@ public static class HydraMeters
         public const string ClusterReceived = "hydra.router.cluster.messages.received";
         /// <summary>In a cluster: messages sent on that came back refused (no router had the target, or it could not take them).</summary>
         public const string ClusterRefused = "hydra.router.cluster.messages.refused";
-        /// <summary>In a cluster: messages the NATS client failed to send after taking them.</summary>
-        public const string ClusterPublishFailures = "hydra.router.cluster.publish.failures";
-        /// <summary>In a cluster: routers known, this one included.</summary>
+        /// <summary>In a cluster: messages sent on whose router stopped answering before it confirmed them (each sender was told <c>not_confirmed</c>).</summary>
+        public const string ClusterNotConfirmed = "hydra.router.cluster.messages.not_confirmed";
+        /// <summary>In a cluster: link entries sent again (a confirmation was late, or a gap was reported).</summary>
+        public const string ClusterResent = "hydra.router.cluster.entries.resent";
+        /// <summary>In a cluster: routers reachable now, this one included.</summary>
         public const string ClusterRouters = "hydra.router.cluster.routers";
-        /// <summary>In a cluster: 1 while the other routers can be reached, else 0.</summary>
+        /// <summary>In a cluster: 1 while this router's NATS connection is up, else 0.</summary>
         public const string ClusterAvailable = "hydra.router.cluster.available";
+        /// <summary>In a cluster: per other router (tag <see cref="RouterTag"/>), 1 while its link is up, else 0.</summary>
+        public const string ClusterLinkUp = "hydra.router.cluster.link.up";
+        /// <summary>In a cluster: per other router (tag <see cref="RouterTag"/>), bytes sent to it and not yet confirmed.</summary>
+        public const string ClusterLinkUnconfirmed = "hydra.router.cluster.link.unconfirmed";
     }
 
     /// <summary>Instrument names of the <see cref="Peer"/> meter.</summary>

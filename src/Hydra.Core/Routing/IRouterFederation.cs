@@ -1,25 +1,28 @@
 using Hydra.Cluster;
+using Hydra.Cluster.State;
 using Hydra.Transport;
 
 namespace Hydra.Routing;
 
 /// <summary>
 /// The other routers of a cluster, as the routing rules see them (docs/cluster.md). The rules
-/// call it for a target that is not connected here, and tell it which identities arrive and
-/// leave; it tells the rules, on the loop thread, what arrives from the other routers. Knows
-/// nothing of ZeroMQ; the rules know nothing of NATS. Implemented over NATS by
-/// <see cref="Cluster.NatsFederation"/>; tests may put a fake in its place.
+/// call it for a target that is not held here, and tell it which identities arrive and leave; it
+/// tells the rules, on the loop thread, what arrives from the other routers. Knows nothing of
+/// ZeroMQ; the rules know nothing of NATS. Made by <see cref="ClusterOptions.Federation"/>.
 /// </summary>
 internal interface IRouterFederation : IAsyncDisposable
 {
     /// <summary>This router's name in the cluster.</summary>
     string RouterId { get; }
 
-    /// <summary>True while the other routers can be reached (any thread).</summary>
+    /// <summary>True while this router's connection to the others is up (any thread).</summary>
     bool IsAvailable { get; }
 
-    /// <summary>Counters since start (any thread).</summary>
+    /// <summary>Counters and link states (any thread; a moment old).</summary>
     ClusterStats Stats { get; }
+
+    /// <summary>Loop thread: bytes the client library that carries the cluster allocated on the routing thread, while that is measured (tests, benchmarks).</summary>
+    long AllocatedByClient { get; }
 
     /// <summary>
     /// Creates what it needs on <paramref name="loop"/> (before the transport starts), then
@@ -28,20 +31,21 @@ internal interface IRouterFederation : IAsyncDisposable
     /// </summary>
     void Start(IFederationRules rules, ITransportLoop loop);
 
-    /// <summary>Loop thread: a peer connected here holds <paramref name="identity"/> now (newest connection wins, cluster-wide).</summary>
+    /// <summary>Loop thread: a connection here takes <paramref name="identity"/>, cluster-wide (the newest connection wins).</summary>
     /// <param name="identity">The peer's routing identity.</param>
     /// <param name="key">The public key it proved, with authorized keys; null otherwise.</param>
-    void Claim(ReadOnlySpan<byte> identity, string? key);
+    /// <returns>The connection's hold on the name: <see cref="NameHold.IsHeld"/> while frames for it are delivered here.</returns>
+    NameHold Claim(ReadOnlySpan<byte> identity, string? key);
 
-    /// <summary>Loop thread: the peer holding <paramref name="identity"/> here is gone.</summary>
-    void Release(ReadOnlySpan<byte> identity);
+    /// <summary>Loop thread: the connection with <paramref name="hold"/> is gone.</summary>
+    void Release(NameHold hold);
 
     /// <summary>
     /// Loop thread: sends <paramref name="frame"/> (copied) to whichever router holds <paramref name="target"/>.
-    /// If no router does, or the one that does cannot deliver it, the answer comes back later as
-    /// <see cref="IFederationRules.OnRemoteRefusal"/>.
+    /// Anything but <see cref="FederationSend.Sent"/> comes with the reason, for the sender. If the
+    /// frame is sent and then cannot be delivered, the answer comes back as <see cref="IFederationRules.OnRemoteRefusal"/>.
     /// </summary>
-    FederationSend Send(ReadOnlySpan<byte> target, ReadOnlySpan<byte> frame, ReadOnlySpan<byte> sender, ReadOnlySpan<byte> id);
+    FederationSend Send(ReadOnlySpan<byte> target, ReadOnlySpan<byte> frame, out string? problem);
 
     /// <summary>
     /// Loop thread: a frame from another router (<see cref="IFederationRules.OnRemoteFrame"/>) could not be
@@ -65,10 +69,10 @@ internal interface IFederationRules
     /// <param name="origin">Where an error for this frame goes: pass it to <see cref="IRouterFederation.Refuse"/>.</param>
     void OnRemoteFrame(ReadOnlySpan<byte> target, ReadOnlySpan<byte> frame, object origin);
 
-    /// <summary>A message a local peer sent across the cluster was not delivered; the peer gets an error.</summary>
+    /// <summary>A message a local peer sent across the cluster was not delivered (or not confirmed); the peer gets an error.</summary>
     void OnRemoteRefusal(ReadOnlySpan<byte> sender, ReadOnlySpan<byte> id, HydraErrorCode code, string detail);
 
-    /// <summary>A newer connection with <paramref name="identity"/> arrived on router <paramref name="router"/>: the one here no longer holds it.</summary>
+    /// <summary>A newer connection with <paramref name="identity"/> (or an older key binding) won on router <paramref name="router"/>: the one here no longer holds it.</summary>
     void OnIdentityTaken(ReadOnlySpan<byte> identity, string router);
 
     /// <summary>
@@ -77,24 +81,8 @@ internal interface IFederationRules
     /// </summary>
     void OnBinding(string identity, string key);
 
-    /// <summary>The other routers can be reached again, or no longer.</summary>
-    void OnAvailabilityChanged(bool available, string why);
-
     /// <summary>This router's client table, for another router's <c>clients</c>.</summary>
     IReadOnlyList<ClientInfo> LocalClients();
-}
-
-/// <summary>What <see cref="IRouterFederation.Send"/> did.</summary>
-internal enum FederationSend
-{
-    /// <summary>On its way; if it cannot be delivered, the sender hears so.</summary>
-    Sent,
-    /// <summary>The cluster cannot be reached now: nothing was sent (<c>cluster_unavailable</c>).</summary>
-    Unavailable,
-    /// <summary>Too many frames are on their way to the cluster already (<c>busy</c>).</summary>
-    Busy,
-    /// <summary>Larger than the NATS servers take (<c>too_large</c>).</summary>
-    TooLarge,
 }
 
 /// <summary>The other routers' client rows, and whether every router known to be up answered.</summary>

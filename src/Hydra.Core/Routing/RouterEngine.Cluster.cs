@@ -1,4 +1,5 @@
 using Hydra.Cluster;
+using Hydra.Cluster.State;
 using Hydra.Protocol;
 using Hydra.Routing.Internal;
 using Hydra.Transport;
@@ -30,9 +31,9 @@ public sealed partial class RouterEngine
         return Merge(LocalClusterRows(members), (await remote.ConfigureAwait(false)).Rows);
     }
 
-    /// <summary>Bytes NATS.Net's PublishAsync allocated on the routing thread (with <see cref="NatsFederation.MeasureNatsAllocations"/> on); for tests and benchmarks.</summary>
+    /// <summary>Bytes the cluster's NATS client allocated on the routing thread, while measured; for tests and benchmarks.</summary>
     internal Task<long> GetNatsAllocatedBytesAsync(CancellationToken cancellationToken = default) =>
-        OnLoopAsync(() => (_federation as NatsFederation)?.NatsAllocatedBytes ?? 0, cancellationToken);
+        OnLoopAsync(() => _federation?.AllocatedByClient ?? 0, cancellationToken);
 
     /// <summary>Loop thread: who is in the table here now (cheap: the same array while nobody comes or goes).</summary>
     private ClientEntry[] LocalMembers() => _clients.Members();
@@ -45,7 +46,7 @@ public sealed partial class RouterEngine
         var rows = new List<ClientInfo>(members.Length);
         foreach (var entry in _rows.Sorted(members))
         {
-            if (entry.Hold != ClusterHold.Taken)
+            if (entry.Hold is not { State: HoldState.Taken })
             {
                 rows.Add(_rows.Row(entry, now) with { Router = id });
             }
@@ -89,52 +90,50 @@ public sealed partial class RouterEngine
     private bool HoldInCluster(in Sender sender)
     {
         var entry = sender.Entry!;
-        if (entry.Hold == ClusterHold.Taken)
+        if (entry.Hold is not { State: HoldState.Taken })
         {
-            Refuse(sender, HydraErrorCode.SenderMismatch,
-                $"identity '{entry.DisplayName}' now belongs to a newer connection on another router of the cluster; reconnect to take it back");
-            return false;
+            entry.Hold = _federation!.Claim(sender.Identity, _auth?.KeyOf(entry.DisplayName));
         }
-        entry.Hold = ClusterHold.Held;
-        _federation!.Claim(sender.Identity, _auth?.KeyOf(entry.DisplayName));
-        return true;
+        if (entry.Hold.IsHeld)
+        {
+            return true;
+        }
+        Refuse(sender, HydraErrorCode.SenderMismatch,
+            $"identity '{entry.DisplayName}' now belongs to a newer connection on another router of the cluster; reconnect to take it back");
+        return false;
     }
 
-    private void LeaveCluster(ReadOnlySpan<byte> identity, ClientEntry entry)
+    private void LeaveCluster(ClientEntry entry)
     {
-        if (entry.Hold == ClusterHold.Held)
+        if (entry.Hold is { } hold)
         {
-            _federation!.Release(identity);
+            _federation!.Release(hold);
         }
-        entry.Hold = ClusterHold.Unclaimed; // its next connection claims it again, wherever it is
+        entry.Hold = null; // its next connection claims it again, wherever it is
     }
 
     private void ForwardToCluster(in Sender sender, ReadOnlySpan<byte> target)
     {
         var traced = _trace is null ? null : Traced(sender, RouteOutcome.Forwarded);
-        switch (_federation!.Send(target, sender.Body, sender.Identity, sender.ReplyTo))
+        var outcome = _federation!.Send(target, sender.Body, out var problem);
+        if (outcome == FederationSend.Sent)
         {
-            case FederationSend.Sent:
-                _counters.Routed++;
-                Record(traced);
-                break;
-            case FederationSend.Unavailable:
-                Refuse(sender, HydraErrorCode.ClusterUnavailable,
-                    $"'{sender.Header.Target.ToString(sender.Body)}' is not connected to this router, and the other routers cannot be reached (router {_federation.RouterId} has lost its NATS connection)");
-                break;
-            case FederationSend.TooLarge:
-                Refuse(sender, HydraErrorCode.TooLarge, $"the message is {sender.Body.Length} bytes, more than the cluster's NATS servers take");
-                break;
-            default:
-                Refuse(sender, HydraErrorCode.Busy,
-                    $"router {_federation.RouterId} has as many messages waiting to go to other routers as it holds ({_options.Cluster!.MaxPending} messages or {_options.Cluster.MaxPendingBytes / 1024} KB); this one was not sent");
-                break;
+            _counters.Routed++;
+            Record(traced);
+            return;
         }
+        Refuse(sender, outcome switch
+        {
+            FederationSend.Unavailable => HydraErrorCode.ClusterUnavailable,
+            FederationSend.TooLarge => HydraErrorCode.TooLarge,
+            FederationSend.UnknownTarget => HydraErrorCode.UnknownTarget,
+            _ => HydraErrorCode.Busy,
+        }, problem!);
     }
 
     private void OnRemoteFrame(ReadOnlySpan<byte> target, ReadOnlySpan<byte> frame, object origin)
     {
-        if (!_clients.TryGet(target, out var entry) || entry.Hold != ClusterHold.Held)
+        if (!_clients.TryGet(target, out var entry) || entry.Hold is not { IsHeld: true })
         {
             _federation!.Refuse(origin, frame, HydraErrorCode.UnknownTarget, $"'{IdentityText.Of(target)}' left router {_federation.RouterId}");
             return;
@@ -184,9 +183,8 @@ public sealed partial class RouterEngine
 
     private void OnIdentityTaken(ReadOnlySpan<byte> identity, string router)
     {
-        if (_clients.TryGet(identity, out var entry) && entry.Hold == ClusterHold.Held)
+        if (_clients.TryGet(identity, out var entry))
         {
-            entry.Hold = ClusterHold.Taken;
             _auth?.Revoke(identity);
             _log.LogInformation("{Identity} is now connected to router {Router}; its older connection here gets nothing more", entry.DisplayName, router);
         }
@@ -203,11 +201,6 @@ public sealed partial class RouterEngine
         public void OnIdentityTaken(ReadOnlySpan<byte> identity, string newRouter) => router.OnIdentityTaken(identity, newRouter);
 
         public void OnBinding(string identity, string key) => router._auth?.Bind(identity, key);
-
-        public void OnAvailabilityChanged(bool available, string why)
-        {
-            // The federation logged it; the rules ask IsAvailable on every cross-router send.
-        }
 
         public IReadOnlyList<ClientInfo> LocalClients() => router.LocalClusterRows(router.LocalMembers());
     }

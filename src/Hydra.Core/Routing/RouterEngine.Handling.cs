@@ -44,7 +44,7 @@ public sealed partial class RouterEngine
             entry.Connected = false;
             if (_federation is not null)
             {
-                LeaveCluster(identity, entry);
+                LeaveCluster(entry);
             }
         }
         if (_log.IsEnabled(LogLevel.Debug))
@@ -85,7 +85,7 @@ public sealed partial class RouterEngine
             {
                 sender.Entry.Envelope = framing; // remembered from the peer's own well-framed messages
             }
-            if (_federation is not null && sender.Entry.Hold != ClusterHold.Held && !HoldInCluster(sender))
+            if (_federation is not null && sender.Entry.Hold is not { IsHeld: true } && !HoldInCluster(sender))
             {
                 return false;
             }
@@ -184,7 +184,7 @@ public sealed partial class RouterEngine
     {
         var target = sender.Header.Target.Bytes(sender.Body);
         var known = _clients.TryGet(target, out var targetEntry);
-        if (_federation is not null && !(known && targetEntry.Hold == ClusterHold.Held))
+        if (_federation is not null && !(known && targetEntry.Hold is { IsHeld: true }))
         {
             ForwardToCluster(sender, target);
             return;

@@ -23,9 +23,7 @@ public sealed partial class RouterEngine
         if (_federation is not null)
         {
             // In a cluster only: a lone router shows none of these (docs/operations.md).
-            ClusterMetrics.AddTo(_metrics.Meter, () => _federation.Stats is var s
-                ? new ClusterReading(s.Available, s.Routers, s.SentToRouters, s.ReceivedFromRouters, s.RefusedElsewhere, s.PublishFailures)
-                : null);
+            ClusterMetrics.AddTo(_metrics.Meter, () => _federation.Stats);
         }
     }
 

@@ -63,7 +63,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
                 SingleWriter = true,
             });
         }
-        _federation = federation ?? (options.Cluster is { } cluster ? new Cluster.NatsFederation(cluster, options.TimeProvider, options.LoggerFactory) : null);
+        _federation = federation ?? (options.Cluster is { } cluster ? cluster.Federation(cluster, options.TimeProvider, options.LoggerFactory) : null);
         _housekeeping = Housekeeping; // made once: the timer posts it every second
     }
 

@@ -7,14 +7,15 @@ namespace Hydra.Tests.Cluster;
 
 /// <summary>
 /// Across routers, the routing threads allocate nothing per message in steady state: the sending
-/// router publishes from a cached subject and a reply subject made once; the receiving one takes
-/// frames through a typed queue with pooled buffers. Measured on each router's routing thread.
+/// router appends the frame to its link's log and writes batches straight into NATS.Net's buffer;
+/// the receiving one takes batches through a typed queue with pooled buffers. Measured on each
+/// router's routing thread.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterAllocationTests(ITestOutputHelper output)
 {
-    // More than the ring of reply subjects below (each is made on its first use), and than the
-    // 4,096 buffers NetMQ's I/O thread keeps before it shares its surplus with the routing thread.
+    // Enough for the link logs and pools to reach their working size, and more than the 4,096
+    // buffers NetMQ's I/O thread keeps before it shares its surplus with the routing thread.
     private const int Warmup = 6_000;
     private const int Measured = 20_000;
     private const int Window = 500;
@@ -25,7 +26,7 @@ public sealed class ClusterAllocationTests(ITestOutputHelper output)
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         await using var nats = await NatsServer.StartAsync();
         var cluster = ClusterRouters.NewName();
-        RouterEngine[] routers = [ClusterRouters.Start(nats.Url, cluster, "a", tune: c => c with { ReplySlots = 1_024 }), ClusterRouters.Start(nats.Url, cluster, "b")];
+        RouterEngine[] routers = [ClusterRouters.Start(nats.Url, cluster, "a"), ClusterRouters.Start(nats.Url, cluster, "b")];
         try
         {
             await ClusterRouters.WaitForRoutersAsync(routers, 2);
@@ -38,7 +39,7 @@ public sealed class ClusterAllocationTests(ITestOutputHelper output)
             var frame = PerfPeer.Frame(sender.Identity, receiver.Identity, 1, padding: 40);
 
             Route(sender, receiver, frame, Warmup, deadline.Token);
-            NatsFederation.MeasureNatsAllocations = true;
+            Hydra.Cluster.Nats.NatsFederation.MeasureNatsAllocations = true;
             var beforeA = await a.GetLoopAllocatedBytesAsync(deadline.Token);
             var natsBefore = await a.GetNatsAllocatedBytesAsync(deadline.Token);
             var beforeB = await b.GetLoopAllocatedBytesAsync(deadline.Token);
@@ -54,7 +55,7 @@ public sealed class ClusterAllocationTests(ITestOutputHelper output)
         }
         finally
         {
-            NatsFederation.MeasureNatsAllocations = false;
+            Hydra.Cluster.Nats.NatsFederation.MeasureNatsAllocations = false;
             await ClusterRouters.DisposeAllAsync(routers);
         }
     }

@@ -43,6 +43,23 @@ public sealed class ClusterCliTests
             "the lost-NATS warning", TimeSpan.FromSeconds(30));
         await nats.RunAsync();
         await router.Process.WaitForLineAsync(l => l.Contains("Router lonely rejoined cluster", StringComparison.Ordinal), "the rejoined line", TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("Exception", router.Process.Output, StringComparison.Ordinal);
+    }
+
+    // Issue 16: a router pointed at a NATS that is not there said nothing about routing its own
+    // peers, and logged a NATS.Net stack trace for every reconnection attempt (48 lines in 6 s).
+    [NatsFact]
+    public async Task A_router_started_without_NATS_says_so_in_one_line_and_joins_when_NATS_comes()
+    {
+        var port = NatsServer.FreePort();
+        await using var router = await RouterProcess.StartAsync(HydraTransport.Auto, 0, 0, "--cluster", $"nats://127.0.0.1:{port}", "--cluster-name", ClusterRouters.NewName(), "--router-id", "early");
+        await router.Process.WaitForLineAsync(l => l.Contains("cannot reach NATS", StringComparison.Ordinal) && l.Contains("routes its own peers", StringComparison.Ordinal),
+            "the line that says the router routes its own peers until NATS comes", TimeSpan.FromSeconds(30));
+        await using var nats = await NatsServer.StartAsync(port: port);
+        await router.Process.WaitForLineAsync(l => l.Contains("Router early joined cluster", StringComparison.Ordinal), "the joined line", TimeSpan.FromSeconds(30));
+        var lines = router.Process.Output.Split('\n');
+        Assert.Single(lines, l => l.Contains("NATS", StringComparison.Ordinal) && l.Contains("[WARNING]", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Exception", StringComparison.Ordinal) || l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
     [NatsFact]

@@ -17,11 +17,7 @@ internal static class ClusterRouters
         Urls = urls,
         Name = cluster,
         RouterId = routerId,
-        // Short, so tests need not wait long for routers to find each other; not shorter, or a router
-        // starved of CPU on a loaded machine (load average 30 seen) drops out of its peers' view.
-        PresenceInterval = TimeSpan.FromMilliseconds(500),
         GatherTimeout = TimeSpan.FromSeconds(3),
-        LeaveGrace = TimeSpan.FromMilliseconds(500),
     };
 
     public static RouterEngine Start(string urls, string cluster, string routerId, RouterOptions? options = null, Func<ClusterOptions, ClusterOptions>? tune = null) =>
@@ -38,7 +34,7 @@ internal static class ClusterRouters
 
     public static Task WaitForRoutersAsync(IEnumerable<RouterEngine> routers, int count, TimeSpan? deadline = null) =>
         Task.WhenAll(routers.Select(router => Eventually.TrueAsync(
-            () => router.ClusterStats is { Available: true } stats && stats.Routers == count,
+            () => router.ClusterStats is { Available: true, Settled: true } stats && stats.Routers == count,
             $"router {router.ClusterStats?.RouterId} to see {count} routers", deadline ?? TimeSpan.FromSeconds(30))));
 
     /// <summary>Waits until <paramref name="viewer"/>'s cluster-wide table shows <paramref name="identity"/> on <paramref name="router"/>.</summary>

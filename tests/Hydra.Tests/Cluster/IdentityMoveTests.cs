@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Hydra.Cluster;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;
@@ -69,7 +70,7 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [NatsFact]
-    public async Task Peers_of_a_killed_router_are_unknown_at_once_and_reachable_again_on_another_router()
+    public async Task Peers_of_a_killed_router_are_unreachable_within_2_s_never_unknown_and_reachable_again_on_another_router()
     {
         var cluster = ClusterRouters.NewName();
         await using var survivor = ClusterRouters.Start(_nats.Url, cluster, "survivor");
@@ -85,25 +86,14 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
 
             var killedAt = TimeProvider.System.GetTimestamp();
             doomed.Process.Signal("KILL");
-            // The survivor answers unknown_target for the dead router's peers as soon as NATS drops its subscriptions.
-            var error = await Eventually.ValueAsync(async () =>
-            {
-                try
-                {
-                    await client.RequestAsync(client.CreateMessage("mover", "ping"), TimeSpan.FromSeconds(1));
-                    return null;
-                }
-                catch (HydraRemoteException e)
-                {
-                    return e;
-                }
-                catch (HydraTimeoutException)
-                {
-                    return null;
-                }
-            }, e => e is not null, "unknown_target for the killed router's peer", TimeSpan.FromSeconds(30));
-            Assert.Equal(HydraErrorCode.UnknownTarget, error!.Code);
-            output.WriteLine($"unknown_target {TimeProvider.System.GetElapsedTime(killedAt).TotalMilliseconds:0} ms after SIGKILL");
+            // The request in flight is answered not_confirmed when the link times out, the next ones cluster_unavailable at once.
+            var first = await FirstErrorAsync(client, "mover");
+            var noticedAfter = TimeProvider.System.GetElapsedTime(killedAt);
+            output.WriteLine($"{first.Code} {noticedAfter.TotalMilliseconds:0} ms after SIGKILL: {first.Detail}");
+            Assert.Contains(first.Code, new[] { HydraErrorCode.NotConfirmed, HydraErrorCode.ClusterUnavailable });
+            var next = await Assert.ThrowsAsync<HydraRemoteException>(() => client.RequestAsync(client.CreateMessage("mover", "ping"), TimeSpan.FromSeconds(1)));
+            Assert.Equal(HydraErrorCode.ClusterUnavailable, next.Code);
+            Assert.Contains("router doomed", next.Detail, StringComparison.Ordinal);
         }
         finally
         {
@@ -115,6 +105,21 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
         await back.StartAsync();
         var pong = await ClusterRouters.RequestUntilAnsweredAsync(client, "mover");
         Assert.Equal("mover", pong.Sender);
-        await ClusterRouters.WaitForRoutersAsync([survivor], 1);
+        Assert.Equal((1, ClusterLinkState.Down), (survivor.ClusterStats!.Routers, survivor.ClusterStats.Links.Single().State));
     }
+
+    /// <summary>Requests until one is refused; the wait is bounded by the link timeout (1.5 s) and the request timeout.</summary>
+    private static async Task<HydraRemoteException> FirstErrorAsync(HydraMQ client, string target) =>
+        (await Eventually.ValueAsync(async () =>
+        {
+            try
+            {
+                await client.RequestAsync(client.CreateMessage(target, "ping"), TimeSpan.FromSeconds(3));
+                return null;
+            }
+            catch (HydraRemoteException e)
+            {
+                return e;
+            }
+        }, e => e is not null, $"an error for {target}", TimeSpan.FromSeconds(30)))!;
 }

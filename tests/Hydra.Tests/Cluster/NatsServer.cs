@@ -43,9 +43,9 @@ internal sealed class NatsServer : IAsyncDisposable
     /// <summary>What the server printed, for failure messages.</summary>
     public string Output => _process?.Output ?? "";
 
-    public static async Task<NatsServer> StartAsync(string name = "nats-test")
+    public static async Task<NatsServer> StartAsync(string name = "nats-test", int port = 0)
     {
-        var server = new NatsServer(name, FreePort(), 0, []);
+        var server = new NatsServer(name, port == 0 ? FreePort() : port, 0, []);
         await server.RunAsync();
         return server;
     }

@@ -19,12 +19,12 @@ internal sealed class RulesHarness : IAsyncDisposable
 
     /// <param name="options">The router's options (ports, clock and interval are the harness's).</param>
     /// <param name="keysInHandshake">Whether the transport checks authorized keys in the handshake.</param>
-    /// <param name="federation">Other routers of a cluster (an in-memory fake of the seam), or none.</param>
-    public RulesHarness(RouterOptions? options = null, bool keysInHandshake = false, IRouterFederation? federation = null)
+    /// <param name="federation">Other routers of a cluster (the in-memory cluster), made on the router's clock; or none.</param>
+    public RulesHarness(RouterOptions? options = null, bool keysInHandshake = false, Func<TimeProvider, IRouterFederation>? federation = null)
     {
         Options = (options ?? new RouterOptions()) with { Port = 0, HeartbeatPort = 0, TimeProvider = Clock, HeartbeatInterval = Interval };
         _transport = Network.CreateRouter(Options, keysInHandshake);
-        Router = new RouterEngine(Options, _transport, federation);
+        Router = new RouterEngine(Options, _transport, federation?.Invoke(Clock));
         Router.Start();
     }
 

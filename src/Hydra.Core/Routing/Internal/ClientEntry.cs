@@ -1,3 +1,4 @@
+using Hydra.Cluster.State;
 using Hydra.Protocol;
 
 namespace Hydra.Routing.Internal;
@@ -21,6 +22,6 @@ internal sealed class ClientEntry(byte[] identity, string displayName)
     /// <summary>When its last <c>clients</c> requests came (see <see cref="ClientsRequestLimit"/>).</summary>
     public ClientsRequestLimit ClientsRequests;
 
-    /// <summary>In a cluster: whether this connection holds the identity cluster-wide (RouterEngine.Cluster.cs).</summary>
-    public ClusterHold Hold { get; set; }
+    /// <summary>In a cluster: this connection's hold on its identity (owned by the cluster's state machine), or null before it claimed it.</summary>
+    public NameHold? Hold { get; set; }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using Hydra.Protocol;
 using Hydra.Routing;
-using Hydra.Routing.Internal;
 
 namespace Hydra.Transport.InMemory;
 

@@ -1,4 +1,4 @@
-using Hydra.Routing.Internal;
+using Hydra.Protocol;
 
 namespace Hydra.Transport.NetMQ;
 

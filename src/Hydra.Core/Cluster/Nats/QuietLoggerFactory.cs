@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Cluster;
+namespace Hydra.Cluster.Nats;
 
 /// <summary>
-/// The log NATS.Net writes into: warnings and errors only. At information it tells every
-/// connection step and server info block, which buries the router's own lines; the router says
-/// what matters about the cluster itself (joined, lost, rejoined).
+/// The log NATS.Net writes into, turned down to debug: it logs every connection step, and every
+/// failed reconnection with a stack trace, which buries the router's own lines. The router says
+/// what matters itself, once per change (<see cref="ConnectionLog"/>). Stack traces only at trace level.
 /// </summary>
 internal sealed class QuietLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
@@ -23,13 +23,13 @@ internal sealed class QuietLoggerFactory(ILoggerFactory inner) : ILoggerFactory
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && inner.IsEnabled(logLevel);
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(LogLevel.Debug);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
+            if (inner.IsEnabled(LogLevel.Debug))
             {
-                inner.Log(logLevel, eventId, state, exception, formatter);
+                inner.Log(LogLevel.Debug, eventId, state, inner.IsEnabled(LogLevel.Trace) ? exception : null, formatter);
             }
         }
     }
