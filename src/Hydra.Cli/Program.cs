@@ -18,6 +18,10 @@ UsageErrors.LimitHelpWidth(root);
 // none, so a probe run beside a router (hydra ping) never picks up the router's settings as its own.
 var environment = new EnvironmentOptions(router, pong);
 var parse = environment.Parse(root, args, Environment.GetEnvironmentVariable);
+if (environment.Problem is { } problem)
+{
+    return UsageErrors.Report(parse, Console.Error, _ => problem);
+}
 if (UsageErrors.Failed(parse))
 {
     return UsageErrors.Report(parse, Console.Error, environment.Explain);
