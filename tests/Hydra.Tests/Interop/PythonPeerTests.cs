@@ -65,4 +65,15 @@ public class PythonPeerTests
         var reply = await py.WaitForEventAsync("reply");
         Assert.Equal(("error", "unknown_target", "py-2"), ((string?)reply["method"], (string?)reply["payload"]!["code"], (string?)reply["reply_to"]));
     }
+
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Error_details_read_as_written_on_the_wire(HydraTransport transport)
+    {
+        await using var router = TestRouter.Start(transport);
+        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "Nobody", .. Ports(router)]);
+        var reply = await py.WaitForEventAsync("reply");
+        // The frame as a person reads it (no \u0027 for the apostrophes), and json.loads read it.
+        Assert.Contains("\"detail\":\"no peer named 'Nobody' is connected\"", (string?)reply["frame"], StringComparison.Ordinal);
+        Assert.Equal("no peer named 'Nobody' is connected", (string?)reply["payload"]!["detail"]);
+    }
 }
