@@ -26,6 +26,10 @@ if (UsageErrors.Failed(parse))
 {
     return UsageErrors.Report(parse, Console.Error, environment.Explain);
 }
+foreach (var warning in KeyOptions.Warnings.Values)
+{
+    await Console.Error.WriteLineAsync($"WARNING: {warning}");
+}
 Shutdown.ListenForSignals();
 int exitCode;
 try

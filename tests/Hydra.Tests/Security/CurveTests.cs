@@ -177,6 +177,8 @@ public class CurveTests
         await using var alice = Peer(router, "alice", Alice);
         await alice.WaitUntilConnectedAsync(); // its first heartbeat went out before its proof
         Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method); // barrier
-        Assert.True(warnings.Lines.Count == 0, "unexpected warnings:\n" + string.Join('\n', warnings.Lines));
+        // On NetMQ the router warns once at start that peers without Hydra's key proof (pyzmq) cannot get in.
+        var unexpected = warnings.Lines.Where(l => !l.StartsWith("Authorized keys on NetMQ", StringComparison.Ordinal)).ToList();
+        Assert.True(unexpected.Count == 0, "unexpected warnings:\n" + string.Join('\n', unexpected));
     }
 }
