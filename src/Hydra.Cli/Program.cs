@@ -10,6 +10,7 @@ var root = new RootCommand("Hydra Router for .NET: route JSON messages between n
     ClientCommand.Create(),
     pong,
     PingCommand.Create(),
+    ClientsCommand.Create(),
     DemoCommand.Create(),
     KeygenCommand.Create(),
 };

@@ -51,7 +51,7 @@ public class CliUsageTests
         Assert.Equal(1, await hydra.WaitForExitAsync());
         var lines = hydra.Output.Split('\n');
         Assert.Equal("usage: hydra <command> [options]", lines[0]);
-        foreach (var command in new[] { "router", "client", "pong", "ping", "demo", "keygen" })
+        foreach (var command in new[] { "router", "client", "pong", "ping", "clients", "demo", "keygen" })
         {
             Assert.Single(lines, l => l.StartsWith($"  {command} ", StringComparison.Ordinal));
         }
@@ -71,6 +71,7 @@ public class CliUsageTests
     [InlineData("client")]
     [InlineData("pong")]
     [InlineData("ping")]
+    [InlineData("clients")]
     [InlineData("demo")]
     [InlineData("keygen")]
     public async Task Help_fits_80_columns(params string[] command)
