@@ -88,6 +88,7 @@ def main():
     parser.add_argument("--method", default="ping")
     parser.add_argument("--payload", default="{}")
     parser.add_argument("--raw", default="")
+    parser.add_argument("--pad", type=int, default=0, help="send: add this many bytes to the payload (payload.pad)")
     parser.add_argument("--timeout", type=float, default=10.0)
     args = parser.parse_args()
 
@@ -98,7 +99,10 @@ def main():
             peer.main.send(encode(peer.identity, ROUTER, "ping", id="py-1"))
             report(peer, peer.recv(timeout_ms))
         elif args.mode == "send":
-            peer.main.send(encode(peer.identity, args.target, args.method, json.loads(args.payload), id="py-2"))
+            payload = json.loads(args.payload)
+            if args.pad:
+                payload["pad"] = "x" * args.pad
+            peer.main.send(encode(peer.identity, args.target, args.method, payload, id="py-2"))
             report(peer, peer.recv(timeout_ms))
         elif args.mode == "raw":
             peer.main.send(bytes.fromhex(args.raw))
