@@ -122,8 +122,8 @@ public sealed partial class RouterEngine : IAsyncDisposable
         if (_auth is not null && !_keysInHandshake)
         {
             // Before the listening line, which readers (and tests) take as the end of the start-up lines.
-            _log.LogWarning("Authorized keys on {Transport}: each peer must prove its key with Hydra's own key proof, which pyzmq and other "
-                + "ZeroMQ peers cannot send, so they are refused. libzmq checks keys in the CURVE handshake: --transport libzmq", _transport.Name);
+            _log.LogWarning("Authorized keys on {Transport}: only peers that send Hydra's own key proof (HydraMQ) get in; pyzmq peers "
+                + "do not send it and are refused. A router on libzmq checks keys in the CURVE handshake instead: --transport libzmq", _transport.Name);
         }
         _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort}){Security}, on {Transport} ({TransportWhy})", _options.Address, Port, HeartbeatPort,
             _auth is not null ? ", encrypted, authorized keys only" : _options.CurveSecretKey is not null ? ", encrypted" : "", _transport.Name, _transportWhy);
