@@ -23,6 +23,9 @@ internal sealed class EnvironmentOptions
     private readonly HashSet<Command> _commands;
     private readonly List<(Option Option, string Variable)> _used = [];
 
+    /// <summary>A variable whose value no flag can take (an on/off flag's "maybe"), named; else null.</summary>
+    public string? Problem { get; private set; }
+
     /// <summary>Gives every option of <paramref name="commands"/> its variable and mentions it in <c>--help</c>.</summary>
     public EnvironmentOptions(params Command[] commands)
     {
@@ -55,6 +58,12 @@ internal sealed class EnvironmentOptions
                 continue; // typed on the command line (it wins), or not set
             }
             _used.Add((option, name));
+            if (option.ValueType == typeof(bool) && Switch(value) is null)
+            {
+                // Given as a token, "maybe" would only be an unrecognized argument, naming neither flag nor variable.
+                Problem ??= $"{name} ({option.Name}) must be {Words(TrueWords)}, or {Words(FalseWords)}; got '{value}'";
+                continue;
+            }
             added.AddRange(Tokens(option, value));
         }
         if (added.Count == 0)
@@ -73,6 +82,15 @@ internal sealed class EnvironmentOptions
         return sources.Count == 0 ? message : $"{message} ({string.Join(", ", sources)})";
     }
 
+    private static string Words(string[] words) => $"{string.Join(", ", words[..^1])} or {words[^1]}";
+
+    /// <summary>"true" or "false" for an on/off word in any case, else null.</summary>
+    private static string? Switch(string value)
+    {
+        var word = value.Trim().ToLowerInvariant();
+        return TrueWords.Contains(word) ? "true" : FalseWords.Contains(word) ? "false" : null;
+    }
+
     private static Regex FlagIn(string flag) => new($@"(?<![\w-]){Regex.Escape(flag)}(?![\w-])", RegexOptions.CultureInvariant);
 
     /// <summary>
@@ -83,8 +101,7 @@ internal sealed class EnvironmentOptions
     {
         if (option.ValueType == typeof(bool))
         {
-            var word = value.Trim().ToLowerInvariant();
-            return [option.Name, TrueWords.Contains(word) ? "true" : FalseWords.Contains(word) ? "false" : value];
+            return [option.Name, Switch(value)!];
         }
         if (option.Arity.MaximumNumberOfValues > 1)
         {

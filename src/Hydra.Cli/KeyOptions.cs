@@ -10,6 +10,12 @@ namespace Hydra.Cli;
 /// </summary>
 internal static class KeyOptions
 {
+    /// <summary>
+    /// Warnings about the key files read, one per file (the command line may be parsed twice): a
+    /// secret key that others can read. The command prints them as it starts.
+    /// </summary>
+    public static Dictionary<string, string> Warnings { get; } = [];
+
     public static Option<string?> CurveKey(string description) => new("--curve-key")
     {
         Description = description,
@@ -38,11 +44,15 @@ internal static class KeyOptions
         {
             return null;
         }
+        var path = result.Tokens[0].Value;
         if (file.Kind is KeyFileKind.Plain || file.Kind == wanted)
         {
+            if (wanted == KeyFileKind.Secret && KeyFile.PrivacyProblem(path) is { } problem)
+            {
+                Warnings[path] = $"{path} holds a secret key and is {problem}; make it private: chmod 600 {path}";
+            }
             return file.Key;
         }
-        var path = result.Tokens[0].Value;
         result.AddError(wanted == KeyFileKind.Secret
             ? $"{path} holds a public key; {FlagValues.Flag(result)} needs a secret key file ({Sibling(path, KeyFile.PublicExtension, KeyFile.SecretExtension)})"
             : $"{path} holds a secret key; {FlagValues.Flag(result)} needs the router's public key file (a {KeyFile.PublicExtension} file)");

@@ -32,6 +32,11 @@ internal static class KeygenCommand
                 Console.Error.WriteLine($"ERROR: {secretFile} or {publicFile} exists; use --force to replace them");
                 return 1;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"ERROR: cannot write {secretFile}: {FileProblems.DescribeWrite(e, secretFile)}");
+                return 1;
+            }
             Console.WriteLine($"secret key: {secretFile} (keep it private)");
             Console.WriteLine($"public key: {publicFile} {pair.PublicKey}");
             return 0;

@@ -30,9 +30,9 @@ internal static class PongCommand
             var options = peer.ToOptions(parse) with { Identity = identity, LoggerFactory = log.LoggerFactory };
             using var metrics = MetricsExport.Start(operations.ExportOf(parse, "hydra-pong"), log.LoggerFactory.CreateLogger("Hydra.Metrics"));
             await using var server = new PongServer(options);
-            server.Start();
-            // "connected" (or why not) follows from HydraMQ's own log lines as heartbeats are answered.
+            // Before Start: "connected" (or why not) comes from HydraMQ's own thread as soon as a heartbeat is answered.
             log.Info($"{identity} will answer ping once connected to the router at {options.RouterAddress}:{options.RouterPort}");
+            server.Start();
             await Shutdown.WaitAsync();
             return 0;
         });

@@ -10,6 +10,7 @@ var root = new RootCommand("Hydra Router for .NET: route JSON messages between n
     ClientCommand.Create(),
     pong,
     PingCommand.Create(),
+    ClientsCommand.Create(),
     DemoCommand.Create(),
     KeygenCommand.Create(),
 };
@@ -18,9 +19,17 @@ UsageErrors.LimitHelpWidth(root);
 // none, so a probe run beside a router (hydra ping) never picks up the router's settings as its own.
 var environment = new EnvironmentOptions(router, pong);
 var parse = environment.Parse(root, args, Environment.GetEnvironmentVariable);
+if (environment.Problem is { } problem)
+{
+    return UsageErrors.Report(parse, Console.Error, _ => problem);
+}
 if (UsageErrors.Failed(parse))
 {
     return UsageErrors.Report(parse, Console.Error, environment.Explain);
+}
+foreach (var warning in KeyOptions.Warnings.Values)
+{
+    await Console.Error.WriteLineAsync($"WARNING: {warning}");
 }
 Shutdown.ListenForSignals();
 int exitCode;

@@ -22,6 +22,20 @@ internal static class UsageErrors
     /// <returns>The exit code, 1.</returns>
     public static int Report(ParseResult parse, TextWriter error, Func<string, string>? explain = null)
     {
+        if (parse.CommandResult.Command is RootCommand root)
+        {
+            // No command, or a word that is none: System.CommandLine says only "Required command was not provided".
+            if (parse.UnmatchedTokens is [var word, ..])
+            {
+                error.WriteLine($"ERROR: {CommandUsage.Unknown(root, word)}");
+                error.WriteLine("see 'hydra --help'");
+            }
+            else
+            {
+                CommandUsage.Write(root, error);
+            }
+            return 1;
+        }
         var message = parse.Errors.Count > 0 ? parse.Errors[0].Message : "invalid command line";
         message = explain?.Invoke(message) ?? message;
         error.WriteLine($"ERROR: {message}");

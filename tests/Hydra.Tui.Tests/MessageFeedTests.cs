@@ -15,7 +15,7 @@ public sealed class MessageFeedTests
         feed.Add(Ping("HydraClient", "HydraServer"));
         feed.Add(new RoutedMessage(DateTimeOffset.UnixEpoch, "HydraServer", "HydraClient", "pong", RouteOutcome.Forwarded));
 
-        var lines = feed.TakeLines();
+        var lines = feed.TakeLines().Select(l => l.Text).ToList();
 
         Assert.Equal(
             [
@@ -36,7 +36,7 @@ public sealed class MessageFeedTests
         }
         feed.Add(new RoutedMessage(DateTimeOffset.UnixEpoch, "x", "", "", RouteOutcome.Refused, HydraErrorCode.UnknownTarget));
 
-        var lines = feed.TakeLines();
+        var lines = feed.TakeLines().Select(l => l.Text).ToList();
 
         var summary = Assert.Single(lines);
         Assert.Contains("100,001 messages #1–#100,001", summary, StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class MessageFeedTests
         feed.Add(new RoutedMessage(DateTimeOffset.UnixEpoch, "a", "HydraRouter", "heartbeat", RouteOutcome.Heartbeat));
         feed.Add(Ping());
 
-        var line = Assert.Single(feed.TakeLines());
+        var line = Assert.Single(feed.TakeLines()).Text;
 
         Assert.StartsWith("   2 ", line, StringComparison.Ordinal);
         Assert.Equal(1, feed.HiddenHeartbeats);

@@ -104,6 +104,33 @@ public sealed class ScreenSizeTests
     }
 
     [Fact]
+    public async Task After_widening_the_old_message_lines_take_the_new_columns_too()
+    {
+        await using var busy = await BusyRouterAsync(80, 24);
+        var terminal = busy.Screen.Terminal;
+        terminal.Resize(160, 45);
+
+        await terminal.WaitForLineAsync(l => Regex.IsMatch(l, $@"│ +\d+ {LongIdentity} > +HydraServer : ping +│"), "the ping laid out again, its name in full");
+        // Every message line's '>' sits under the header's, as on a screen that was always this wide.
+        var header = Assert.Single(terminal.Lines, l => l.Contains("Sender >", StringComparison.Ordinal));
+        var messages = terminal.Lines.Where(l => Regex.IsMatch(l, @"│ +\d+ .* > .* : ")).ToList();
+        Assert.True(messages.Count >= 3, terminal.Screen);
+        Assert.All(messages, line => Assert.Equal(header.IndexOf(" > ", StringComparison.Ordinal), line.IndexOf(" > ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task At_60x18_the_router_shows_its_settings_whole_rather_than_the_buttons()
+    {
+        await using var busy = await BusyRouterAsync(60, 18);
+        var (session, terminal, _) = busy.Screen;
+        var (port, heartbeatPort) = session.BoundPorts;
+
+        await terminal.WaitForLineAsync(l => l.Contains($"Address: 127.0.0.1", StringComparison.Ordinal)
+            && l.Contains($"Port: {port}", StringComparison.Ordinal) && l.Contains($"Heartbeat port: {heartbeatPort}", StringComparison.Ordinal), "every setting whole");
+        Assert.Contains("q/Esc/Ctrl+C quit", terminal.Screen, StringComparison.Ordinal); // how to quit without the button
+    }
+
+    [Fact]
     public async Task At_80x24_the_client_shows_its_settings_buttons_status_and_keys()
     {
         await using var router = new RouterEngine(Loopback());

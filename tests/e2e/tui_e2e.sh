@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end check of the terminal apps in a real terminal (tmux): the router app, a pong
 # server and the client app on free loopback ports; press Ping Server in the client app,
-# read the screens, quit the client with q and the router with Ctrl+C, and require exit
-# code 0 from each and a terminal back in its normal modes (keypad, cursor keys, cursor,
-# screen, mouse), as the shell after the app needs it. The router app also serves its metrics
+# read the screens, grow both terminals from 80 x 24 to 160 x 45, quit the client with Esc
+# and the router with Ctrl+C, and require exit code 0 from each, a terminal back in its
+# normal modes (keypad, cursor keys, cursor, screen, mouse), as the shell after the app needs
+# it, and nothing of the app left on the shell's screen. The router app also serves its metrics
 # (--metrics-port 0): after the ping, /metrics must count the two messages it routed.
 #
 # Needs: dotnet and tmux (Debian package "tmux"). The router binds free ports (--port 0)
@@ -57,15 +58,19 @@ MODES='keypad #{keypad_flag}, cursor keys #{keypad_cursor_flag}, cursor shown #{
 NORMAL_MODES='keypad 0, cursor keys 0, cursor shown 1, alternate screen 0, mouse 0'
 AFTER_APP='; echo "exit code $?"; read -r _'
 
-# wait_for_exit SESSION: wait until the app in it has ended; require exit code 0 and a
-# terminal back in its normal modes.
+# wait_for_exit SESSION: wait until the app in it has ended; require exit code 0, a
+# terminal back in its normal modes, and a screen with nothing but that exit code on it (the
+# pane started empty; before a fix, 12 rows of the app stayed after the terminal had grown).
 wait_for_exit() {
-    local session="$1" modes
+    local session="$1" modes left
     wait_for "$session" "exit code "
     screen "$session" | grep -qx "exit code 0" || fail "$session did not exit with code 0"
     modes="$(t display -p -t "$session" "$MODES")"
     [[ "$modes" == "$NORMAL_MODES" ]] || fail "$session left the terminal in: $modes (normal: $NORMAL_MODES)"
     echo "ok: $session left the terminal in its normal modes ($modes)"
+    left="$(screen "$session" | grep -v -e '^exit code 0$' -e '^ *$' | head -3 || true)"
+    [[ -z "$left" ]] || fail "$session left rows of the app on the shell's screen, such as: $left"
+    echo "ok: $session left nothing of itself on the shell's screen"
 }
 
 keep_screen() {
@@ -110,7 +115,14 @@ echo "ok: the router app's /metrics counts the ping and the pong it routed"
 keep_screen client client.txt
 keep_screen router router.txt
 
-t send-keys -t client q
+# Grow both terminals, as an operator maximising the window would; the apps lay out again, the
+# router's older message lines included (names padded to 18 columns, not 12).
+t resize-window -t router -x 160 -y 45
+t resize-window -t client -x 160 -y 45
+wait_for router "e2e-client >        HydraServer : ping"
+wait_for client "Received pong in"
+
+t send-keys -t client Escape
 wait_for_exit client
 t send-keys -t router C-c # the driver's raw mode makes Ctrl+C a key, not SIGINT
 wait_for_exit router

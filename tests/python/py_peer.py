@@ -1,7 +1,7 @@
 """A peer like the original HydraMQ (two DEALER sockets, one identity), driven by a .NET test.
 
 Modes:
-  ping      ping the router once; emits {"event": "reply", ...} or {"event": "timeout"}
+  ping      ping the router once; emits {"event": "reply", "frame": <the frame as text>, ...} or {"event": "timeout"}
   send      send --method/--payload to --target, then emit the reply (or timeout)
   raw       send --raw bytes (hex) as the single frame; emit the reply
   serve     answer "ping" with "pong" and echo any other method back as "<method>_reply"
@@ -40,7 +40,9 @@ class Peer:
 
     def recv(self, timeout_ms):
         if self.main.poll(timeout_ms):
-            return decode(self.main.recv_multipart()[-1])
+            frame = self.main.recv_multipart()[-1]
+            self.last_frame = frame.decode("utf-8")  # as a person reading the wire would see it
+            return decode(frame)
         return None
 
     def close(self):
@@ -49,8 +51,8 @@ class Peer:
         self.ctx.term()
 
 
-def report(reply):
-    emit(event="reply", **reply) if reply else emit(event="timeout")
+def report(peer, reply):
+    emit(event="reply", frame=peer.last_frame, **reply) if reply else emit(event="timeout")
 
 
 def serve(peer, args):
@@ -86,6 +88,7 @@ def main():
     parser.add_argument("--method", default="ping")
     parser.add_argument("--payload", default="{}")
     parser.add_argument("--raw", default="")
+    parser.add_argument("--pad", type=int, default=0, help="send: add this many bytes to the payload (payload.pad)")
     parser.add_argument("--timeout", type=float, default=10.0)
     args = parser.parse_args()
 
@@ -94,13 +97,16 @@ def main():
     try:
         if args.mode == "ping":
             peer.main.send(encode(peer.identity, ROUTER, "ping", id="py-1"))
-            report(peer.recv(timeout_ms))
+            report(peer, peer.recv(timeout_ms))
         elif args.mode == "send":
-            peer.main.send(encode(peer.identity, args.target, args.method, json.loads(args.payload), id="py-2"))
-            report(peer.recv(timeout_ms))
+            payload = json.loads(args.payload)
+            if args.pad:
+                payload["pad"] = "x" * args.pad
+            peer.main.send(encode(peer.identity, args.target, args.method, payload, id="py-2"))
+            report(peer, peer.recv(timeout_ms))
         elif args.mode == "raw":
             peer.main.send(bytes.fromhex(args.raw))
-            report(peer.recv(timeout_ms))
+            report(peer, peer.recv(timeout_ms))
         else:
             serve(peer, args)
     finally:

@@ -63,7 +63,7 @@ public sealed partial class HydraMsg
     public void WriteTo(IBufferWriter<byte> output)
     {
         // One writer per thread, reset for each message (a writer is a few hundred bytes of state).
-        var writer = t_writer ??= new Utf8JsonWriter(output);
+        var writer = t_writer ??= new Utf8JsonWriter(output, Wire.WriterOptions);
         writer.Reset(output);
         writer.WriteStartObject();
         writer.WriteString(Wire.SenderKey, Sender);

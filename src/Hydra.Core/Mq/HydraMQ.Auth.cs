@@ -71,8 +71,9 @@ public sealed partial class HydraMQ
         }
         catch (HydraRemoteException e)
         {
-            _log.LogError("{Identity}: the router refused this peer's key: {Detail}", Identity, e.Detail);
-            done.TrySetException(new HydraException(HydraErrorCode.Unauthorized, $"the router refused this peer's key: {e.Detail}"));
+            var why = KeyRefusal(e.Detail);
+            _log.LogError("{Identity}: {Why}", Identity, why);
+            done.TrySetException(new HydraException(HydraErrorCode.Unauthorized, why));
         }
         catch (Exception e) when (e is HydraException or OperationCanceledException or ObjectDisposedException or FormatException)
         {
@@ -84,6 +85,15 @@ public sealed partial class HydraMQ
             Volatile.Write(ref _authenticating, 0);
         }
     }
+
+    /// <summary>
+    /// Why the router refused this peer's key. Without a key of its own the peer proved a throwaway
+    /// one, made at start, whose refusal would name a key the user never saw.
+    /// </summary>
+    private string KeyRefusal(string detail) => _options.CurveSecretKey is null
+        ? "the router serves listed keys only, and this peer has no key of its own: "
+            + "give it one (hydra keygen NAME, then --curve-key NAME.key, or HydraMQOptions.CurveSecretKey) and list NAME.pub on the router"
+        : $"the router refused this peer's key: {detail}";
 
     private async Task WaitUntilAuthenticatedAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {

@@ -113,7 +113,7 @@ public sealed partial class HydraMQ
         {
             // The router's handshake check answers for the key before any message could: no proof will come.
             _authenticated.TrySetException(new HydraException(HydraErrorCode.Unauthorized,
-                $"the router refused this peer's key: key {_curveKeys.PublicKey} is not authorized on this router (refused in the CURVE handshake)"));
+                KeyRefusal($"key {_curveKeys.PublicKey} is not authorized on this router (refused in the CURVE handshake)")));
         }
     }
 

@@ -57,7 +57,7 @@ internal sealed class RouterMetrics : IDisposable
     private static readonly HydraErrorCode[] AlwaysReported =
     [
         HydraErrorCode.BadMessage, HydraErrorCode.UnknownTarget, HydraErrorCode.SenderMismatch,
-        HydraErrorCode.UnknownMethod, HydraErrorCode.Busy, HydraErrorCode.Unauthorized, HydraErrorCode.Other,
+        HydraErrorCode.UnknownMethod, HydraErrorCode.Busy, HydraErrorCode.Unauthorized, HydraErrorCode.TooLarge, HydraErrorCode.Other,
     ];
 
     private IEnumerable<Measurement<long>> Refused()

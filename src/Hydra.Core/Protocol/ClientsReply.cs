@@ -45,7 +45,7 @@ internal static class ClientsReply
         IReadOnlyList<string>? missingRouters)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using var json = new Utf8JsonWriter(buffer);
+        using var json = new Utf8JsonWriter(buffer, Wire.WriterOptions);
         ReplyWriter.WriteStart(json, identity, HydraMethods.Clients);
         json.WriteStartArray("clients"u8);
         var next = Math.Min(offset, total);

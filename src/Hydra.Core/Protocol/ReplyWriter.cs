@@ -13,7 +13,7 @@ internal sealed class ReplyWriter : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _json;
 
-    public ReplyWriter() => _json = new Utf8JsonWriter(_buffer);
+    public ReplyWriter() => _json = new Utf8JsonWriter(_buffer, Wire.WriterOptions);
 
     public void Dispose() => _json.Dispose();
 

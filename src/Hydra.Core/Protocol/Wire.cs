@@ -1,3 +1,6 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
 namespace Hydra.Protocol;
 
 /// <summary>
@@ -15,6 +18,13 @@ internal static class Wire
     public static ReadOnlySpan<byte> LegacyVersionKey => "version"u8;
     public static ReadOnlySpan<byte> IdKey => "id"u8;
     public static ReadOnlySpan<byte> ReplyToKey => "reply_to"u8;
+
+    /// <summary>
+    /// How every frame is written: escaped only where JSON requires it, so an apostrophe, an accent or
+    /// a '&lt;' reads as itself (as in docs/protocol.md and the JSON logs), where the default encoder
+    /// writes <c>\u0027</c>. Still plain JSON for any parser; frames are never embedded in HTML.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The only protocol version there is.</summary>
     public const int ProtocolVersion = 1;

@@ -54,7 +54,7 @@ public sealed partial class RouterEngine
     }
 
     /// <summary>
-    /// The checks every message passes, on either port, in this order: identity length, a table
+    /// The checks every message passes, on either port, in this order: size, identity length, a table
     /// slot (once its key is proven), framing, a valid frame, an honest sender, a proven key.
     /// </summary>
     private bool Admit(PortKind port, ReadOnlySpan<byte> identity, in ReceivedFrame frame, out Sender sender)
@@ -62,6 +62,12 @@ public sealed partial class RouterEngine
         _counters.Received++;
         var envelope = Framing.Classify(frame.Parts, frame.FirstPartEmpty);
         sender = new Sender(port, identity, frame.Body, envelope ?? Envelope.Bare);
+        if (frame.Body.Length > _options.MaxMessageSize)
+        {
+            // Read only because it is within RouterOptions.MaxFrameRead; not worth inspecting for its id.
+            Refuse(sender, HydraErrorCode.TooLarge, $"the message is {frame.Body.Length} bytes; the limit is {_options.MaxMessageSize}");
+            return false;
+        }
         // Read even when the framing is wrong, so that a refusal still answers the request's id.
         var problem = FrameInspector.Inspect(frame.Body, out sender.Header);
         if (identity.Length > _options.MaxIdentityLength)

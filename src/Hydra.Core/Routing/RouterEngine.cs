@@ -119,6 +119,12 @@ public sealed partial class RouterEngine : IAsyncDisposable
         }
         StartMetrics();
         _housekeepingTimer = _options.TimeProvider.CreateTimer(_ => _transport.Loop.Post(_housekeeping), null, HousekeepingEvery, HousekeepingEvery);
+        if (_auth is not null && !_keysInHandshake)
+        {
+            // Before the listening line, which readers (and tests) take as the end of the start-up lines.
+            _log.LogWarning("Authorized keys on {Transport}: only peers that send Hydra's own key proof (HydraMQ) get in; pyzmq peers "
+                + "do not send it and are refused. A router on libzmq checks keys in the CURVE handshake instead: --transport libzmq", _transport.Name);
+        }
         _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort}){Security}, on {Transport} ({TransportWhy})", _options.Address, Port, HeartbeatPort,
             _auth is not null ? ", encrypted, authorized keys only" : _options.CurveSecretKey is not null ? ", encrypted" : "", _transport.Name, _transportWhy);
         if (_options.CurveSecretKey is null && _options.Address is "*" or "0.0.0.0" or "::")

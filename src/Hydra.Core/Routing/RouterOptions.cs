@@ -31,8 +31,21 @@ public sealed record RouterOptions
     /// </summary>
     public int HighWatermark { get; init; } = 10_000;
 
-    /// <summary>Largest frame accepted, in bytes; a peer sending more is disconnected by ZeroMQ before it reaches memory.</summary>
+    /// <summary>
+    /// Largest message routed, in bytes. A larger frame, up to <see cref="MaxFrameRead"/>, is read and
+    /// answered <c>too_large</c>; past that, ZeroMQ drops the connection from the frame's header alone.
+    /// </summary>
     public long MaxMessageSize { get; init; } = 1024 * 1024;
+
+    /// <summary>How many times <see cref="MaxMessageSize"/> a frame may be and still be read, to be refused in words.</summary>
+    public const int FrameReadFactor = 4;
+
+    /// <summary>
+    /// Largest frame the router reads at all: <see cref="FrameReadFactor"/> × <see cref="MaxMessageSize"/>
+    /// (4 MiB by default), so a slip (a 2 MB message) is answered, while an absurd size (a header announcing
+    /// a terabyte) never reaches memory. Each peer's queue can hold this many bytes per message.
+    /// </summary>
+    public long MaxFrameRead => MaxMessageSize > long.MaxValue / FrameReadFactor ? long.MaxValue : MaxMessageSize * FrameReadFactor;
 
     /// <summary>Longest routing identity accepted, in bytes; a longer one gets a <c>bad_message</c> error and no table entry.</summary>
     public int MaxIdentityLength { get; init; } = 128;

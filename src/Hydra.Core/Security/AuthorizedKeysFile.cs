@@ -8,7 +8,7 @@ namespace Hydra.Security;
 public static class AuthorizedKeysFile
 {
     /// <summary>Reads the keys.</summary>
-    /// <exception cref="InvalidDataException">A line is not a public key; the message names the line.</exception>
+    /// <exception cref="InvalidDataException">A line is not a public key (the message names the line), or there is no key.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static IReadOnlyList<string> Read(string path)
     {
@@ -31,7 +31,10 @@ public static class AuthorizedKeysFile
             }
             keys.Add(key);
         }
-        return keys;
+        // A router that would refuse everyone is a mistake, not a choice (a missing grep, a wrong file).
+        return keys.Count > 0
+            ? keys
+            : throw new InvalidDataException($"{path} lists no public keys, so no peer could ever connect: add one per line (grep public-key alice.pub >> {path})");
     }
 
     /// <summary>The key of a <c>public-key = "…"</c> line, or the line itself.</summary>

@@ -24,6 +24,21 @@ public sealed partial record KeyFile(KeyFileKind Kind, string Key)
         return ZCertificate.IsCertificate(lines) ? ZCertificate.Parse(path, lines) : ReadPlain(path, lines);
     }
 
+    /// <summary>
+    /// Why a secret key file is not private, or null: "readable by others (mode 644)" when its group
+    /// or others may read or write it. Always null on Windows, which has no such mode.
+    /// </summary>
+    public static string? PrivacyProblem(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+        const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        var mode = File.GetUnixFileMode(path);
+        return (mode & Others) == 0 ? null : $"readable by others (mode {Convert.ToString((int)mode & 0x1FF, 8)})";
+    }
+
     private static KeyFile ReadPlain(string path, string[] lines)
     {
         var keys = new List<string>();

@@ -34,6 +34,7 @@ public static class ClientApp
             using var stop = cancellationToken.Register(() => app.Invoke(app.RequestStop));
             using var signals = StopSignals.Install(app);
             app.Run(window);
+            AlternateScreen.BlankBeforeLeaving(); // Terminal.Gui leaves it as app is disposed
             await starting;
         }
         finally

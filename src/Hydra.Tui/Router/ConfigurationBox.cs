@@ -110,6 +110,9 @@ internal sealed class ConfigurationBox : FrameView
 
     private int AddressWidth() => Math.Clamp(Viewport.Width - ColumnsBesideAddress, 1, MaxAddressWidth);
 
+    /// <summary>The box's width with every setting whole: its frame, the labels, the ports, and the address (and a cursor after it).</summary>
+    public int WidthNeeded => 2 + ColumnsBesideAddress + Math.Clamp(_address.Field.Text.Length + 1, 1, MaxAddressWidth);
+
     /// <summary>One setting: a field to edit it and, in the same place, its value as text once it is fixed.</summary>
     private sealed class Setting(Pos x, Dim width)
     {

@@ -1,4 +1,5 @@
 using Hydra.Routing;
+using Hydra.Tui.Shared;
 
 namespace Hydra.Tui.Router;
 
@@ -68,7 +69,7 @@ internal sealed class MessageFeed
     }
 
     /// <summary>The lines for everything added since the last take (none if nothing came), names laid out as <paramref name="names"/> says (default: <see cref="NameColumns.Widest"/>).</summary>
-    public IReadOnlyList<string> TakeLines(NameColumns? names = null)
+    public IReadOnlyList<ConsoleLine> TakeLines(NameColumns? names = null)
     {
         lock (_gate)
         {
@@ -80,7 +81,7 @@ internal sealed class MessageFeed
     /// Shows or hides heartbeats from now on. Returns the lines still waiting, decided under
     /// the old setting, in the same step: a heartbeat can then never show up after the switch.
     /// </summary>
-    public IReadOnlyList<string> SetShowHeartbeats(bool show, NameColumns? names = null)
+    public IReadOnlyList<ConsoleLine> SetShowHeartbeats(bool show, NameColumns? names = null)
     {
         lock (_gate)
         {
@@ -90,14 +91,15 @@ internal sealed class MessageFeed
         }
     }
 
-    private IReadOnlyList<string> TakeLinesLocked(NameColumns names)
+    private IReadOnlyList<ConsoleLine> TakeLinesLocked(NameColumns names)
     {
         if (_pending == 0)
         {
             return [];
         }
-        IReadOnlyList<string> lines = _pending <= MaxLinesPerFlush
-            ? [.. _listed.Select(m => MessageLines.Format(m.Number, m.Message, names))]
+        // A listed message is laid out again when the pane's width changes; a summary has no name columns.
+        IReadOnlyList<ConsoleLine> lines = _pending <= MaxLinesPerFlush
+            ? [.. _listed.Select(m => new ConsoleLine(MessageLines.Format(m.Number, m.Message, names), MessageLines.LayOut(m.Number, m.Message)))]
             : [MessageLines.Summary(_firstPending, _lastPending, _pending, _kinds)];
         _listed.Clear();
         _kinds.Clear();

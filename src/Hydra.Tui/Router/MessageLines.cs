@@ -51,6 +51,10 @@ internal static class MessageLines
         string Name(string name) => TextFit.Shorten(name, names.Room).PadLeft(names.Width);
     }
 
+    /// <summary>The message's line for a pane of any width, as the console lays it out again after a resize.</summary>
+    public static Func<int, string> LayOut(long number, RoutedMessage message) =>
+        paneWidth => Format(number, message, NameColumns.For(paneWidth));
+
     /// <summary>What a message counts as in a summary: its method, or the error it was refused with.</summary>
     public static string KindOf(RoutedMessage message) => message.Outcome == RouteOutcome.Refused
         ? $"refused {message.Error?.ToWire() ?? "error"}"

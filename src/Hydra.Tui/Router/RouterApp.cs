@@ -62,6 +62,7 @@ public static class RouterApp
             using var stop = cancellationToken.Register(() => app.Invoke(app.RequestStop));
             using var signals = StopSignals.Install(app);
             app.Run(window);
+            AlternateScreen.BlankBeforeLeaving(); // Terminal.Gui leaves it as app is disposed
         }
         finally
         {

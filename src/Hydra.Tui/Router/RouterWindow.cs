@@ -24,9 +24,17 @@ internal sealed class RouterWindow : Window
     private readonly RouterSession _session;
     private readonly ConfigurationBox _configuration;
     private readonly Button _start;
+    private readonly Button _quit;
     private readonly TextLabel _totals;
     private readonly TextLabel _keys;
     private RouterState _shownState = (RouterState)(-1);
+    private bool _editable = true;
+
+    /// <summary>
+    /// False on a narrow screen, where the buttons would cut the settings short: the settings matter
+    /// more, and the keys (s, q, Esc) do what the buttons do.
+    /// </summary>
+    private bool _roomForButtons = true;
 
     public RouterWindow(IApplication app, RouterSession session)
     {
@@ -34,7 +42,12 @@ internal sealed class RouterWindow : Window
         _session = session;
         Title = AppInfo.Title("Hydra Router");
 
-        _configuration = new ConfigurationBox(EndpointOf(session.Options)) { X = 0, Y = 0, Width = Dim.Fill(ButtonsWidth) };
+        _configuration = new ConfigurationBox(EndpointOf(session.Options))
+        {
+            X = 0,
+            Y = 0,
+            Width = Dim.Func(_ => Math.Max(0, Viewport.Width - (_roomForButtons ? ButtonsWidth : 0))),
+        };
         _configuration.StartRequested += Start;
 
         _start = new Button { Text = "_Start", X = Pos.Right(_configuration) + 1, Y = 1, ShadowStyle = ShadowStyles.None };
@@ -43,8 +56,8 @@ internal sealed class RouterWindow : Window
             e.Handled = true;
             Start();
         };
-        var quit = new Button { Text = "_Quit", X = Pos.Right(_configuration) + 11, Y = 1, ShadowStyle = ShadowStyles.None };
-        quit.Accepting += (_, e) =>
+        _quit = new Button { Text = "_Quit", X = Pos.Right(_configuration) + 11, Y = 1, ShadowStyle = ShadowStyles.None };
+        _quit.Accepting += (_, e) =>
         {
             e.Handled = true;
             Quit();
@@ -64,7 +77,8 @@ internal sealed class RouterWindow : Window
         _keys = new TextLabel { X = 1, Y = Pos.AnchorEnd(1), Width = Dim.Fill() };
 
         // Start first: it has the focus, so Enter starts; Tab goes on to Quit, the fields, the console.
-        Add(_start, quit, _configuration, _totals, Messages, Clients, _keys);
+        Add(_start, _quit, _configuration, _totals, Messages, Clients, _keys);
+        FrameChanged += (_, _) => FitButtons(); // the terminal was resized
 
         AppKeys.Install(app, Quit, new Dictionary<Key, Action>
         {
@@ -103,7 +117,7 @@ internal sealed class RouterWindow : Window
             SetText(_totals, totals.ToLine(_totals.Viewport.Width));
         }
         Clients.Show(_session.Clients);
-        var editKeys = _start.Visible ? "s Start · e edit address and ports · " : "";
+        var editKeys = _editable ? "s Start · e edit address and ports · " : "";
         SetText(_keys, $"{editKeys}h {(_session.Feed.ShowHeartbeats ? "hide" : "show")} heartbeats · q/Esc/Ctrl+C quit");
     }
 
@@ -122,7 +136,8 @@ internal sealed class RouterWindow : Window
     {
         _shownState = state;
         var editable = state is RouterState.NotStarted or RouterState.Failed;
-        _start.Visible = editable;
+        _editable = editable;
+        _start.Visible = editable && _roomForButtons;
         var endpoint = EndpointOf(_session.Options);
         switch (state)
         {
@@ -144,7 +159,7 @@ internal sealed class RouterWindow : Window
         // Say where the focus goes when the focused view may have just gone (Start, a field):
         // on Start after a failure, so that Enter, s and e do what the hint says; on the
         // console once routing, so that the arrows scroll it.
-        if (state == RouterState.Failed)
+        if (state == RouterState.Failed && _start.Visible)
         {
             _start.SetFocus();
         }
@@ -152,6 +167,20 @@ internal sealed class RouterWindow : Window
         {
             Messages.SetFocus();
         }
+    }
+
+    /// <summary>Shows the buttons only where the settings still fit whole beside them.</summary>
+    private void FitButtons()
+    {
+        var room = Viewport.Width - ButtonsWidth >= _configuration.WidthNeeded;
+        if (room == _roomForButtons)
+        {
+            return;
+        }
+        _roomForButtons = room;
+        _quit.Visible = room;
+        _start.Visible = room && _editable;
+        SetNeedsLayout();
     }
 
     private void Start()

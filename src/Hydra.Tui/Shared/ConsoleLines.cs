@@ -10,13 +10,14 @@ namespace Hydra.Tui.Shared;
 /// </summary>
 internal sealed class ConsoleLines(int capacity)
 {
+    private readonly List<ConsoleLine> _kept = [];
     private readonly List<string> _lines = [];
     private readonly Queue<int> _rowsPerLine = new();
 
     /// <summary>The rows to show, oldest first (the list view's source).</summary>
     public ObservableCollection<string> Rows { get; } = [];
 
-    /// <summary>The lines as they were added, oldest first.</summary>
+    /// <summary>The lines, oldest first, as laid out for <see cref="Width"/>.</summary>
     public IReadOnlyList<string> Lines => _lines;
 
     public int Capacity => capacity;
@@ -24,12 +25,15 @@ internal sealed class ConsoleLines(int capacity)
     /// <summary>Columns a row may take; 0 until the pane is laid out (lines are then one row each).</summary>
     public int Width { get; private set; }
 
-    public void Add(string line)
+    public void Add(ConsoleLine line)
     {
-        _lines.Add(line);
-        AddRows(line);
+        var text = line.For(Width);
+        _kept.Add(line);
+        _lines.Add(text);
+        AddRows(text);
         while (_lines.Count > capacity)
         {
+            _kept.RemoveAt(0);
             _lines.RemoveAt(0);
             for (var rows = _rowsPerLine.Dequeue(); rows > 0; rows--)
             {
@@ -38,7 +42,7 @@ internal sealed class ConsoleLines(int capacity)
         }
     }
 
-    /// <summary>Wraps every line again for a new width (the pane was resized).</summary>
+    /// <summary>Lays out and wraps every line again for a new width (the pane was resized).</summary>
     public void SetWidth(int width)
     {
         if (width == Width)
@@ -48,9 +52,10 @@ internal sealed class ConsoleLines(int capacity)
         Width = width;
         Rows.Clear();
         _rowsPerLine.Clear();
-        foreach (var line in _lines)
+        for (var i = 0; i < _kept.Count; i++)
         {
-            AddRows(line);
+            _lines[i] = _kept[i].For(width);
+            AddRows(_lines[i]);
         }
     }
 

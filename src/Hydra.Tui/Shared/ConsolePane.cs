@@ -73,10 +73,12 @@ internal sealed class ConsolePane : FrameView
     /// <summary>Columns available to a line.</summary>
     public int LineWidth => _list.Viewport.Width;
 
-    /// <summary>All lines currently kept (oldest first), as appended: unwrapped.</summary>
+    /// <summary>All lines currently kept (oldest first), laid out for the pane's width but unwrapped.</summary>
     public IReadOnlyList<string> Lines => _lines.Lines;
 
-    public void Append(IEnumerable<string> lines)
+    public void Append(IEnumerable<string> lines) => Append(lines.Select(line => (ConsoleLine)line));
+
+    public void Append(IEnumerable<ConsoleLine> lines)
     {
         _follow = IsShowingEnd();
         foreach (var line in lines)
@@ -89,7 +91,7 @@ internal sealed class ConsolePane : FrameView
         }
     }
 
-    public void Append(string line) => Append([line]);
+    public void Append(string line) => Append([(ConsoleLine)line]);
 
     private bool IsShowingEnd()
     {

@@ -95,6 +95,19 @@ public class CliTests
     }
 
     [Theory, OnNetMQ, OnLibZmq]
+    public async Task Pong_says_it_will_answer_before_it_says_it_is_connected(HydraTransport transport)
+    {
+        await using var router = TestRouter.Start(transport);
+        await using var pong = ChildProcess.Hydra("pong", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort),
+            "--transport", Flag(transport));
+        await pong.WaitForLineAsync(l => l.Contains("HydraServer: connected to the router", StringComparison.Ordinal), "the connected line");
+        var lines = pong.Output.Split('\n').ToList();
+        var willAnswer = lines.FindIndex(l => l.Contains("HydraServer will answer ping", StringComparison.Ordinal));
+        var connected = lines.FindIndex(l => l.Contains("HydraServer: connected to the router", StringComparison.Ordinal));
+        Assert.True(willAnswer >= 0 && willAnswer < connected, $"'will answer' must come first:\n{pong.Output}");
+    }
+
+    [Theory, OnNetMQ, OnLibZmq]
     public async Task Demo_shows_a_ping_working_end_to_end(HydraTransport transport)
     {
         await using var demo = ChildProcess.Hydra("demo", "--count", "2", "--transport", Flag(transport));

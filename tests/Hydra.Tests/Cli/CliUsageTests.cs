@@ -31,6 +31,33 @@ public class CliUsageTests
         Assert.Equal([$"ERROR: {error}", $"see 'hydra {arguments[0]} --help'"], hydra.Output.Split('\n'));
     }
 
+    [Theory]
+    [InlineData("ruoter", "unknown command 'ruoter'; did you mean 'router'?")]
+    [InlineData("pnig", "unknown command 'pnig'; did you mean 'ping'?")]
+    [InlineData("keygne", "unknown command 'keygne'; did you mean 'keygen'?")]
+    [InlineData("launch", "unknown command 'launch'")]
+    [InlineData("--headless", "unknown option '--headless' (options follow a command)")]
+    public async Task A_mistyped_command_is_named_with_the_nearest_command(string word, string error)
+    {
+        await using var hydra = ChildProcess.Hydra(word);
+        Assert.Equal(1, await hydra.WaitForExitAsync());
+        Assert.Equal([$"ERROR: {error}", "see 'hydra --help'"], hydra.Output.Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_bare_hydra_lists_the_commands()
+    {
+        await using var hydra = ChildProcess.Hydra();
+        Assert.Equal(1, await hydra.WaitForExitAsync());
+        var lines = hydra.Output.Split('\n');
+        Assert.Equal("usage: hydra <command> [options]", lines[0]);
+        foreach (var command in new[] { "router", "client", "pong", "ping", "clients", "demo", "keygen" })
+        {
+            Assert.Single(lines, l => l.StartsWith($"  {command} ", StringComparison.Ordinal));
+        }
+        Assert.DoesNotContain("Required command", hydra.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Log_level_is_accepted_in_any_case()
     {
@@ -44,6 +71,7 @@ public class CliUsageTests
     [InlineData("client")]
     [InlineData("pong")]
     [InlineData("ping")]
+    [InlineData("clients")]
     [InlineData("demo")]
     [InlineData("keygen")]
     public async Task Help_fits_80_columns(params string[] command)

@@ -65,4 +65,26 @@ public class PythonPeerTests
         var reply = await py.WaitForEventAsync("reply");
         Assert.Equal(("error", "unknown_target", "py-2"), ((string?)reply["method"], (string?)reply["payload"]!["code"], (string?)reply["reply_to"]));
     }
+
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Python_peer_sending_2_MB_is_told_the_limit(HydraTransport transport)
+    {
+        await using var router = TestRouter.Start(transport);
+        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "HydraServer", "--pad", "2000000", .. Ports(router)]);
+        var reply = await py.WaitForEventAsync("reply");
+        Assert.Equal(("error", "too_large"), ((string?)reply["method"], (string?)reply["payload"]!["code"]));
+        Assert.Matches(@"^the message is 2000\d{3} bytes; the limit is 1048576$", (string?)reply["payload"]!["detail"]);
+        Assert.Equal(1, router.Stats.Errors.GetValueOrDefault(HydraErrorCode.TooLarge));
+    }
+
+    [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Error_details_read_as_written_on_the_wire(HydraTransport transport)
+    {
+        await using var router = TestRouter.Start(transport);
+        await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "Nobody", .. Ports(router)]);
+        var reply = await py.WaitForEventAsync("reply");
+        // The frame as a person reads it (no \u0027 for the apostrophes), and json.loads read it.
+        Assert.Contains("\"detail\":\"no peer named 'Nobody' is connected\"", (string?)reply["frame"], StringComparison.Ordinal);
+        Assert.Equal("no peer named 'Nobody' is connected", (string?)reply["payload"]!["detail"]);
+    }
 }

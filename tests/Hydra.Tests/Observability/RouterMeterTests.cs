@@ -83,6 +83,18 @@ public sealed class RouterMeterTests
     }
 
     [Fact]
+    public async Task A_frame_over_the_size_limit_counts_as_refused_too_large()
+    {
+        await using var harness = new RulesHarness(new RouterOptions { MaxMessageSize = 1024 });
+        using var meter = new MeterReader(harness.Router.Metrics!.Meter);
+        Assert.Equal(0, meter.Read(RouterInstruments.Refused, (ErrorTypeTag, "too_large"))); // reported from 0, for alerts
+        using var alice = harness.Connect("alice");
+        alice.Send(new byte[2048]);
+        alice.Receive();
+        await meter.WaitForAsync(1, RouterInstruments.Refused, (ErrorTypeTag, "too_large"));
+    }
+
+    [Fact]
     public async Task A_reply_to_a_peer_whose_queue_is_full_counts_as_undelivered()
     {
         await using var harness = new RulesHarness();

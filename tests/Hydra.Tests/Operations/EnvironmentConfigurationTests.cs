@@ -54,6 +54,44 @@ public sealed partial class EnvironmentConfigurationTests
             router.Output);
     }
 
+    [Fact]
+    public async Task A_bad_switch_value_names_its_variable()
+    {
+        await using var router = ChildProcess.Hydra(new Dictionary<string, string> { ["HYDRA_HEADLESS"] = "maybe" }, "router");
+        Assert.Equal(1, await router.WaitForExitAsync());
+        Assert.Equal(
+            "ERROR: HYDRA_HEADLESS (--headless) must be 1, yes, on or true, or 0, no, off or false; got 'maybe'\nsee 'hydra router --help'",
+            router.Output);
+    }
+
+    /// <summary>Every variable of router and pong whose flag can refuse a value: the error names the variable.</summary>
+    [Theory]
+    [InlineData("router", "HYDRA_HEADLESS", "maybe")]
+    [InlineData("router", "HYDRA_START", "2")]
+    [InlineData("router", "HYDRA_PORT", "fifty")]
+    [InlineData("router", "HYDRA_HEARTBEAT_PORT", "-1")]
+    [InlineData("router", "HYDRA_LOG_LEVEL", "loud")]
+    [InlineData("router", "HYDRA_CURVE_KEY", "/nonexistent/router.key")]
+    [InlineData("router", "HYDRA_AUTHORIZED_KEYS", "/nonexistent/clients.txt")]
+    [InlineData("router", "HYDRA_TRANSPORT", "zmq")]
+    [InlineData("router", "HYDRA_LOG_FORMAT", "xml")]
+    [InlineData("router", "HYDRA_METRICS_PORT", "x")]
+    [InlineData("router", "HYDRA_METRICS_ADDRESS", "nowhere")]
+    [InlineData("router", "HYDRA_OTLP_ENDPOINT", "ftp://collector")]
+    [InlineData("router", "HYDRA_OTLP_PROTOCOL", "carrier-pigeon")]
+    [InlineData("router", "HYDRA_CLUSTER", "http://nats:4222")]
+    [InlineData("router", "HYDRA_NATS_CREDS", "/nonexistent/user.creds")]
+    [InlineData("pong", "HYDRA_ID", "HydraRouter")]
+    [InlineData("pong", "HYDRA_SERVER_KEY", "/nonexistent/router.pub")]
+    [InlineData("pong", "HYDRA_PORT", "0")]
+    public async Task Every_bad_variable_is_named_in_its_error(string command, string variable, string value)
+    {
+        await using var hydra = ChildProcess.Hydra(new Dictionary<string, string> { [variable] = value }, command);
+        Assert.Equal(1, await hydra.WaitForExitAsync());
+        Assert.StartsWith("ERROR: ", hydra.Output, StringComparison.Ordinal);
+        Assert.Contains(variable, hydra.Output.Split('\n')[0], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("router")]
     [InlineData("pong")]

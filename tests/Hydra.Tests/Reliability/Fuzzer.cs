@@ -42,7 +42,7 @@ internal sealed class Fuzzer(int port, int heartbeatPort, int seed, int maxMessa
                 var i = _random.Next(Sockets);
                 if (_random.Next(200) == 0)
                 {
-                    // Over the limit: never read by the router, which drops this connection (ZeroMQ reconnects it).
+                    // Over the limit but within the router's read bound: answered too_large (never read by this socket).
                     Oversize += oversize.TrySendFrame(TimeSpan.Zero, frames.Oversize()) ? 1 : 0;
                 }
                 else

@@ -55,9 +55,11 @@ public class LimitTests
         Assert.Equal(HydraErrorCode.TooLarge, refused.Code);
         Assert.Contains($"the limit is {limit}", refused.Message);
 
-        // A peer that ignores the limit loses its connection, not the router; others go on.
+        // A peer that ignores the limit is told so; past the read bound it loses its connection, not the router; others go on.
         using var rogue = new RawPeer(router, "rogue");
         rogue.Send(new byte[limit + 1]);
+        JsonAssert.IsError(rogue.Receive(), "too_large");
+        rogue.Send(new byte[router.Options.MaxFrameRead + 1]);
         rogue.AskUntilAnswered("""{"sender":"rogue","target":"HydraRouter","method":"ping","payload":{},"protocol_version":1}""", "pong"); // not answered, only dropped
         await alice.SendAsync(alice.CreateMessage("bob", "still_routing"));
         Assert.Equal("still_routing", (await bob.ReceiveAsync()).Method);

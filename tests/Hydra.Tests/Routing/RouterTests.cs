@@ -142,17 +142,29 @@ public class RouterTests
     }
 
     [Theory, OnNetMQ, OnLibZmq]
-    public async Task Oversize_frame_never_reaches_the_router_and_others_keep_routing(HydraTransport transport)
+    public async Task Oversize_frame_within_the_read_bound_is_answered_too_large(HydraTransport transport)
     {
         await using var router = TestRouter.Start(transport);
         using var big = new RawPeer(router, "big");
-        big.Send(new byte[2 * 1024 * 1024]);
+        big.Send(new byte[2 * 1024 * 1024]); // over the 1 MiB limit, within the 4 MiB read bound
+        var refused = big.Receive();
+        JsonAssert.IsError(refused, "too_large");
+        Assert.Equal("the message is 2097152 bytes; the limit is 1048576", (string?)refused["payload"]!["detail"]);
+        Assert.Equal(1, router.Stats.Errors.GetValueOrDefault(HydraErrorCode.TooLarge));
+    }
+
+    [Theory, OnNetMQ, OnLibZmq]
+    public async Task Frame_past_the_read_bound_never_reaches_the_router_and_others_keep_routing(HydraTransport transport)
+    {
+        await using var router = TestRouter.Start(transport);
+        using var big = new RawPeer(router, "big");
+        big.Send(new byte[router.Options.MaxFrameRead + 1]);
         using var alice = new RawPeer(router, "alice");
         alice.SendJson(Message("alice", "HydraRouter", "ping"));
         Assert.Equal("pong", (string?)alice.Receive()["method"]);
-        // The oversize frame is dropped with its connection, not answered: big's first answer is its pong.
+        // Past the bound the frame is dropped with its connection, not answered: big's first answer is its pong.
         big.AskUntilAnswered(Message("big", "HydraRouter", "ping"), "pong");
-        Assert.Equal(0, router.Stats.Errors.GetValueOrDefault(HydraErrorCode.BadMessage));
+        Assert.Equal(0, router.Stats.TotalErrors);
     }
 
     [Theory, OnNetMQ, OnLibZmq]

@@ -105,4 +105,13 @@ public sealed partial class CliKeyFileTests : IDisposable
         Assert.Equal(KeyFileKind.Secret, KeyFile.Read(In("dave.key")).Kind);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(In("dave.key")));
     }
+
+    [Fact]
+    public async Task Keygen_into_a_missing_directory_says_which_directory()
+    {
+        var prefix = Path.Combine(_dir, "nope", "dir", "k");
+        await using var keygen = ChildProcess.Hydra("keygen", prefix);
+        Assert.Equal(1, await keygen.WaitForExitAsync());
+        Assert.Equal($"ERROR: cannot write {prefix}.key: the directory {Path.Combine(_dir, "nope", "dir")} does not exist", keygen.Output);
+    }
 }

@@ -62,8 +62,8 @@ public class CurveTests
     {
         await using var router = EncryptedRouter(transport, checkKeys: true);
         await using var alice = Peer(router, "alice", Alice);
-        await Eventually.TrueAsync(() => alice.IsConnected, "alice authenticated and heartbeating");
-        Assert.True(alice.IsAuthenticated);
+        // On libzmq the handshake proves the key, so heartbeats are answered while alice's own auth exchange may still be under way.
+        await Eventually.TrueAsync(() => alice.IsConnected && alice.IsAuthenticated, "alice authenticated and heartbeating");
         Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method);
         var row = Assert.Single(await router.GetClientsAsync());
         Assert.Equal(("alice", ClientStatus.Good), (row.Identity, row.Status));
@@ -177,6 +177,8 @@ public class CurveTests
         await using var alice = Peer(router, "alice", Alice);
         await alice.WaitUntilConnectedAsync(); // its first heartbeat went out before its proof
         Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method); // barrier
-        Assert.True(warnings.Lines.Count == 0, "unexpected warnings:\n" + string.Join('\n', warnings.Lines));
+        // On NetMQ the router warns once at start that peers without Hydra's key proof (pyzmq) cannot get in.
+        var unexpected = warnings.Lines.Where(l => !l.StartsWith("Authorized keys on NetMQ", StringComparison.Ordinal)).ToList();
+        Assert.True(unexpected.Count == 0, "unexpected warnings:\n" + string.Join('\n', unexpected));
     }
 }

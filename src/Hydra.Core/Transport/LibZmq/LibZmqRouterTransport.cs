@@ -139,7 +139,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
             socket.SetOption(ZmqSocketOption.RouterHandover, _options.AuthorizedKeys is null);
             socket.SetOption(ZmqSocketOption.SendHighWaterMark, _options.HighWatermark);
             socket.SetOption(ZmqSocketOption.ReceiveHighWaterMark, _options.HighWatermark);
-            socket.SetOption(ZmqSocketOption.MaxMessageSize, _options.MaxMessageSize);
+            socket.SetOption(ZmqSocketOption.MaxMessageSize, _options.MaxFrameRead); // larger frames drop the connection; smaller ones over the limit are answered
             if (_options.CurveSecretKey is { } secretKey)
             {
                 socket.SetOption(ZmqSocketOption.CurveServer, true);

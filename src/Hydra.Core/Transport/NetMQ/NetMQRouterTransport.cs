@@ -106,7 +106,7 @@ internal sealed partial class NetMQRouterTransport(RouterOptions options, ILogge
         }
         socket.Options.SendHighWatermark = options.HighWatermark;
         socket.Options.ReceiveHighWatermark = options.HighWatermark;
-        socket.Options.MaxMsgSize = options.MaxMessageSize;
+        socket.Options.MaxMsgSize = options.MaxFrameRead; // larger frames drop the connection; smaller ones over the limit are answered
         socket.Options.DisconnectMessage = DisconnectMarker.ToArray();
         return socket;
     }
