@@ -9,6 +9,8 @@ NEEDS=(
     "libzmq5|the libzmq rows of every router, peer, interop, reliability and security test"
     "nats-server|the cluster tests (they start real NATS servers)"
     "tmux|the terminal apps end to end (tests/e2e) and the terminal tests run in tmux"
+    "iptables|the cluster partition tests (they cut network namespaces apart; as root only)"
+    "iproute2|the cluster partition tests (ip netns, ss; as root only)"
 )
 
 has_python3_zmq() { /usr/bin/python3 -c "import zmq" 2>/dev/null; }
@@ -17,6 +19,8 @@ has_libzmq5() {
 }
 has_nats_server() { [[ -x /usr/sbin/nats-server || -x /usr/bin/nats-server || -x /usr/local/bin/nats-server ]]; }
 has_tmux() { command -v tmux >/dev/null; }
+has_iptables() { PATH="$PATH:/usr/sbin:/sbin" command -v iptables >/dev/null; }
+has_iproute2() { PATH="$PATH:/usr/sbin:/sbin" command -v ip >/dev/null && PATH="$PATH:/usr/sbin:/sbin" command -v ss >/dev/null; }
 
 can_install() { [[ "${HYDRA_TEST_INSTALL:-1}" != 0 && $EUID -eq 0 ]] && command -v apt-get >/dev/null; }
 
