@@ -7,6 +7,12 @@
 // Round trip: client -> router -> echo peer -> router -> client, one message in flight.
 //   loadgen --mode roundtrip --router tcp://127.0.0.1:5757 [--size 100] [--count 10000] [--warmup 1000] [--runs 3]
 // With --runs N the pairs run N times back to back and the line gives every run and the median.
+// Across a cluster: --receiver-router ENDPOINT connects the receivers (and the echo peer) to another
+// router than the senders (and the client); before traffic each sender sends probes until one reaches
+// its receiver, since its router learns where the receiver is only from the receiver's router.
+// --names PREFIX starts every peer name with PREFIX, so that a run never reuses a name another run left
+// on another router. --wait-for-go prints "ready" once every peer is connected (and reached), then waits
+// for a line on standard input: the caller can read the routers' counters around the measured part only.
 // Exit status: 0 clean, 1 a message was lost, duplicated, reordered or answered with an error, 2 bad usage or no router.
 //
 // Frames are valid Hydra messages of about --size bytes:
@@ -38,13 +44,17 @@ constexpr std::string_view kSeqKey = "\"seq\":\"";
 struct Options {
     std::string mode = "throughput";
     std::string router = "tcp://127.0.0.1:5757";
+    std::string receiver_router;  // empty: the same as router
+    std::string names;            // prefix of every peer name
+    bool wait_for_go = false;
     int pairs = 1, size = 100, window = 400, runs = 1, io_threads = 1, count = 10000, warmup = 1000;
     double seconds = 3, drain = 5;
 };
 
 [[noreturn]] void usage(const char* why) {
-    fprintf(stderr, "loadgen: %s\nusage: loadgen [--mode throughput|roundtrip] [--router ENDPOINT] [--pairs N] [--size BYTES]\n"
-                    "               [--seconds S] [--window N] [--runs N] [--io-threads N] [--count N] [--warmup N]\n", why);
+    fprintf(stderr, "loadgen: %s\nusage: loadgen [--mode throughput|roundtrip] [--router ENDPOINT] [--receiver-router ENDPOINT] [--pairs N]\n"
+                    "               [--size BYTES] [--seconds S] [--window N] [--runs N] [--io-threads N] [--count N] [--warmup N]\n"
+                    "               [--names PREFIX] [--wait-for-go]\n", why);
     exit(2);
 }
 
@@ -52,10 +62,13 @@ Options parse(int argc, char** argv) {
     Options o;
     for (int i = 1; i < argc; i++) {
         std::string_view a = argv[i];
+        if (a == "--wait-for-go") { o.wait_for_go = true; continue; }
         if (i + 1 >= argc) usage(("missing value for " + std::string(a)).c_str());
         const char* v = argv[++i];
         if (a == "--mode") o.mode = v;
         else if (a == "--router") o.router = v;
+        else if (a == "--receiver-router") o.receiver_router = v;
+        else if (a == "--names") o.names = v;
         else if (a == "--pairs") o.pairs = atoi(v);
         else if (a == "--size") o.size = atoi(v);
         else if (a == "--seconds") o.seconds = atof(v);
@@ -68,6 +81,7 @@ Options parse(int argc, char** argv) {
     }
     if (o.mode != "throughput" && o.mode != "roundtrip") usage("--mode is throughput or roundtrip");
     if (o.pairs < 1 || o.window < 1 || o.runs < 1 || o.count < 1 || o.seconds <= 0) usage("counts must be positive");
+    if (o.receiver_router.empty()) o.receiver_router = o.router;
     return o;
 }
 
@@ -130,6 +144,40 @@ bool warm_up(void* s, const std::string& id) {
     return false;
 }
 
+// Drops whatever arrives on s until it has been quiet for 50 ms.
+void drain(void* s, zmq_msg_t& m) {
+    zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
+    while (zmq_poll(&item, 1, 50) > 0) zmq_msg_recv(&m, s, ZMQ_DONTWAIT);
+}
+
+// Across routers: sends a probe from `from` to `target` until one arrives at `to`. Until the target's
+// router has told the sender's router about the target, the sender's router answers with an error.
+bool probe(void* from, void* to, const std::string& sender, const std::string& target) {
+    std::string f = "{\"sender\":\"" + sender + "\",\"target\":\"" + target + "\",\"method\":\"probe\",\"payload\":{},\"protocol_version\":1}";
+    auto give_up = Clock::now() + std::chrono::seconds(10);
+    zmq_msg_t m; zmq_msg_init(&m);
+    bool arrived = false;
+    while (!arrived && Clock::now() < give_up) {
+        zmq_send(from, f.data(), f.size(), ZMQ_DONTWAIT);
+        zmq_pollitem_t item = {to, 0, ZMQ_POLLIN, 0};
+        arrived = zmq_poll(&item, 1, 100) > 0;
+    }
+    drain(to, m);    // later copies of the probe
+    drain(from, m);  // the errors that said "not yet", so that none is counted in the run
+    zmq_msg_close(&m);
+    if (!arrived) fprintf(stderr, "loadgen: %s: no probe reached %s within 10 s\n", sender.c_str(), target.c_str());
+    return arrived;
+}
+
+// --wait-for-go: says so, then waits for the caller's line.
+void ready_and_wait(const Options& o) {
+    if (!o.wait_for_go) return;
+    printf("ready\n");
+    fflush(stdout);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin)) exit(2);  // the caller went away
+}
+
 struct PairResult { uint64_t sent = 0, received = 0, errors = 0, gaps = 0, dups = 0; double seconds = 0; std::string first_error; };
 
 // One sender->receiver pair on one thread; both sockets belong to it.
@@ -139,13 +187,15 @@ struct Pair {
     size_t seq_at = 0;
     uint64_t next_seq = 0, expected = 0;
 
-    Pair(void* ctx, const Options& o, int i) {
-        std::string s = "s" + std::to_string(i), r = "r" + std::to_string(i);
-        receiver = dealer(ctx, r, o.router);
+    std::string s, r;
+    bool across;  // receiver on another router
+
+    Pair(void* ctx, const Options& o, int i) : s(o.names + "s" + std::to_string(i)), r(o.names + "r" + std::to_string(i)), across(o.receiver_router != o.router) {
+        receiver = dealer(ctx, r, o.receiver_router);
         sender = dealer(ctx, s, o.router);
         out = frame(s, r, "load", o.size, seq_at);
     }
-    bool warm(int i) { return warm_up(receiver, "r" + std::to_string(i)) && warm_up(sender, "s" + std::to_string(i)); }
+    bool warm() { return warm_up(receiver, r) && warm_up(sender, s) && (!across || probe(sender, receiver, s, r)); }
 
     PairResult run(const Options& o) {
         PairResult res;
@@ -224,7 +274,7 @@ int throughput(void* ctx, const Options& o) {
     std::vector<std::thread> threads;
     for (int i = 0; i < o.pairs; i++) {
         threads.emplace_back([&, i] {
-            bool warm = pairs[i]->warm(i + 1);
+            bool warm = pairs[i]->warm();
             for (int r = 0; r < o.runs; r++) {
                 { std::unique_lock<std::mutex> l(mu); ready++; if (!warm) ok = false; cv.notify_all(); cv.wait(l, [&] { return run_no >= r; }); }
                 if (!ok) return;
@@ -235,11 +285,15 @@ int throughput(void* ctx, const Options& o) {
     for (int r = 0; r < o.runs; r++) {  // every pair starts each run together
         std::unique_lock<std::mutex> l(mu);
         cv.wait(l, [&] { return ready == o.pairs * (r + 1); });
+        if (r == 0 && ok) ready_and_wait(o);
         run_no = r; cv.notify_all();
         if (!ok) break;  // a pair could not warm up: every thread returns
     }
     for (auto& t : threads) t.join();
-    if (!ok) return 2;
+    if (!ok) {  // sockets closed first: zmq_ctx_term waits for every socket
+        for (auto* p : pairs) delete p;
+        return 2;
+    }
 
     std::vector<double> rates;
     PairResult total;
@@ -254,10 +308,10 @@ int throughput(void* ctx, const Options& o) {
     }
     uint64_t lost = total.sent - std::min(total.sent, total.received + total.errors);
     bool clean = lost == 0 && total.errors == 0 && total.gaps == 0 && total.dups == 0;
-    printf("{\"mode\":\"throughput\",\"router\":\"%s\",\"pairs\":%d,\"size\":%d,\"frame_bytes\":%zu,\"window\":%d,\"seconds\":%g,"
+    printf("{\"mode\":\"throughput\",\"router\":\"%s\",\"receiver_router\":\"%s\",\"pairs\":%d,\"size\":%d,\"frame_bytes\":%zu,\"window\":%d,\"seconds\":%g,"
            "\"runs\":%s,\"msg_per_s\":%.0f,\"sent\":%llu,\"received\":%llu,\"lost\":%llu,\"gaps\":%llu,\"dup_or_reordered\":%llu,"
            "\"errors\":%llu,\"first_error\":\"%s\",\"clean\":%s}\n",
-           o.router.c_str(), o.pairs, o.size, pairs[0]->out.size(), o.window, o.seconds, list(rates, 0).c_str(), median(rates),
+           o.router.c_str(), o.receiver_router.c_str(), o.pairs, o.size, pairs[0]->out.size(), o.window, o.seconds, list(rates, 0).c_str(), median(rates),
            (unsigned long long)total.sent, (unsigned long long)total.received, (unsigned long long)lost, (unsigned long long)total.gaps,
            (unsigned long long)total.dups, (unsigned long long)total.errors, json_escape(total.first_error).c_str(), clean ? "true" : "false");
     for (auto* p : pairs) delete p;
@@ -266,11 +320,18 @@ int throughput(void* ctx, const Options& o) {
 
 int roundtrip(void* ctx, const Options& o) {
     size_t seq_at = 0, echo_seq_at = 0;
-    std::string request = frame("c1", "e1", "load", o.size, seq_at);
-    std::string answer = frame("e1", "c1", "load_reply", o.size, echo_seq_at);
-    void* echo = dealer(ctx, "e1", o.router);
-    void* client = dealer(ctx, "c1", o.router);
-    if (!warm_up(echo, "e1") || !warm_up(client, "c1")) return 2;
+    std::string c = o.names + "c1", e = o.names + "e1";
+    std::string request = frame(c, e, "load", o.size, seq_at);
+    std::string answer = frame(e, c, "load_reply", o.size, echo_seq_at);
+    void* echo = dealer(ctx, e, o.receiver_router);
+    void* client = dealer(ctx, c, o.router);
+    bool warm = warm_up(echo, e) && warm_up(client, c) &&
+                (o.receiver_router == o.router || (probe(client, echo, c, e) && probe(echo, client, e, c)));  // both ways
+    if (!warm) {  // sockets closed first: zmq_ctx_term waits for every socket
+        zmq_close(client); zmq_close(echo);
+        return 2;
+    }
+    ready_and_wait(o);
     int timeout = 5000;
     zmq_setsockopt(client, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
 
@@ -319,9 +380,9 @@ int roundtrip(void* ctx, const Options& o) {
     echoer.join();
     zmq_close(client); zmq_close(echo);
     if (errors) return 1;
-    printf("{\"mode\":\"roundtrip\",\"router\":\"%s\",\"size\":%d,\"frame_bytes\":%zu,\"count\":%d,\"runs\":%d,"
+    printf("{\"mode\":\"roundtrip\",\"router\":\"%s\",\"receiver_router\":\"%s\",\"size\":%d,\"frame_bytes\":%zu,\"count\":%d,\"runs\":%d,"
            "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"p50_runs\":%s,\"p99_runs\":%s}\n",
-           o.router.c_str(), o.size, request.size(), o.count, o.runs, median(p50), median(p90), median(p99), median(p999),
+           o.router.c_str(), o.receiver_router.c_str(), o.size, request.size(), o.count, o.runs, median(p50), median(p90), median(p99), median(p999),
            list(p50, 1).c_str(), list(p99, 1).c_str());
     return 0;
 }
