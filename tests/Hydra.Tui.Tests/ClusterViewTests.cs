@@ -11,14 +11,24 @@ public sealed class ClusterViewTests
     private static readonly RouterStats Stats = new(Received: 1_000, Routed: 900, Pongs: 10, Heartbeats: 50,
         Errors: new Dictionary<HydraErrorCode, long>(), RepliesNotDelivered: 0, Clients: 2);
 
-    private static ClusterStats Cluster(bool available) => new("router-a", available, Routers: 3, SentToRouters: 400, ReceivedFromRouters: 350,
-        RefusedElsewhere: 0, NotConfirmed: 0, Resent: 0, Server: available ? "127.0.0.1:4222" : null, Links: []);
+    private static ClusterStats Cluster(bool available, params string[] down) => new("router-a", available, Routers: 3, SentToRouters: 400, ReceivedFromRouters: 350,
+        RefusedElsewhere: 0, NotConfirmed: 0, Resent: 0, Server: available ? "127.0.0.1:4222" : null,
+        Links: [.. down.Select(router => new LinkStats(router, ClusterLinkState.Down, TimeSpan.FromSeconds(3), "silent", 0, 0, 0, 0, 0, 0, 0))]);
 
     [Fact]
     public void The_totals_count_messages_to_and_from_other_routers_and_how_many_routers_there_are()
     {
         var line = new RouterTotals(Stats, 12, 0, Cluster(available: true)).ToLine(200);
         Assert.Equal("12 msg/s │ received 1,000 │ routed 900 │ routers 3 │ to routers 400 │ from routers 350 │ pongs 10 │ heartbeats 50 │ errors 0 │ clients 2", line);
+    }
+
+    [Fact]
+    public void Routers_out_of_reach_are_named_even_on_an_80_column_screen()
+    {
+        Assert.Contains("│ routers 3 │ UNREACHABLE router-c,router-d │", new RouterTotals(Stats, 12, 0, Cluster(true, "router-c", "router-d")).ToLine(200), StringComparison.Ordinal);
+        var narrow = new RouterTotals(Stats with { Received = 123_456_789 }, 87_654, 0, Cluster(true, "router-c")).ToLine(77);
+        Assert.True(TextFit.Columns(narrow) <= 77, narrow);
+        Assert.Contains("DOWN router-c", narrow, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,6 +54,10 @@ internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond,
         if (Cluster is { } cluster)
         {
             parts.Add(cluster.Available ? $"{words.Routers} {cluster.Routers}" : words.ClusterDown);
+            if (cluster.Available && cluster.Links.Where(link => link.State == Hydra.Cluster.ClusterLinkState.Down).Select(link => link.Router).ToList() is { Count: > 0 } down)
+            {
+                parts.Add($"{words.Unreachable} {string.Join(",", down)}");
+            }
             parts.Add($"{words.ToRouters} {N(cluster.SentToRouters)}");
             parts.Add($"{words.FromRouters} {N(cluster.ReceivedFromRouters)}");
         }
@@ -84,11 +88,11 @@ internal sealed record RouterTotals(RouterStats Stats, double MessagesPerSecond,
         width <= 1 ? new string('…', Math.Max(0, width)) : line[..Math.Min(line.Length, width - 1)].TrimEnd() + "…";
 
     private sealed record Words(string Rate, string Received, string Routed, string Pongs, string Heartbeats, string Errors, string Clients, string NotInConsole,
-        string Routers, string ClusterDown, string ToRouters, string FromRouters)
+        string Routers, string ClusterDown, string Unreachable, string ToRouters, string FromRouters)
     {
         public static readonly Words Long = new("msg/s", "received", "routed", "pongs", "heartbeats", "errors", "clients", "not in console",
-            "routers", "CLUSTER UNAVAILABLE", "to routers", "from routers");
+            "routers", "CLUSTER UNAVAILABLE", "UNREACHABLE", "to routers", "from routers");
         public static readonly Words Short = new("msg/s", "recv", "routed", "pongs", "beats", "err", "clients", "skipped",
-            "rtrs", "NO CLUSTER", "→rtr", "←rtr");
+            "rtrs", "NO CLUSTER", "DOWN", "→rtr", "←rtr");
     }
 }
