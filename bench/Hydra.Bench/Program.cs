@@ -12,6 +12,8 @@ using NetMQ;
 //   Hydra.Bench chart REPORT.md OUT.svg                            draws a saved report's throughput table
 // Other flags: --repeats N, --seconds S, --window N (messages in flight per pair), --no-python, --out FILE (also write the report there),
 //   --no-cluster (leave out the two-router cluster over nats-server),
+//   --cluster-only (only the cluster: local against cross with the C++ load generator, and NATS alone; issue 16),
+//   --cluster-chart FILE (that part's chart, SVG; default: --chart with --cluster-only, else next to --out, else bench-cluster.svg),
 //   --hwm N (the Hydra router's high-water mark; below the window it must answer busy, and the run fails),
 //   --no-pool (NetMQ's default allocate-per-frame buffers everywhere, to show what pooling saves),
 //   --baseline PATH (another build's Hydra.Bench.dll: its Hydra router is measured beside this one, for before/after figures),
@@ -56,6 +58,7 @@ try
         HighWatermark = IntFlag(args, "--hwm") ?? settings.HighWatermark,
         Window = IntFlag(args, "--window") ?? settings.Window,
         IncludeCluster = !args.Contains("--no-cluster"),
+        ClusterOnly = args.Contains("--cluster-only"),
         BaselineBench = StringFlag(args, "--baseline") is { } baseline ? Path.GetFullPath(baseline) : null,
         OnlyRouters = StringFlag(args, "--routers") is { } only ? only.Split(',').ToHashSet() : null,
         // --metrics: also a Hydra router exporting its metrics at /metrics, scraped every second, beside the plain one.
@@ -65,7 +68,10 @@ try
     var report = new StringWriter();
     var output = new TeeWriter(Console.Out, report);
     var chart = StringFlag(args, "--chart") ?? (outFile is null ? "bench-throughput.svg" : Path.ChangeExtension(outFile, null) + "-throughput.svg");
-    var exitCode = await new SuiteRunner(settings, output, settings.Smoke && StringFlag(args, "--chart") is null ? null : Path.GetFullPath(chart)).RunAsync();
+    var clusterChart = StringFlag(args, "--cluster-chart")
+        ?? (settings.ClusterOnly ? StringFlag(args, "--chart") : null)
+        ?? (outFile is null ? "bench-cluster.svg" : Path.ChangeExtension(outFile, null) + "-cluster.svg");
+    var exitCode = await new SuiteRunner(settings, output, settings.Smoke && StringFlag(args, "--chart") is null ? null : Path.GetFullPath(chart), Path.GetFullPath(clusterChart)).RunAsync();
     if (outFile is not null)
     {
         await File.WriteAllTextAsync(outFile, report.ToString());

@@ -22,6 +22,11 @@ internal sealed record BenchSettings
     public bool IncludePython { get; init; } = true;
     /// <summary>Measure a cluster of two Hydra routers over a nats-server too (sender on one, receiver on the other).</summary>
     public bool IncludeCluster { get; init; } = true;
+    /// <summary>
+    /// Only the cluster's local against cross with the C++ load generator, and NATS alone (issue 16):
+    /// quick to rerun while tuning the cluster.
+    /// </summary>
+    public bool ClusterOnly { get; init; }
     public bool PoolBuffers { get; init; } = true;
     /// <summary>Another build's Hydra.Bench.dll whose Hydra router runs beside this one ("before" figures in the same run).</summary>
     public string? BaselineBench { get; init; }

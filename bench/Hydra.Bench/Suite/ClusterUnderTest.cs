@@ -18,9 +18,14 @@ internal sealed class ClusterUnderTest : IRouterUnderTest
     private readonly RouterProcess _a;
     private readonly RouterProcess _b;
 
-    private ClusterUnderTest(Process nats, RouterProcess a, RouterProcess b) => (_nats, _a, _b) = (nats, a, b);
+    private ClusterUnderTest(Process nats, string natsUrl, RouterProcess a, RouterProcess b) => (_nats, NatsUrl, _a, _b) = (nats, natsUrl, a, b);
 
     public string Name => Routers.Cluster;
+    /// <summary>Where the senders connect (and, in a "local" run, the receivers too).</summary>
+    public RouterProcess RouterA => _a;
+    /// <summary>Where the receivers connect in a "cross" run.</summary>
+    public RouterProcess RouterB => _b;
+    public string NatsUrl { get; }
     public int Port => _a.Port;
     public int ReceiverPort => _b.Port;
     public bool HasStats => true;
@@ -48,7 +53,7 @@ internal sealed class ClusterUnderTest : IRouterUnderTest
             WaitForPort(port, TimeSpan.FromSeconds(10));
             a = RouterProcess.Start(Routers.Cluster, highWatermark, pool, null, null, "--cluster", url, "--cluster-name", name, "--router-id", "a");
             var b = RouterProcess.Start(Routers.Cluster, highWatermark, pool, null, null, "--cluster", url, "--cluster-name", name, "--router-id", "b");
-            return new ClusterUnderTest(nats, a, b);
+            return new ClusterUnderTest(nats, url, a, b);
         }
         catch
         {
@@ -69,6 +74,13 @@ internal sealed class ClusterUnderTest : IRouterUnderTest
     }
 
     public TimeSpan CpuTime() => _a.CpuTime() + _b.CpuTime();
+
+    /// <summary>CPU time the nats-server process has used so far (user + system).</summary>
+    public TimeSpan NatsCpuTime()
+    {
+        _nats.Refresh();
+        return _nats.TotalProcessorTime;
+    }
 
     public void Dispose()
     {

@@ -75,6 +75,7 @@ internal sealed partial class SuiteRunner
         }
         w.WriteLine();
         PrintCppCrossCheck(w);
+        PrintLocalAndCross(w);
         w.WriteLine("### Round trip, µs (client → router → echo peer → router → client, 100 B, one in flight)");
         w.WriteLine();
         w.WriteLine("| router | p50 | p90 | p99 | p99.9 | samples | p50 / anchor's | p50 − Hydra's |");
@@ -104,6 +105,11 @@ internal sealed partial class SuiteRunner
             }
         }
         w.WriteLine();
+        PrintIntegrity(w);
+    }
+
+    private void PrintIntegrity(TextWriter w)
+    {
         w.WriteLine($"### Integrity: {_tally.Runs} pair runs, {_tally.Sent:N0} messages sent, {_tally.Delivered:N0} delivered in order, " +
             $"{_tally.Errors:N0} error replies, {_tally.Unaccounted:N0} lost, {_tally.Gaps:N0} gaps, {_tally.OutOfOrder:N0} duplicated or out of order, {_tally.Corrupt:N0} altered (Hydra and raw frames are compared byte for byte).");
         w.WriteLine();

@@ -8,9 +8,10 @@ namespace Hydra.Bench.Suite;
 /// router), interleaved so that a noisy moment on the shared machine does not hit one router
 /// only, then prints the tables. Any loss, duplicate, reorder or error reply is a failure.
 /// </summary>
-internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter output, string? chartPath = null)
+internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter output, string? chartPath = null, string? clusterChartPath = null)
 {
     private readonly string? _chartPath = chartPath;
+    private readonly string? _clusterChartPath = clusterChartPath;
     private readonly List<string> _failures = [];
     private readonly Dictionary<(string Load, string Router), List<ThroughputSample>> _throughput = [];
     private readonly Dictionary<string, List<LatencyResult>> _latency = [];
@@ -24,6 +25,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
 
     public async Task<int> RunAsync()
     {
+        if (settings.ClusterOnly)
+        {
+            return await RunClusterOnlyAsync();
+        }
         var clock = Stopwatch.StartNew();
         var names = new List<string> { Routers.Hydra };
         if (settings.BaselineBench is not null)
@@ -115,6 +120,10 @@ internal sealed partial class SuiteRunner(BenchSettings settings, TextWriter out
                 await HydraMQSendersAsync(routers.First(r => r.Name == Routers.Hydra));
             }
             CrossCheckWithCppLoadgen(routers);
+            if (cluster is not null && _cpp?.Loadgen is { } loadgen)
+            {
+                await CompareLocalAndCrossAsync(cluster, loadgen);
+            }
         }
         finally
         {

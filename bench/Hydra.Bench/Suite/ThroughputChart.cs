@@ -18,6 +18,10 @@ internal static class ThroughputChart
         ["C++ anchor"] = OxyColor.FromRgb(0x1f, 0x5f, 0xb4),
         ["Python (asyncio)"] = OxyColor.FromRgb(0xe6, 0x7e, 0x22),
         ["Python (sync)"] = OxyColor.FromRgb(0xf1, 0xc4, 0x0f),
+        // The cluster chart: local in Hydra's green, cross in purple, NATS alone in grey.
+        ["local (A → A)"] = OxyColor.FromRgb(0x1b, 0x9e, 0x3e),
+        ["cross (A → B)"] = OxyColor.FromRgb(0x80, 0x60, 0xa8),
+        ["NATS alone"] = OxyColor.FromRgb(0x88, 0x88, 0x88),
     };
 
     public static void Write(string path, IReadOnlyList<string> loads, IReadOnlyList<string> routers, Func<string, string> label, Func<string, string, double> rate) =>
@@ -41,12 +45,17 @@ internal static class ThroughputChart
         Write(path, loads, routers);
     }
 
-    private static void Write(string path, IReadOnlyList<string> loads, IReadOnlyList<(string Label, Func<string, double> Rate)> routers)
+    private static void Write(string path, IReadOnlyList<string> loads, IReadOnlyList<(string Label, Func<string, double> Rate)> routers) =>
+        WriteSeries(path, "Hydra router throughput, messages per second (median)",
+            "pairs × message size; each router in its own process on 127.0.0.1, one load generator", loads, routers);
+
+    /// <summary>Any set of series over the loads, one bar each per load (the cluster chart: local, cross, NATS alone).</summary>
+    public static void WriteSeries(string path, string title, string subtitle, IReadOnlyList<string> loads, IReadOnlyList<(string Label, Func<string, double> Rate)> routers)
     {
         var model = new PlotModel
         {
-            Title = "Hydra router throughput, messages per second (median)",
-            Subtitle = "pairs × message size; each router in its own process on 127.0.0.1, one load generator",
+            Title = title,
+            Subtitle = subtitle,
             Background = OxyColors.White,
             DefaultFont = "sans-serif",
             // OxyPlot's SVG exporter guesses text widths: fixed margins keep labels and title inside.
