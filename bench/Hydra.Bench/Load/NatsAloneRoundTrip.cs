@@ -21,7 +21,7 @@ internal static class NatsAloneRoundTrip
         await using var echo = await responder.SubscribeCoreAsync<byte[]>(subject, cancellationToken: stop.Token);
         var answering = AnswerAsync(echo, stop.Token);
         await responder.PingAsync(); // answered: the server has the subscription
-        var request = Frames.Build("nats-alone-requester", "nats-alone-responder", size, out var seqOffset);
+        var request = Frames.Build("c1", "e1", size, out var seqOffset);
         var micros = new List<double>(count);
         long timeouts = 0, wrong = 0;
         for (var i = 0; i < warmup + count; i++)

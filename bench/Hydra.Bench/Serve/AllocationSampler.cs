@@ -5,11 +5,14 @@ namespace Hydra.Bench.Serve;
 
 /// <summary>
 /// Diagnostic (env HYDRA_BENCH_ALLOC_SAMPLES=1): samples the runtime's allocation ticks (one
-/// event per ~100 KB allocated) by type, to see which code allocates in the router process.
+/// event per ~100 KB allocated) by thread and type, to see which code allocates in the router
+/// process (the routing thread on libzmq is "HydraRouter"; Linux keeps the
+/// first 15 characters of a thread's name).
 /// </summary>
 internal sealed class AllocationSampler : EventListener
 {
     private readonly ConcurrentDictionary<string, long> _byType = new();
+    private readonly ConcurrentDictionary<long, string> _threadNames = new();
 
     protected override void OnEventSourceCreated(EventSource source)
     {
@@ -24,9 +27,21 @@ internal sealed class AllocationSampler : EventListener
         if (e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true && e.Payload is { } payload)
         {
             var type = payload[e.PayloadNames!.IndexOf("TypeName")]?.ToString() ?? "?";
-            _byType.AddOrUpdate(type, 1, (_, n) => n + 1);
+            _byType.AddOrUpdate($"[{ThreadName(e.OSThreadId)}] {type}", 1, (_, n) => n + 1);
         }
     }
 
-    public string Report() => string.Join("; ", _byType.OrderByDescending(p => p.Value).Take(12).Select(p => $"{p.Key}={p.Value}"));
+    private string ThreadName(long osThreadId) => _threadNames.GetOrAdd(osThreadId, id =>
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/self/task/{id}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return id.ToString(System.Globalization.CultureInfo.InvariantCulture); // not Linux, or the thread has ended
+        }
+    });
+
+    public string Report() => string.Join("; ", _byType.OrderByDescending(p => p.Value).Take(16).Select(p => $"{p.Key}={p.Value}"));
 }
