@@ -20,12 +20,14 @@ internal sealed record ClusterSnapshot(RouterStats A, RouterStats B, TimeSpan Cp
 /// <param name="RoutingThreadBytes">Both routers' routing threads, NATS.Net's publishing on them included.</param>
 /// <param name="NatsClientBytes">The part of <paramref name="RoutingThreadBytes"/> allocated inside NATS.Net's PublishAsync.</param>
 /// <param name="ProcessBytes">Both router processes, every thread.</param>
+/// <param name="LoadgenCpu">Local and cross: the C++ load generator's own (it shares the cores).</param>
 /// <param name="NatsClientCpu">NATS alone: this process, which holds both NATS.Net connections.</param>
 internal sealed record PathSample(
     double Rate,
     double RouterACpu,
     double RouterBCpu,
     double NatsServerCpu,
+    double LoadgenCpu,
     double NatsClientCpu,
     double RoutingThreadBytes,
     double NatsClientBytes,
@@ -34,7 +36,10 @@ internal sealed record PathSample(
     /// <summary>What Hydra's own code allocated on the routing threads: all they allocated, less NATS.Net's part.</summary>
     public double HydraOwnBytes => RoutingThreadBytes - NatsClientBytes;
 
-    public static PathSample Between(ClusterSnapshot before, ClusterSnapshot after, double rate, long delivered)
+    /// <summary>All the CPU a message took on the machine: routers, nats-server, and the load generator or NATS alone's clients.</summary>
+    public double AllCpu => (double.IsNaN(RouterACpu) ? 0 : RouterACpu + RouterBCpu) + NatsServerCpu + (double.IsNaN(LoadgenCpu) ? NatsClientCpu : LoadgenCpu);
+
+    public static PathSample Between(ClusterSnapshot before, ClusterSnapshot after, double rate, long delivered, TimeSpan loadgenCpu)
     {
         double PerMessage(long value) => value / (double)Math.Max(1, delivered);
         double Micros(TimeSpan cpu) => cpu.TotalMicroseconds / Math.Max(1, delivered);
@@ -43,6 +48,7 @@ internal sealed record PathSample(
             Micros(after.CpuA - before.CpuA),
             Micros(after.CpuB - before.CpuB),
             Micros(after.CpuNatsServer - before.CpuNatsServer),
+            Micros(loadgenCpu),
             double.NaN,
             PerMessage(after.A.PollerAllocated - before.A.PollerAllocated + after.B.PollerAllocated - before.B.PollerAllocated),
             PerMessage(after.A.NatsAllocated - before.A.NatsAllocated + after.B.NatsAllocated - before.B.NatsAllocated),

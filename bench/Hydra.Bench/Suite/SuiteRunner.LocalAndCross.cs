@@ -87,9 +87,9 @@ internal sealed partial class SuiteRunner
         {
             return;
         }
-        var sample = PathSample.Between(before, after, json.GetProperty("msg_per_s").GetDouble(), delivered);
+        var sample = PathSample.Between(before, after, json.GetProperty("msg_per_s").GetDouble(), delivered, TimeSpan.FromSeconds(json.GetProperty("cpu_s").GetDouble()));
         PathSamples(load, path).Add(sample);
-        Progress($"cluster {path,-5} {load,-9} {sample.Rate,10:N0} msg/s  cpu A {sample.RouterACpu,5:F2} + B {sample.RouterBCpu,5:F2} + nats-server {sample.NatsServerCpu,5:F2} us/msg  " +
+        Progress($"cluster {path,-5} {load,-9} {sample.Rate,10:N0} msg/s  cpu A {sample.RouterACpu,5:F2} + B {sample.RouterBCpu,5:F2} + nats-server {sample.NatsServerCpu,5:F2} + loadgen {sample.LoadgenCpu,5:F2} us/msg  " +
             $"routing threads {sample.RoutingThreadBytes:F2} B/msg (NATS.Net {sample.NatsClientBytes:F2}), processes {sample.ProcessBytes:F0} B/msg");
     }
 
@@ -130,7 +130,7 @@ internal sealed partial class SuiteRunner
         var delivered = results.Sum(r => r.Received);
         var micros = (double)Math.Max(1, delivered);
         var sample = new PathSample(delivered / results.Max(r => r.Seconds), double.NaN, double.NaN,
-            (after.CpuNatsServer - before.CpuNatsServer).TotalMicroseconds / micros, (after.CpuSelf - before.CpuSelf).TotalMicroseconds / micros,
+            (after.CpuNatsServer - before.CpuNatsServer).TotalMicroseconds / micros, double.NaN, (after.CpuSelf - before.CpuSelf).TotalMicroseconds / micros,
             double.NaN, double.NaN, double.NaN);
         PathSamples(load, NatsAlonePath).Add(sample);
         Progress($"{NatsAlonePath} {load,-9} {sample.Rate,10:N0} msg/s  cpu nats-server {sample.NatsServerCpu:F2} + NATS.Net {sample.NatsClientCpu:F2} us/msg");
