@@ -111,7 +111,7 @@ internal static class ServeMode
         var routed = hydra?.Stats.Routed ?? raw?.Routed ?? rawLibZmq!.Routed;
         var errors = hydra?.Stats.TotalErrors ?? 0;
         var undelivered = hydra?.Stats.RepliesNotDelivered ?? 0;
-        return Invariant($"STATS routed={routed} errors={errors} undelivered_replies={undelivered} poller_alloc={pollerAllocated} process_alloc={GC.GetTotalAllocatedBytes(precise: true)} gc0={GC.CollectionCount(0)} gc2={GC.CollectionCount(2)} pooled_out={NetMQPools.BuffersOutstanding} nats_alloc={natsAllocated}");
+        return Invariant($"STATS routed={routed} errors={errors} undelivered_replies={undelivered} poller_alloc={pollerAllocated} process_alloc={GC.GetTotalAllocatedBytes(precise: true)} gc0={GC.CollectionCount(0)} gc2={GC.CollectionCount(2)} pooled_out={NetMQPools.BuffersOutstanding} nats_alloc={natsAllocated} resent={hydra?.ClusterStats?.Resent ?? 0}");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -22,6 +22,7 @@ internal sealed record ClusterSnapshot(RouterStats A, RouterStats B, TimeSpan Cp
 /// <param name="ProcessBytes">Both router processes, every thread.</param>
 /// <param name="LoadgenCpu">Local and cross: the C++ load generator's own (it shares the cores).</param>
 /// <param name="NatsClientCpu">NATS alone: this process, which holds both NATS.Net connections.</param>
+/// <param name="Resent">Link entries both routers sent again during the run (a count, not per message).</param>
 internal sealed record PathSample(
     double Rate,
     double RouterACpu,
@@ -31,7 +32,8 @@ internal sealed record PathSample(
     double NatsClientCpu,
     double RoutingThreadBytes,
     double NatsClientBytes,
-    double ProcessBytes)
+    double ProcessBytes,
+    double Resent = double.NaN)
 {
     /// <summary>What Hydra's own code allocated on the routing threads: all they allocated, less NATS.Net's part.</summary>
     public double HydraOwnBytes => RoutingThreadBytes - NatsClientBytes;
@@ -52,6 +54,7 @@ internal sealed record PathSample(
             double.NaN,
             PerMessage(after.A.PollerAllocated - before.A.PollerAllocated + after.B.PollerAllocated - before.B.PollerAllocated),
             PerMessage(after.A.NatsAllocated - before.A.NatsAllocated + after.B.NatsAllocated - before.B.NatsAllocated),
-            PerMessage(after.A.ProcessAllocated - before.A.ProcessAllocated + after.B.ProcessAllocated - before.B.ProcessAllocated));
+            PerMessage(after.A.ProcessAllocated - before.A.ProcessAllocated + after.B.ProcessAllocated - before.B.ProcessAllocated),
+            after.A.Resent - before.A.Resent + after.B.Resent - before.B.Resent);
     }
 }

@@ -70,7 +70,7 @@ internal sealed class ClusterUnderTest : IRouterUnderTest
         var a = _a.Stats()!;
         var b = _b.Stats()!;
         return new RouterStats(a.Routed, a.Errors + b.Errors, a.UndeliveredReplies + b.UndeliveredReplies, a.PollerAllocated + b.PollerAllocated,
-            a.ProcessAllocated + b.ProcessAllocated, a.Gen0 + b.Gen0, a.Gen2 + b.Gen2, a.PooledOutstanding + b.PooledOutstanding, a.NatsAllocated + b.NatsAllocated);
+            a.ProcessAllocated + b.ProcessAllocated, a.Gen0 + b.Gen0, a.Gen2 + b.Gen2, a.PooledOutstanding + b.PooledOutstanding, a.NatsAllocated + b.NatsAllocated, a.Resent + b.Resent);
     }
 
     public TimeSpan CpuTime() => _a.CpuTime() + _b.CpuTime();

@@ -5,7 +5,8 @@ namespace Hydra.Bench.Suite;
 
 /// <summary>Counters a router child reports (Hydra and raw; the Python router reports none).</summary>
 /// <param name="NatsAllocated">In a cluster: what NATS.Net's PublishAsync allocated on the routing thread (part of <paramref name="PollerAllocated"/>).</param>
-internal sealed record RouterStats(long Routed, long Errors, long UndeliveredReplies, long PollerAllocated, long ProcessAllocated, long Gen0, long Gen2, long PooledOutstanding, long NatsAllocated = 0);
+/// <param name="Resent">In a cluster: link entries sent again (<c>ClusterStats.Resent</c>, as of the router's last tick).</param>
+internal sealed record RouterStats(long Routed, long Errors, long UndeliveredReplies, long PollerAllocated, long ProcessAllocated, long Gen0, long Gen2, long PooledOutstanding, long NatsAllocated = 0, long Resent = 0);
 
 /// <summary>What the suite measures: one router process, or a cluster of two (sender on one, receiver on the other).</summary>
 internal interface IRouterUnderTest : IDisposable
@@ -154,7 +155,7 @@ internal sealed class RouterProcess : IRouterUnderTest
         }
         var fields = Ask("stats", "STATS");
         return new RouterStats(fields["routed"], fields["errors"], fields["undelivered_replies"], fields["poller_alloc"], fields["process_alloc"], fields["gc0"], fields["gc2"], fields["pooled_out"],
-            fields.GetValueOrDefault("nats_alloc"));
+            fields.GetValueOrDefault("nats_alloc"), fields.GetValueOrDefault("resent"));
     }
 
     /// <summary>The allocation sampler's report (only when HYDRA_BENCH_ALLOC_SAMPLES=1).</summary>

@@ -90,7 +90,7 @@ internal sealed partial class SuiteRunner
         var sample = PathSample.Between(before, after, json.GetProperty("msg_per_s").GetDouble(), delivered, TimeSpan.FromSeconds(json.GetProperty("cpu_s").GetDouble()));
         PathSamples(load, path).Add(sample);
         Progress($"cluster {path,-5} {load,-9} {sample.Rate,10:N0} msg/s  cpu A {sample.RouterACpu,5:F2} + B {sample.RouterBCpu,5:F2} + nats-server {sample.NatsServerCpu,5:F2} + loadgen {sample.LoadgenCpu,5:F2} us/msg  " +
-            $"routing threads {sample.RoutingThreadBytes:F2} B/msg (NATS.Net {sample.NatsClientBytes:F2}), processes {sample.ProcessBytes:F0} B/msg");
+            $"routing threads {sample.RoutingThreadBytes:F2} B/msg (NATS.Net {sample.NatsClientBytes:F2}), processes {sample.ProcessBytes:F0} B/msg, resent {sample.Resent:N0}");
     }
 
     private void RoundTripPath(ClusterUnderTest cluster, string loadgen, string path)

@@ -29,14 +29,15 @@ internal sealed partial class SuiteRunner
             $"Median of {settings.Repeats} run(s) of {settings.ThroughputDuration.TotalSeconds:0.#} s, {settings.Window} in flight per pair. " +
             $"Load average (1, 5, 15 min) {_loadAverageBefore} at the start, {_loadAverageAfter} at the end.");
         w.WriteLine();
-        w.WriteLine("| load | local msg/s | cross msg/s | cross / local | NATS alone msg/s | cross / NATS alone | cross / local, each repeat |");
-        w.WriteLine("|---|---:|---:|---:|---:|---:|---|");
+        w.WriteLine("| load | local msg/s | cross msg/s | cross / local | NATS alone msg/s | cross / NATS alone | cross / local, each repeat | cross: link entries sent again, each repeat |");
+        w.WriteLine("|---|---:|---:|---:|---:|---:|---|---|");
         foreach (var load in loads)
         {
             var local = PathStat(load, LocalPath, s => s.Rate);
             var cross = PathStat(load, CrossPath, s => s.Rate);
             var alone = PathStat(load, NatsAlonePath, s => s.Rate);
-            w.WriteLine($"| {load} | {N(local)} | {N(cross)} | {X(cross / local)} | {N(alone)} | {X(cross / alone)} | {EachRepeat(load)} |");
+            var resent = _paths.TryGetValue((load, CrossPath), out var runs) ? string.Join(", ", runs.Select(r => N(r.Resent))) : "";
+            w.WriteLine($"| {load} | {N(local)} | {N(cross)} | {X(cross / local)} | {N(alone)} | {X(cross / alone)} | {EachRepeat(load)} | {resent} |");
         }
         w.WriteLine();
         var goals = GoalLoads.Select(l => LoadName(l.Pairs, l.Size)).Where(loads.Contains)
