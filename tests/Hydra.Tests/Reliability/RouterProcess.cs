@@ -31,10 +31,19 @@ internal sealed partial class RouterProcess : IAsyncDisposable
     /// <param name="port">The main port (0: a free one).</param>
     /// <param name="heartbeatPort">The heartbeat port (0: a free one).</param>
     /// <param name="extra">More flags, such as --cluster.</param>
-    public static async Task<RouterProcess> StartAsync(HydraTransport transport, int port = 0, int heartbeatPort = 0, params string[] extra)
+    public static Task<RouterProcess> StartAsync(HydraTransport transport, int port = 0, int heartbeatPort = 0, params string[] extra) =>
+        StartAsync(transport, new Dictionary<string, string>(), port, heartbeatPort, extra);
+
+    /// <summary>Starts a router with these environment variables set (e.g. the runtime's DOTNET_ settings).</summary>
+    /// <param name="transport">The router's --transport.</param>
+    /// <param name="environment">Variables for the router process.</param>
+    /// <param name="port">The main port (0: a free one).</param>
+    /// <param name="heartbeatPort">The heartbeat port (0: a free one).</param>
+    /// <param name="extra">More flags, such as --cluster.</param>
+    public static async Task<RouterProcess> StartAsync(HydraTransport transport, IReadOnlyDictionary<string, string> environment, int port = 0, int heartbeatPort = 0, params string[] extra)
     {
         // Info level for the listening line; the router rate-limits its refusal warnings, so output stays small.
-        var child = ChildProcess.Hydra(["router", "--headless", "--address", "127.0.0.1",
+        var child = ChildProcess.Hydra(environment, ["router", "--headless", "--address", "127.0.0.1",
             "--port", port.ToString(CultureInfo.InvariantCulture), "--heartbeat-port", heartbeatPort.ToString(CultureInfo.InvariantCulture),
             "--log-level", "info", "--transport", transport.ToString().ToLowerInvariant(), .. extra]);
         try
