@@ -13,7 +13,7 @@ public sealed class ClusterViewTests
 
     private static ClusterStats Cluster(bool available, params string[] down) => new("router-a", available, Routers: 3, SentToRouters: 400, ReceivedFromRouters: 350,
         RefusedElsewhere: 0, NotConfirmed: 0, Resent: 0, Server: available ? "127.0.0.1:4222" : null,
-        Links: [.. down.Select(router => new LinkStats(router, ClusterLinkState.Down, TimeSpan.FromSeconds(3), "silent", 0, 0, 0, 0, 0, 0, 0))]);
+        Links: [.. down.Select(router => new LinkStats(router, ClusterLinkState.Down, TimeSpan.FromSeconds(3), "silent", 0, 0, 0, 0, 0, 0, 0, 0))]);
 
     [Fact]
     public void The_totals_count_messages_to_and_from_other_routers_and_how_many_routers_there_are()

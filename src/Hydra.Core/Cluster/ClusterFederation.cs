@@ -23,6 +23,8 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
     private volatile ClusterStats _stats;
     private volatile bool _connected; // what the transport said last: the node hears it a moment later, on the loop thread
     private int _flushPosted;
+    private int _delayedFlushArmed;
+    private ITimer? _delayedFlush;
     private long _inboundBytes;
     private long _inboundRefused;
     private int _state; // 0 new, 1 started, 2 stopped
@@ -34,6 +36,7 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
         Time = time;
         Log = loggerFactory.CreateLogger("Hydra.Cluster");
         Node = new ClusterNode(options, time, this, Log);
+        Tables = new ClientTables(options, time);
         _stats = ClusterStats.Empty(options.RouterId);
         _tick = Tick;
         _flush = Flush;
@@ -49,6 +52,9 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
     protected ClusterNode Node { get; }
 
     protected ITransportLoop? Loop { get; private set; }
+
+    /// <summary>The cluster-wide <c>clients</c>: asking every router, and answering them.</summary>
+    protected ClientTables Tables { get; }
 
     /// <summary>Disposing or disposed: nothing more goes out.</summary>
     protected bool Stopped => Volatile.Read(ref _state) != 1;
@@ -76,6 +82,11 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
         Loop = loop;
         _inbound = loop.CreateInbound<Received>(OnReceived);
         _ticker = Time.CreateTimer(_ => Post(_tick), null, Options.TickInterval, Options.TickInterval);
+        _delayedFlush = Time.CreateTimer(_ =>
+        {
+            Volatile.Write(ref _delayedFlushArmed, 0);
+            RequestFlush();
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         StartTransport();
     }
 
@@ -95,10 +106,15 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
         {
             await _ticker.DisposeAsync().ConfigureAwait(false);
         }
+        if (_delayedFlush is not null)
+        {
+            await _delayedFlush.DisposeAsync().ConfigureAwait(false);
+        }
         await OnLoopAsync(() =>
         {
             Node.Stop();
             Node.Flush();
+            AfterFlush();
         }).ConfigureAwait(false);
         await StopTransportAsync().ConfigureAwait(false);
     }
@@ -162,11 +178,26 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
         _inbound!.Enqueue(new Received(buffer, length));
     }
 
-    /// <summary>This router's connection to the others came up or went down.</summary>
+    /// <summary>This router's connection to the others came up or went down (any thread; on the loop thread, the node hears it at once).</summary>
     protected void ConnectionChanged(bool connected, string why)
     {
         _connected = connected;
+        if (Loop?.IsCurrentThread == true)
+        {
+            Node.ConnectionChanged(connected, why);
+            return;
+        }
         Post(() => Node.ConnectionChanged(connected, why));
+    }
+
+    /// <summary>Loop thread, after the node flushed: where a transport that buffers its writes sends them.</summary>
+    protected virtual void AfterFlush()
+    {
+    }
+
+    /// <summary>Loop thread, after the node's tick: keep-alives, and sending what the tick wrote.</summary>
+    protected virtual void AfterTick()
+    {
     }
 
     // IClusterOutput (loop thread).
@@ -180,6 +211,14 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
         if (Interlocked.Exchange(ref _flushPosted, 1) == 0)
         {
             Post(_flush);
+        }
+    }
+
+    public void RequestFlush(TimeSpan delay)
+    {
+        if (Interlocked.Exchange(ref _delayedFlushArmed, 1) == 0)
+        {
+            _delayedFlush!.Change(delay, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -207,6 +246,7 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
     private void Tick()
     {
         Node.Tick();
+        AfterTick();
         _stats = Node.Stats(Server);
     }
 
@@ -214,6 +254,7 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
     {
         Volatile.Write(ref _flushPosted, 0);
         Node.Flush();
+        AfterFlush();
     }
 
     protected void Post(Action work)

@@ -85,15 +85,25 @@ public sealed partial record ClusterOptions
     /// <summary>How often the state machine looks at its clocks (presence due, silence, confirmations late).</summary>
     internal TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How long an acknowledgement waits for traffic to the same router to ride on before it goes alone.</summary>
+    internal TimeSpan AckDelay { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Entries taken after which an acknowledgement goes at once.</summary>
+    internal int AckEvery { get; init; } = 512;
+
     /// <summary>Most bytes of entries in one NATS message between routers.</summary>
     internal int MaxBatchBytes { get; init; } = 64 * 1024;
 
     /// <summary>
-    /// Makes the router's federation from these options: over NATS (the default). Tests put an
-    /// in-memory cluster here (<see cref="InMemory.InMemoryCluster"/>).
+    /// Makes the router's federation from these options: over a NATS connection of the router's
+    /// own for nats:// URLs (<see cref="Direct.DirectFederation"/>), over NATS.Net for TLS,
+    /// websockets and credentials files (<see cref="Nats.NatsFederation"/>). Tests put an
+    /// in-memory cluster here (<see cref="InMemory.InMemoryCluster"/>), or choose one of the two.
     /// </summary>
     internal Func<ClusterOptions, TimeProvider, ILoggerFactory, Routing.IRouterFederation> Federation { get; init; } =
-        static (options, time, logs) => new Nats.NatsFederation(options, time, logs);
+        static (options, time, logs) => Direct.DirectFederation.Serves(options)
+            ? new Direct.DirectFederation(options, time, logs)
+            : new Nats.NatsFederation(options, time, logs);
 
     /// <summary>A router id that is unique in practice: this machine's name and 6 random hex digits.</summary>
     public static string NewRouterId()

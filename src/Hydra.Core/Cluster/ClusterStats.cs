@@ -44,9 +44,10 @@ public enum ClusterLinkState
 /// <param name="Unconfirmed">Entries sent or waiting to be sent, not confirmed yet.</param>
 /// <param name="UnconfirmedBytes">Their size; frames for the router beyond <see cref="ClusterOptions.MaxUnconfirmedBytes"/> are refused <c>busy</c>.</param>
 /// <param name="Sent">Frames sent to it.</param>
+/// <param name="Messages">NATS messages sent to it: frames travel many to a message, with the acknowledgements.</param>
 /// <param name="Received">Frames received from it.</param>
 /// <param name="Resent">Entries sent to it again.</param>
 /// <param name="NotConfirmed">Frames sent to it whose senders got <c>not_confirmed</c>.</param>
 /// <param name="Names">Identities it holds, as its link says.</param>
 public sealed record LinkStats(string Router, ClusterLinkState State, TimeSpan For, string? Why, int Unconfirmed, long UnconfirmedBytes,
-    long Sent, long Received, long Resent, long NotConfirmed, int Names);
+    long Sent, long Messages, long Received, long Resent, long NotConfirmed, int Names);

@@ -19,6 +19,14 @@ internal interface ITransportLoop
     /// Create queues before the transport starts.
     /// </summary>
     IInboundQueue<T> CreateInbound<T>(Action<T> handler);
+
+    /// <summary>
+    /// Loop thread: runs <paramref name="onReadable"/> on the loop thread whenever <paramref name="socket"/>
+    /// (a plain socket, in non-blocking mode) has something to read; the handler reads until it
+    /// would block. Dispose the result to stop. For a connection that is best served from the loop
+    /// itself, without a thread in between (the cluster's NATS connection).
+    /// </summary>
+    IDisposable WatchSocket(System.Net.Sockets.Socket socket, Action onReadable);
 }
 
 /// <summary>A typed queue into a transport loop; <see cref="Enqueue"/> may be called from any thread.</summary>

@@ -26,7 +26,7 @@ public sealed class ClusterMeterTests
     }
 
     private static LinkStats Link(string router, ClusterLinkState state, long unconfirmedBytes) =>
-        new(router, state, TimeSpan.FromSeconds(1), null, 0, unconfirmedBytes, 0, 0, 0, 0, 0);
+        new(router, state, TimeSpan.FromSeconds(1), null, 0, unconfirmedBytes, 0, 0, 0, 0, 0, 0);
 
     private static (long, long, long, long, long, long, long) Read(MeterReader reader) =>
         (reader.Read(RouterInstruments.ClusterSent), reader.Read(RouterInstruments.ClusterReceived), reader.Read(RouterInstruments.ClusterRefused),

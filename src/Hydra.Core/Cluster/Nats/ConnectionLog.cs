@@ -19,7 +19,14 @@ internal sealed partial class ConnectionLog(ILogger log, ClusterOptions options,
     private long _lastRetryLine;
     private int _attempts;
 
-    public void Joining() => LogJoining(log, options.Name, options.RouterId, _urls);
+    public void Joining()
+    {
+        lock (_gate)
+        {
+            _lostAt = _lastRetryLine = time.GetTimestamp(); // the first line about retrying comes a minute after the start
+        }
+        LogJoining(log, options.Name, options.RouterId, _urls);
+    }
 
     /// <summary>NATS.Net retries the first connection quietly: say once, when it takes long, what the router does meanwhile.</summary>
     public async Task WarnIfUnreachableAsync(Func<bool> connected, CancellationToken cancellationToken)
@@ -35,10 +42,6 @@ internal sealed partial class ConnectionLog(ILogger log, ClusterOptions options,
         if (!connected())
         {
             LogNotYet(log, options.RouterId, _urls);
-            lock (_gate)
-            {
-                _lostAt = _lastRetryLine = time.GetTimestamp();
-            }
         }
     }
 
@@ -64,7 +67,7 @@ internal sealed partial class ConnectionLog(ILogger log, ClusterOptions options,
         }
     }
 
-    public void Lost()
+    public void Lost(string? why = null)
     {
         lock (_gate)
         {
@@ -76,7 +79,7 @@ internal sealed partial class ConnectionLog(ILogger log, ClusterOptions options,
             _lostAt = _lastRetryLine = time.GetTimestamp();
             _attempts = 0;
         }
-        LogLost(log, options.RouterId, options.Name);
+        LogLost(log, options.RouterId, why is null ? "" : $" ({why})", options.Name);
     }
 
     public void StillTrying(string reason)
@@ -108,8 +111,8 @@ internal sealed partial class ConnectionLog(ILogger log, ClusterOptions options,
     private static partial void LogJoined(ILogger log, string router, string cluster, string server);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning,
-        Message = "Router {Router} lost its NATS connection: cluster {Cluster} is unavailable; peers here still reach each other, messages for other routers are answered cluster_unavailable until NATS is back")]
-    private static partial void LogLost(ILogger log, string router, string cluster);
+        Message = "Router {Router} lost its NATS connection{Why}: peers here still reach each other; messages for other routers wait up to the link timeout for NATS to be back, then are answered cluster_unavailable (cluster {Cluster})")]
+    private static partial void LogLost(ILogger log, string router, string why, string cluster);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning,
         Message = "Router {Router} still cannot reach NATS at {Urls}: {Attempts} attempts in {Seconds:0} s (last: {Reason}); still trying")]

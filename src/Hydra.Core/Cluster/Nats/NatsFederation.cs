@@ -82,8 +82,8 @@ internal sealed partial class NatsFederation : ClusterFederation
             // Made once; NATS.Net subscribes them again by itself after every reconnection.
             _subscriptions.Add(new NodeSubscription(_nats, Node.PresenceSubject, this));
             _subscriptions.Add(new NodeSubscription(_nats, Node.LinkSubject, this));
-            _subscriptions.Add(new CallbackSubscription(_nats, ClientsRequestSubject, OnClientsRequest));
-            _subscriptions.Add(new CallbackSubscription(_nats, ControlSubject, OnControlMessage));
+            _subscriptions.Add(new CallbackSubscription(_nats, Tables.RequestSubject, OnClientsRequest));
+            _subscriptions.Add(new CallbackSubscription(_nats, Tables.ReplySubject, OnControlMessage));
             foreach (var subscription in _subscriptions)
             {
                 await _nats.AddSubAsync(subscription, _stopping.Token).ConfigureAwait(false);

@@ -66,8 +66,7 @@ internal sealed partial class ClusterNode
     {
         if (carrier.InSession == session && carrier.PendingForwards.Remove(seq))
         {
-            carrier.AckOwed = true;
-            MarkDirty(carrier);
+            OweAck(carrier, 0);
         }
     }
 }

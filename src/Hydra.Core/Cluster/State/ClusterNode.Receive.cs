@@ -152,8 +152,7 @@ internal sealed partial class ClusterNode
         }
         if (data.Count > 0)
         {
-            link.AckOwed = true; // entries, even repeated ones, are acknowledged; an acknowledgement alone is not
-            MarkDirty(link);
+            OweAck(link, data.Count); // entries, even repeated ones, are acknowledged; an acknowledgement alone is not
         }
         if (data.AckSession == link.OutSession && link.OutSession != 0 && link.Handled >= data.LastSeq)
         {

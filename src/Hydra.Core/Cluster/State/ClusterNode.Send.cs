@@ -11,6 +11,7 @@ internal sealed partial class ClusterNode
     private long _framesSent;
     private long _entriesResent;
     private long _refusalsLost;
+    private bool _acksWaiting; // an acknowledgement waits for traffic to ride on: the next flush looks again
 
     /// <summary>
     /// Sends a peer's frame to the router that holds <paramref name="target"/>. Anything but
@@ -113,18 +114,31 @@ internal sealed partial class ClusterNode
         {
             return; // what waits goes when the connection is back (or is answered when its link times out)
         }
-        for (var i = 0; i < _dirty.Count; i++)
+        if (_acksWaiting)
         {
-            var link = _dirty[i];
-            if (_output.IsBackedUp)
+            _acksWaiting = false;
+            foreach (var link in _links.Dictionary.Values)
             {
-                _dirty.RemoveRange(0, i);
-                return; // the rest waits until NATS has caught up, and Flush is called again
+                if (link.AckOwed && !link.Dirty)
+                {
+                    link.Dirty = true;
+                    _dirty.Add(link);
+                }
             }
+        }
+        var flushing = _dirty.Count; // links marked while flushing wait for the next flush
+        var flushed = 0;
+        for (; flushed < flushing && !_output.IsBackedUp; flushed++)
+        {
+            var link = _dirty[flushed];
             link.Dirty = false;
             FlushLink(link);
         }
-        _dirty.Clear();
+        _dirty.RemoveRange(0, flushed);
+        if (_dirty.Count > 0 && !_output.IsBackedUp)
+        {
+            _output.RequestFlush(); // marked while flushing (when backed up, the transport calls again once NATS has caught up)
+        }
     }
 
     private void FlushLink(Link link)
@@ -156,8 +170,32 @@ internal sealed partial class ClusterNode
         }
         if (link.AckOwed)
         {
-            PublishData(link, link.Log.NextSeq, 0);
+            var waited = _time.GetElapsedTime(link.AckOwedSince, Now);
+            if (waited >= _options.AckDelay || link.Unacknowledged >= _options.AckEvery)
+            {
+                PublishData(link, link.Log.NextSeq, 0);
+            }
+            else
+            {
+                _acksWaiting = true;
+                _output.RequestFlush(_options.AckDelay - waited); // unless traffic to that router carries it first
+            }
         }
+    }
+
+    /// <summary>
+    /// Entries came on <paramref name="link"/>: they will be acknowledged, on the next message to its
+    /// router (an answer, often), or alone after <see cref="ClusterOptions.AckDelay"/> or <see cref="ClusterOptions.AckEvery"/> entries.
+    /// </summary>
+    private void OweAck(Link link, int entries)
+    {
+        if (!link.AckOwed)
+        {
+            link.AckOwed = true;
+            link.AckOwedSince = Now;
+        }
+        link.Unacknowledged += entries;
+        MarkDirty(link);
     }
 
     private void PublishData(Link link, long first, int count)
@@ -172,6 +210,8 @@ internal sealed partial class ClusterNode
             AckUpTo = link.InClosed ? 0 : link.AckUpTo,
         };
         link.AckOwed = false;
+        link.Unacknowledged = 0;
+        link.MessagesSent++;
         _output.Publish(link.Subject, _message.Data(link, data));
     }
 
@@ -187,6 +227,7 @@ internal sealed partial class ClusterNode
             return; // one asked for lately: the rest of the gap is on its way
         }
         link.LastNakAt = now;
+        link.MessagesSent++;
         _output.Publish(link.Subject, _message.Nak(link, session, expected));
     }
 

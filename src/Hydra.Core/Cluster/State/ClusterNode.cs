@@ -110,7 +110,10 @@ internal sealed partial class ClusterNode
             if (link.IsUp)
             {
                 SendAgainFrom(link, link.Log.FirstSeq);
-                link.AckOwed = !link.InClosed;
+                if (!link.InClosed)
+                {
+                    OweAck(link, 0);
+                }
             }
         }
         if (_dirty.Count > 0)

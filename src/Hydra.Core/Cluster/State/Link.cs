@@ -70,6 +70,12 @@ internal sealed class Link(string router, string subject)
     /// <summary>It sent something since we last told it <see cref="AckUpTo"/>.</summary>
     public bool AckOwed { get; set; }
 
+    /// <summary>When the oldest entry not acknowledged yet came (time provider timestamp): an acknowledgement waits a little for traffic to ride on.</summary>
+    public long AckOwedSince { get; set; }
+
+    /// <summary>Entries taken since the last acknowledgement.</summary>
+    public int Unacknowledged { get; set; }
+
     /// <summary>Its entries we passed on to another router, not yet confirmed there: we hold our acknowledgement below them.</summary>
     public SortedSet<long> PendingForwards { get; } = [];
 
@@ -95,6 +101,9 @@ internal sealed class Link(string router, string subject)
     public bool Dirty { get; set; }
 
     public long FramesSent { get; set; }
+
+    /// <summary>NATS messages sent to it (data, acknowledgements, naks): frames per message shows how well they are batched.</summary>
+    public long MessagesSent { get; set; }
 
     public long FramesReceived { get; set; }
 
@@ -151,5 +160,5 @@ internal sealed class Link(string router, string subject)
     }
 
     public LinkStats ToStats(TimeProvider time, long now) => new(Router, State, time.GetElapsedTime(StateSince, now), DownReason,
-        Log.Count, Log.Bytes, FramesSent, FramesReceived, EntriesResent, NotConfirmed, Names.Dictionary.Count);
+        Log.Count, Log.Bytes, FramesSent, MessagesSent, FramesReceived, EntriesResent, NotConfirmed, Names.Dictionary.Count);
 }

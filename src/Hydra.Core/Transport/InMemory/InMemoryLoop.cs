@@ -30,6 +30,9 @@ internal sealed class InMemoryLoop(string name) : ITransportLoop
 
     public IInboundQueue<T> CreateInbound<T>(Action<T> handler) => new Inbound<T>(this, handler);
 
+    public IDisposable WatchSocket(System.Net.Sockets.Socket socket, Action onReadable) =>
+        throw new NotSupportedException("the in-memory loop has no sockets; its cluster is in memory too (InMemoryCluster)");
+
     public void Start()
     {
         _thread = new Thread(Run) { IsBackground = true, Name = name };

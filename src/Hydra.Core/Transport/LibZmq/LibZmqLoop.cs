@@ -45,12 +45,15 @@ internal sealed class LibZmqLoop : ITransportLoop
     private Action? _onExit;
     private Thread? _thread;
     private volatile bool _stopping;
+    private bool _queuedFromLoop; // loop thread only
+    private readonly WatchedSockets _watched;
     private int _state; // 0 new, 1 running, 2 stopped
 
     public LibZmqLoop(string threadName, ILogger log)
     {
         _threadName = threadName;
         _log = log;
+        _watched = new WatchedSockets(e => _log.LogError(e, "Internal error on the {Thread} thread; it goes on", _threadName));
         _queues.Add(new Inbound<Action>(this, static work => work(), _posted));
     }
 
@@ -59,7 +62,31 @@ internal sealed class LibZmqLoop : ITransportLoop
     public void Post(Action work)
     {
         _posted.Enqueue(work);
+        WakeUnlessRunning();
+    }
+
+    /// <summary>
+    /// Wakes the loop for an item just queued; from the loop thread itself (work that posts more
+    /// work, a handler that queues a flush) no wake-up message is needed, only a note that the
+    /// queues must be looked at again before the loop sleeps (a wake-up is two system calls).
+    /// </summary>
+    private void WakeUnlessRunning()
+    {
+        if (IsCurrentThread)
+        {
+            _queuedFromLoop = true;
+            return;
+        }
         Volatile.Read(ref _waker)?.Wake();
+    }
+
+    public IDisposable WatchSocket(System.Net.Sockets.Socket socket, Action onReadable)
+    {
+        if (!IsCurrentThread)
+        {
+            throw new InvalidOperationException("watch a socket from the loop thread");
+        }
+        return _watched.Add(socket, onReadable);
     }
 
     public IInboundQueue<T> CreateInbound<T>(Action<T> handler)
@@ -118,7 +145,7 @@ internal sealed class LibZmqLoop : ITransportLoop
     private void Run()
     {
         var waker = _waker!;
-        using var poll = new ZmqPollSet(_sockets.Count + 1);
+        using var poll = new ZmqPollSet(_sockets.Count + 1 + WatchedSockets.Capacity);
         using var scratch = new ZmqMsgBlock(1);
         var dirty = new bool[_sockets.Count + 1]; // [0] the waker, then the sockets in order
         try
@@ -128,6 +155,11 @@ internal sealed class LibZmqLoop : ITransportLoop
             {
                 poll.AddFd(socket.Fd, ZmqPollEvents.In);
             }
+            for (var i = 0; i < WatchedSockets.Capacity; i++)
+            {
+                poll.AddFd(-1, ZmqPollEvents.In);
+            }
+            _watched.Attach(poll, _sockets.Count + 1);
             Array.Fill(dirty, true);
             var queued = true;
             while (!_stopping)
@@ -162,8 +194,11 @@ internal sealed class LibZmqLoop : ITransportLoop
                         more |= dirty[i + 1];
                     }
                 }
-                if (more || queued)
+                if (more || queued || _queuedFromLoop)
                 {
+                    queued |= _queuedFromLoop;
+                    _queuedFromLoop = false;
+                    _watched.WhileBusy();
                     continue;
                 }
                 if (poll.Poll(-1) == 0)
@@ -174,6 +209,7 @@ internal sealed class LibZmqLoop : ITransportLoop
                 {
                     dirty[i] = poll.IsReadable(i);
                 }
+                _watched.AfterPoll(poll);
             }
             // Work handed over before the stop is still done (a peer's last sends complete their
             // tasks), while the sockets are open; what comes later finds the loop gone.
@@ -243,7 +279,7 @@ internal sealed class LibZmqLoop : ITransportLoop
         public void Enqueue(T item)
         {
             items.Enqueue(item);
-            Volatile.Read(ref loop._waker)?.Wake();
+            loop.WakeUnlessRunning();
         }
 
         public (bool Ran, bool Left) Drain(int max)

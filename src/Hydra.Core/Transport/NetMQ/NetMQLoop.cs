@@ -34,6 +34,12 @@ internal sealed class NetMQLoop(string threadName) : ITransportLoop, IDisposable
         return new Inbound<T>(queue);
     }
 
+    public IDisposable WatchSocket(System.Net.Sockets.Socket socket, Action onReadable)
+    {
+        _poller.Add(socket, _ => onReadable());
+        return new Unwatch(_poller, socket);
+    }
+
     /// <summary>Adds a socket (or queue, or monitor) the loop polls and disposes when it stops.</summary>
     public void Add(ISocketPollable pollable)
     {
@@ -102,6 +108,11 @@ internal sealed class NetMQLoop(string threadName) : ITransportLoop, IDisposable
         }
         _owned.Clear();
         _posted.Dispose();
+    }
+
+    private sealed class Unwatch(NetMQPoller poller, System.Net.Sockets.Socket socket) : IDisposable
+    {
+        public void Dispose() => poller.Remove(socket);
     }
 
     private sealed class Inbound<T>(NetMQQueue<T> queue) : IInboundQueue<T>

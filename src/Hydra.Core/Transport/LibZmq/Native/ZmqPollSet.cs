@@ -74,6 +74,20 @@ internal sealed unsafe class ZmqPollSet : IDisposable
         return index;
     }
 
+    /// <summary>Points item <paramref name="index"/>, added with <see cref="AddFd"/>, at another descriptor (-1: none, ignored by poll).</summary>
+    public void SetFd(int index, nint fd)
+    {
+        var item = Item(index);
+        if (OperatingSystem.IsWindows())
+        {
+            *(nint*)(item + IntPtr.Size) = fd;
+        }
+        else
+        {
+            *(int*)(item + IntPtr.Size) = (int)fd;
+        }
+    }
+
     /// <summary>Changes what to wait for on item <paramref name="index"/> (e.g. add Out while a send is pending).</summary>
     public void SetEvents(int index, ZmqPollEvents events) => *(short*)(Item(index) + EventsOffset) = (short)events;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Hydra.Cluster.Nats;
+namespace Hydra.Cluster;
 
 // A cluster-wide `clients`: a router asks every router for its table, and gathers the answers.
 // Small JSON documents: rare (on request), so readable wins.
