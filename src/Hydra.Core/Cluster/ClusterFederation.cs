@@ -23,8 +23,6 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
     private volatile ClusterStats _stats;
     private volatile bool _connected; // what the transport said last: the node hears it a moment later, on the loop thread
     private int _flushPosted;
-    private int _delayedFlushArmed;
-    private ITimer? _delayedFlush;
     private long _inboundBytes;
     private long _inboundRefused;
     private int _state; // 0 new, 1 started, 2 stopped
@@ -82,11 +80,6 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
         Loop = loop;
         _inbound = loop.CreateInbound<Received>(OnReceived);
         _ticker = Time.CreateTimer(_ => Post(_tick), null, Options.TickInterval, Options.TickInterval);
-        _delayedFlush = Time.CreateTimer(_ =>
-        {
-            Volatile.Write(ref _delayedFlushArmed, 0);
-            RequestFlush();
-        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         StartTransport();
     }
 
@@ -105,10 +98,6 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
         if (_ticker is not null)
         {
             await _ticker.DisposeAsync().ConfigureAwait(false);
-        }
-        if (_delayedFlush is not null)
-        {
-            await _delayedFlush.DisposeAsync().ConfigureAwait(false);
         }
         await OnLoopAsync(() =>
         {
@@ -211,14 +200,6 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
         if (Interlocked.Exchange(ref _flushPosted, 1) == 0)
         {
             Post(_flush);
-        }
-    }
-
-    public void RequestFlush(TimeSpan delay)
-    {
-        if (Interlocked.Exchange(ref _delayedFlushArmed, 1) == 0)
-        {
-            _delayedFlush!.Change(delay, Timeout.InfiniteTimeSpan);
         }
     }
 

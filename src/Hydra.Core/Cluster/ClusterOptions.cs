@@ -85,11 +85,14 @@ public sealed partial record ClusterOptions
     /// <summary>How often the state machine looks at its clocks (presence due, silence, confirmations late).</summary>
     internal TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>How long an acknowledgement waits for traffic to the same router to ride on before it goes alone.</summary>
-    internal TimeSpan AckDelay { get; init; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// How long an acknowledgement waits for traffic to the same router to ride on before it goes
+    /// alone, on a tick (so up to a tick more). Under load <see cref="AckEvery"/> comes first.
+    /// </summary>
+    internal TimeSpan AckDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Entries taken after which an acknowledgement goes at once.</summary>
-    internal int AckEvery { get; init; } = 512;
+    internal int AckEvery { get; init; } = 256;
 
     /// <summary>Most bytes of entries in one NATS message between routers.</summary>
     internal int MaxBatchBytes { get; init; } = 64 * 1024;

@@ -11,7 +11,7 @@ internal sealed partial class ClusterNode
     private long _framesSent;
     private long _entriesResent;
     private long _refusalsLost;
-    private bool _acksWaiting; // an acknowledgement waits for traffic to ride on: the next flush looks again
+    private bool _acksWaiting; // an acknowledgement waits for traffic to ride on: the next tick's flush looks again
 
     /// <summary>
     /// Sends a peer's frame to the router that holds <paramref name="target"/>. Anything but
@@ -177,8 +177,7 @@ internal sealed partial class ClusterNode
             }
             else
             {
-                _acksWaiting = true;
-                _output.RequestFlush(_options.AckDelay - waited); // unless traffic to that router carries it first
+                _acksWaiting = true; // unless traffic to that router carries it first, the next tick sends it
             }
         }
     }

@@ -22,9 +22,6 @@ internal interface IClusterOutput
     /// <summary>Something waits to be sent: call <see cref="ClusterNode.Flush"/> once the work at hand on the loop thread is done.</summary>
     void RequestFlush();
 
-    /// <summary>An acknowledgement waits for traffic to ride on: call <see cref="ClusterNode.Flush"/> after <paramref name="delay"/> (once, however often asked).</summary>
-    void RequestFlush(TimeSpan delay);
-
     /// <summary>A frame for <paramref name="target"/>, held here, from a peer on another router. Pass <paramref name="origin"/> to <see cref="ClusterNode.Refuse"/> if it cannot be delivered.</summary>
     void Deliver(ReadOnlySpan<byte> target, ReadOnlySpan<byte> frame, Link origin);
 

@@ -190,11 +190,6 @@ public sealed class ClusterNodeTests
         {
         }
 
-        public void RequestFlush(TimeSpan delay)
-        {
-            // acknowledgements go with the traffic, or every AckEvery entries
-        }
-
         public void Deliver(ReadOnlySpan<byte> target, ReadOnlySpan<byte> frame, Link origin) => Delivered++;
 
         public void Refused(ReadOnlySpan<byte> sender, ReadOnlySpan<byte> id, HydraErrorCode code, string detail) =>

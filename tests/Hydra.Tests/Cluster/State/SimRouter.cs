@@ -13,7 +13,6 @@ namespace Hydra.Tests.Cluster.State;
 internal sealed class SimRouter(SimNetwork network, ClusterOptions options) : IClusterOutput
 {
     private bool _flushWanted;
-    private long _flushDue = long.MaxValue;
 
     public string Id => options.RouterId;
 
@@ -53,10 +52,9 @@ internal sealed class SimRouter(SimNetwork network, ClusterOptions options) : IC
 
     public void Flush()
     {
-        if (_flushWanted || network.Clock.GetTimestamp() >= _flushDue)
+        if (_flushWanted)
         {
             _flushWanted = false;
-            _flushDue = long.MaxValue;
             Node.Flush();
         }
     }
@@ -71,9 +69,6 @@ internal sealed class SimRouter(SimNetwork network, ClusterOptions options) : IC
     }
 
     public void RequestFlush() => _flushWanted = true;
-
-    public void RequestFlush(TimeSpan delay) =>
-        _flushDue = Math.Min(_flushDue, network.Clock.GetTimestamp() + (long)(delay.TotalSeconds * network.Clock.TimestampFrequency));
 
     public void Deliver(ReadOnlySpan<byte> target, ReadOnlySpan<byte> frame, Link origin)
     {
