@@ -23,11 +23,18 @@ internal static class ClusterRouters
     public static RouterEngine Start(string urls, string cluster, string routerId, RouterOptions? options = null, Func<ClusterOptions, ClusterOptions>? tune = null) =>
         TestRouter.Start((options ?? new RouterOptions()) with { Cluster = (tune ?? (c => c))(Options(urls, cluster, routerId)) });
 
+    /// <summary>The cluster over NATS.Net (as for tls://, ws:// and credentials files), instead of the router's own connection.</summary>
+    public static ClusterOptions OverNatsNet(ClusterOptions options) =>
+        options with { Federation = static (o, time, logs) => new Hydra.Cluster.Nats.NatsFederation(o, time, logs) };
+
     /// <summary>Starts one router per id and waits until each knows all the others.</summary>
-    public static async Task<RouterEngine[]> StartAllAsync(string urls, params string[] routerIds)
+    public static Task<RouterEngine[]> StartAllAsync(string urls, params string[] routerIds) => StartAllAsync(urls, tune: null, routerIds);
+
+    /// <inheritdoc cref="StartAllAsync(string, string[])"/>
+    public static async Task<RouterEngine[]> StartAllAsync(string urls, Func<ClusterOptions, ClusterOptions>? tune, params string[] routerIds)
     {
         var cluster = NewName();
-        var routers = routerIds.Select(id => Start(urls, cluster, id)).ToArray();
+        var routers = routerIds.Select(id => Start(urls, cluster, id, tune: tune)).ToArray();
         await WaitForRoutersAsync(routers, routers.Length);
         return routers;
     }

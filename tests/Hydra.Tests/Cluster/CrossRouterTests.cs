@@ -5,9 +5,9 @@ using Hydra.Testing;
 
 namespace Hydra.Tests.Cluster;
 
-/// <summary>Two routers over one real nats-server act as one router: what a peer on either sees.</summary>
+/// <summary>Two routers over one real nats-server act as one router: what a peer on either sees (over the router's own NATS connection).</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class CrossRouterTests : IAsyncLifetime
+public class CrossRouterTests : IAsyncLifetime
 {
     private NatsServer _nats = null!;
     private RouterEngine[] _routers = [];
@@ -18,8 +18,11 @@ public sealed class CrossRouterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _nats = await NatsServer.StartAsync();
-        _routers = await ClusterRouters.StartAllAsync(_nats.Url, "router-a", "router-b");
+        _routers = await ClusterRouters.StartAllAsync(_nats.Url, Tune, "router-a", "router-b");
     }
+
+    /// <summary>How the routers' cluster options differ from the defaults.</summary>
+    protected virtual Func<Hydra.Cluster.ClusterOptions, Hydra.Cluster.ClusterOptions>? Tune => null;
 
     public async Task DisposeAsync()
     {
@@ -123,4 +126,10 @@ public sealed class CrossRouterTests : IAsyncLifetime
         Assert.Equal(rows.Count, (int?)reply["payload"]!["total"]);
         Assert.Null(reply["payload"]!["missing_routers"]);
     }
+}
+
+/// <summary>The same, over NATS.Net (the federation for tls://, ws:// and NATS credentials files).</summary>
+public sealed class CrossRouterOverNatsNetTests : CrossRouterTests
+{
+    protected override Func<Hydra.Cluster.ClusterOptions, Hydra.Cluster.ClusterOptions>? Tune => ClusterRouters.OverNatsNet;
 }

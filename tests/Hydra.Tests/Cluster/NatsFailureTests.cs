@@ -10,11 +10,13 @@ namespace Hydra.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class NatsFailureTests(ITestOutputHelper output)
 {
-    [NatsFact]
-    public async Task Without_NATS_a_router_routes_its_own_peers_refuses_the_rest_and_rejoins_when_NATS_is_back()
+    [NatsTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_NATS_a_router_routes_its_own_peers_refuses_the_rest_and_rejoins_when_NATS_is_back(bool overNatsNet)
     {
         await using var nats = await NatsServer.StartAsync();
-        var routers = await ClusterRouters.StartAllAsync(nats.Url, "a", "b");
+        var routers = await ClusterRouters.StartAllAsync(nats.Url, overNatsNet ? ClusterRouters.OverNatsNet : null, "a", "b");
         try
         {
             var (a, b) = (routers[0], routers[1]);
