@@ -32,7 +32,7 @@ internal sealed partial class ClusterNode
         }
     }
 
-    private void Down(Link link, string why)
+    private void Down(Link link, string why, bool saidGoodbye = false)
     {
         if (!link.IsUp)
         {
@@ -45,7 +45,10 @@ internal sealed partial class ClusterNode
         link.Log.Clear();
         link.OutSession = 0;
         link.CloseIncoming();
-        _log.LogLinkDown(RouterId, link.Router, why, unconfirmed, unsent);
+        if (!saidGoodbye || unconfirmed + unsent > 0) // a router that stops cleanly is worth one line, "has left", unless it left answers behind
+        {
+            _log.LogLinkDown(RouterId, link.Router, why, unconfirmed, unsent);
+        }
     }
 
     /// <summary>Our stream cannot go on (the other router closed it): answers what it held and starts a new session.</summary>
@@ -58,9 +61,9 @@ internal sealed partial class ClusterNode
     }
 
     /// <summary>The router is gone for good (it said goodbye, or stayed unreachable too long): its names are no longer held anywhere.</summary>
-    private void Forget(Link link, string why)
+    private void Forget(Link link, string why, bool saidGoodbye = false)
     {
-        Down(link, why);
+        Down(link, why, saidGoodbye);
         foreach (var hold in link.Names.Dictionary.Values.ToList())
         {
             Drop(hold);

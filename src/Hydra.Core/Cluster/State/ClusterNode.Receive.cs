@@ -73,7 +73,7 @@ internal sealed partial class ClusterNode
         }
         if (stopping)
         {
-            Forget(link, $"router {link.Router} stopped");
+            Forget(link, $"router {link.Router} stopped", saidGoodbye: true);
             return;
         }
         link.Clients = clients;
