@@ -34,10 +34,22 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status).</summary>
+    private static readonly Lazy<bool> InterruptIgnoredHere = new(() =>
+        File.Exists("/proc/self/status")
+        && File.ReadLines("/proc/self/status").FirstOrDefault(line => line.StartsWith("SigIgn:", StringComparison.Ordinal)) is { } line
+        && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << 1)) != 0);
+
     public static ChildProcess Start(string fileName, params string[] arguments) => Start(fileName, arguments, environment: null);
 
     public static ChildProcess Start(string fileName, string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
+        if (InterruptIgnoredHere.Value)
+        {
+            // A test run started in the background of a script ignores SIGINT, and a child inherits
+            // that, so Ctrl+C would never reach it: give the child the default back (coreutils env).
+            (fileName, arguments) = ("env", ["--default-signal=INT,QUIT", fileName, .. arguments]);
+        }
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
