@@ -57,7 +57,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
         _curveKeys = CurveKeysFor(_options);
         _heartbeatFrame = new HydraMsg(Identity, HydraIdentities.Router, HydraMethods.Heartbeat).ToJson();
         _createTransport = transport is null
-            ? () => HydraTransports.ForPeer(_options, Identity, _curveKeys)
+            ? () => HydraTransports.ForPeer(_options.Transport, _options.ForTransport(), Identity, _curveKeys)
             : () => transport(Identity, _curveKeys);
         if (_curveKeys is null)
         {

@@ -85,6 +85,18 @@ public sealed record HydraMQOptions
 
     /// <summary>Where the peer logs.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>What the transport needs of these options.</summary>
+    internal Transport.PeerTransportOptions ForTransport() => new()
+    {
+        RouterAddress = RouterAddress,
+        RouterPort = RouterPort,
+        RouterHeartbeatPort = RouterHeartbeatPort,
+        HighWatermark = HighWatermark,
+        MaxMessageSize = MaxMessageSize,
+        CurveServerKey = CurveServerKey,
+        LoggerFactory = LoggerFactory,
+    };
 }
 
 /// <summary>Shortcuts for writing handlers.</summary>

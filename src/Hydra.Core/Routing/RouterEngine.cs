@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Hydra.Cluster;
 using Hydra.Routing.Internal;
 using Hydra.Security;
 using Hydra.Transport;
@@ -46,7 +47,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
         _options = options;
         _log = _options.LoggerFactory.CreateLogger("Hydra.Router");
         _transportWhy = "given";
-        _transport = transport ?? HydraTransports.ForRouter(options, _log, out _transportWhy);
+        _transport = transport ?? HydraTransports.ForRouter(options.Transport, options.ForTransport(), _log, out _transportWhy);
         _clients = new ClientTable(_options.TimeProvider, _options.PruneAfter, _options.MaxClients);
         _rows = new ClientRows(_options.TimeProvider, _options.HeartbeatInterval);
         _errorLog = new ErrorLogLimiter(_log);

@@ -97,6 +97,20 @@ public sealed record RouterOptions
     /// <summary>Where the router logs.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>What the transport needs of these options.</summary>
+    internal Transport.RouterTransportOptions ForTransport() => new()
+    {
+        Address = Address,
+        Port = Port,
+        HeartbeatPort = HeartbeatPort,
+        HighWatermark = HighWatermark,
+        MaxFrameRead = MaxFrameRead,
+        PoolBuffers = PoolBuffers,
+        CurveSecretKey = CurveSecretKey,
+        AuthorizedKeys = AuthorizedKeys,
+        TimeProvider = TimeProvider,
+    };
+
     /// <summary>Throws when the options do not fit together, saying which and why.</summary>
     /// <exception cref="ArgumentException">An option is out of range or contradicts another.</exception>
     internal void Validate()

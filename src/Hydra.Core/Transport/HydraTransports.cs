@@ -1,5 +1,3 @@
-using Hydra.Mq;
-using Hydra.Routing;
 using Hydra.Security;
 using Hydra.Transport.LibZmq;
 using Hydra.Transport.NetMQ;
@@ -45,16 +43,16 @@ public static class HydraTransports
         }
     }
 
-    internal static IRouterTransport ForRouter(RouterOptions options, ILogger log, out string why)
+    internal static IRouterTransport ForRouter(HydraTransport wanted, RouterTransportOptions options, ILogger log, out string why)
     {
-        var (transport, reason) = Choose(options.Transport, needsCurve: options.CurveSecretKey is not null);
+        var (transport, reason) = Choose(wanted, needsCurve: options.CurveSecretKey is not null);
         why = reason;
         return transport == HydraTransport.LibZmq ? new LibZmqRouterTransport(options, log) : new NetMQRouterTransport(options, log);
     }
 
-    internal static IPeerTransport ForPeer(HydraMQOptions options, string identity, CurveKeyPair? curveKeys)
+    internal static IPeerTransport ForPeer(HydraTransport wanted, PeerTransportOptions options, string identity, CurveKeyPair? curveKeys)
     {
-        var (transport, _) = Choose(options.Transport, needsCurve: curveKeys is not null);
+        var (transport, _) = Choose(wanted, needsCurve: curveKeys is not null);
         return transport == HydraTransport.LibZmq ? new LibZmqPeerTransport(options, identity, curveKeys) : new NetMQPeerTransport(options, identity, curveKeys);
     }
 }

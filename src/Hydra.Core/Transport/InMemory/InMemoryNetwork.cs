@@ -1,5 +1,3 @@
-using Hydra.Mq;
-using Hydra.Routing;
 
 namespace Hydra.Transport.InMemory;
 
@@ -15,20 +13,6 @@ internal sealed class InMemoryNetwork
     private readonly Dictionary<int, (InMemoryRouterTransport Router, PortKind Kind)> _ports = [];
     private readonly List<InMemoryConnection> _waiting = [];
     private int _nextPort = 20_000;
-
-    /// <summary>
-    /// A router transport. With <paramref name="keysInHandshake"/>, it behaves like a transport
-    /// that checks authorized keys in the CURVE handshake: a connection whose key is not in
-    /// <see cref="RouterOptions.AuthorizedKeys"/> never gets through, and frames carry their connection's key.
-    /// </summary>
-    public InMemoryRouterTransport CreateRouter(RouterOptions options, bool keysInHandshake = false) => new(this, options, keysInHandshake);
-
-    /// <summary>A router engine on this network; <see cref="RouterEngine.Start"/> is the caller's.</summary>
-    public RouterEngine CreateRouterEngine(RouterOptions options, bool keysInHandshake = false) => new(options, CreateRouter(options, keysInHandshake));
-
-    /// <summary>A peer on this network; <see cref="HydraMQ.Start"/> is the caller's.</summary>
-    public HydraMQ CreatePeer(HydraMQOptions options) =>
-        new(options, (identity, keys) => new InMemoryPeerTransport(this, options, identity, keys?.PublicKey));
 
     /// <summary>A raw connection, as a DEALER with this identity (and CURVE public key) would make.</summary>
     public InMemoryConnection Connect(int port, byte[] identity, string? key = null, int capacity = 10_000,

@@ -1,10 +1,9 @@
 using System.Text;
-using Hydra.Mq;
 
 namespace Hydra.Transport.InMemory;
 
 /// <summary>A peer's two connections (main and heartbeat) to an in-memory router, served by a loop thread.</summary>
-internal sealed class InMemoryPeerTransport(InMemoryNetwork network, HydraMQOptions options, string identity, string? publicKey) : IPeerTransport
+internal sealed class InMemoryPeerTransport(InMemoryNetwork network, PeerTransportOptions options, string identity, string? publicKey) : IPeerTransport
 {
     private readonly InMemoryLoop _loop = new($"HydraMQ {identity} (in memory)");
     private InMemoryConnection? _main;

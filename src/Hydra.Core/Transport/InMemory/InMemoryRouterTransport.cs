@@ -1,6 +1,5 @@
 using System.Text;
 using Hydra.Protocol;
-using Hydra.Routing;
 
 namespace Hydra.Transport.InMemory;
 
@@ -10,7 +9,7 @@ namespace Hydra.Transport.InMemory;
 /// (ROUTER_MANDATORY), a full queue refuses (high-water mark), a second connection with a name
 /// takes it over (handover) unless keys are checked, and a closed connection is reported.
 /// </summary>
-internal sealed class InMemoryRouterTransport(InMemoryNetwork network, RouterOptions options, bool keysInHandshake) : IRouterTransport
+internal sealed class InMemoryRouterTransport(InMemoryNetwork network, RouterTransportOptions options, bool keysInHandshake) : IRouterTransport
 {
     private readonly InMemoryLoop _loop = new("HydraRouter (in memory)");
     private readonly Dictionary<byte[], InMemoryConnection>[] _connections =

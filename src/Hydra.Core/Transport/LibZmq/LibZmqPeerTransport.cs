@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Hydra.Mq;
 using Hydra.Security;
 using Hydra.Transport.LibZmq.Native;
 using Microsoft.Extensions.Logging;
@@ -20,7 +19,7 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
         | ZmqMonitorEvents.ConnectRetried | ZmqMonitorEvents.HandshakeFailedAuth | ZmqMonitorEvents.HandshakeSucceeded;
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(2);
 
-    private readonly HydraMQOptions _options;
+    private readonly PeerTransportOptions _options;
     private readonly string _identity;
     private readonly CurveKeyPair? _curveKeys;
     private readonly LibZmqLoop _loop;
@@ -34,7 +33,7 @@ internal sealed partial class LibZmqPeerTransport : IPeerTransport
     private int _state; // 0 new, 1 running, 2 stopped
 
     /// <summary>Needs a loaded libzmq (<see cref="LibZmqRuntime.IsUsable"/>).</summary>
-    public LibZmqPeerTransport(HydraMQOptions options, string identity, CurveKeyPair? curveKeys)
+    public LibZmqPeerTransport(PeerTransportOptions options, string identity, CurveKeyPair? curveKeys)
     {
         _options = options;
         _identity = identity;

@@ -1,4 +1,3 @@
-using Hydra.Routing;
 using Hydra.Transport.LibZmq.Native;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +15,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
     private const int MaxBatch = 256; // then give the other sockets a turn
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(2);
 
-    private readonly RouterOptions _options;
+    private readonly RouterTransportOptions _options;
     private readonly ILogger _log;
     private readonly LibZmqLoop _loop;
     private readonly HandshakeKeyCheck? _keyCheck;
@@ -30,7 +29,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
     private int _state; // 0 new, 1 running, 2 stopped
 
     /// <summary>Needs a loaded libzmq (<see cref="LibZmqRuntime.IsUsable"/>).</summary>
-    public LibZmqRouterTransport(RouterOptions options, ILogger log)
+    public LibZmqRouterTransport(RouterTransportOptions options, ILogger log)
     {
         _options = options;
         _log = log;

@@ -1,4 +1,3 @@
-using Hydra.Mq;
 using Hydra.Security;
 using NetMQ;
 using NetMQ.Monitoring;
@@ -7,7 +6,7 @@ using NetMQ.Sockets;
 namespace Hydra.Transport.NetMQ;
 
 /// <summary>A peer's two DEALER sockets on NetMQ (same identity), served by one poller thread.</summary>
-internal sealed class NetMQPeerTransport(HydraMQOptions options, string identity, CurveKeyPair? curveKeys) : IPeerTransport
+internal sealed class NetMQPeerTransport(PeerTransportOptions options, string identity, CurveKeyPair? curveKeys) : IPeerTransport
 {
     private const int MaxBatch = 256;
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(2);

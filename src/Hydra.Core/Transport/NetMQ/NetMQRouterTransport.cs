@@ -1,5 +1,4 @@
 using Hydra.Protocol;
-using Hydra.Routing;
 using Microsoft.Extensions.Logging;
 using NetMQ;
 using NetMQ.Sockets;
@@ -11,7 +10,7 @@ namespace Hydra.Transport.NetMQ;
 /// lent to the rules as it came and, when forwarded, sent on as the same <see cref="Msg"/>, so
 /// routing copies nothing but the identity frame (into a pooled buffer).
 /// </summary>
-internal sealed partial class NetMQRouterTransport(RouterOptions options, ILogger log) : IRouterTransport
+internal sealed partial class NetMQRouterTransport(RouterTransportOptions options, ILogger log) : IRouterTransport
 {
     private const int MaxBatch = 256; // then give the other socket a turn
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(2);
