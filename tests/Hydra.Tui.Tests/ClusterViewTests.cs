@@ -1,4 +1,5 @@
 using Hydra.Cluster;
+using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Tui.Router;
 using Hydra.Tui.Shared;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Hydra.Protocol;
 using Hydra.Routing;
 
 namespace Hydra.Cluster;

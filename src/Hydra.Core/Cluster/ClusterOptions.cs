@@ -103,7 +103,7 @@ public sealed partial record ClusterOptions
     /// websockets and credentials files (<see cref="Nats.NatsFederation"/>). Tests put an
     /// in-memory cluster here (<see cref="InMemory.InMemoryCluster"/>), or choose one of the two.
     /// </summary>
-    internal Func<ClusterOptions, TimeProvider, ILoggerFactory, Routing.IRouterFederation> Federation { get; init; } =
+    internal Func<ClusterOptions, TimeProvider, ILoggerFactory, IRouterFederation> Federation { get; init; } =
         static (options, time, logs) => Direct.DirectFederation.Serves(options)
             ? new Direct.DirectFederation(options, time, logs)
             : new Nats.NatsFederation(options, time, logs);

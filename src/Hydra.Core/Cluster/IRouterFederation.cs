@@ -1,8 +1,8 @@
-using Hydra.Cluster;
 using Hydra.Cluster.State;
+using Hydra.Protocol;
 using Hydra.Transport;
 
-namespace Hydra.Routing;
+namespace Hydra.Cluster;
 
 /// <summary>
 /// The other routers of a cluster, as the routing rules see them (docs/cluster.md). The rules

@@ -1,4 +1,4 @@
-namespace Hydra.Routing;
+namespace Hydra.Protocol;
 
 /// <summary>How recently a client was heard from, as the original shows it.</summary>
 public enum ClientStatus

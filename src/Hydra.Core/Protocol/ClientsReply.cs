@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Hydra.Routing;
-using Hydra.Routing.Internal;
 
 namespace Hydra.Protocol;
 
@@ -26,13 +24,6 @@ internal static class ClientsReply
         return Whole(payload, "offset", 0, int.MaxValue, ref offset) ?? Whole(payload, "limit", 1, MaxRows, ref limit);
     }
 
-    public static byte[] Write(ReadOnlySpan<byte> identity, ClientRows rows, ClientEntry[] members, int offset, int limit, long maxBytes, ReadOnlySpan<byte> replyTo)
-    {
-        var sorted = rows.Sorted(members);
-        var now = rows.Now();
-        return Write(identity, sorted.Length, i => rows.Row(sorted[i], now), offset, limit, maxBytes, replyTo, missingRouters: null);
-    }
-
     /// <summary>
     /// A page of rows already made and sorted (a cluster's: every row has its router). <paramref name="missingRouters"/>
     /// are routers of the cluster that did not answer in time, written as <c>missing_routers</c> when any.
@@ -41,7 +32,8 @@ internal static class ClientsReply
         IReadOnlyList<string>? missingRouters) =>
         Write(identity, sorted.Count, i => sorted[i], offset, limit, maxBytes, replyTo, missingRouters);
 
-    private static byte[] Write(ReadOnlySpan<byte> identity, int total, Func<int, ClientInfo> rowAt, int offset, int limit, long maxBytes, ReadOnlySpan<byte> replyTo,
+    /// <summary>A page of <paramref name="total"/> sorted rows, each made when written (<paramref name="rowAt"/>), so a page of a large table makes only its own rows.</summary>
+    public static byte[] Write(ReadOnlySpan<byte> identity, int total, Func<int, ClientInfo> rowAt, int offset, int limit, long maxBytes, ReadOnlySpan<byte> replyTo,
         IReadOnlyList<string>? missingRouters)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);

@@ -1,3 +1,4 @@
+using Hydra.Cluster;
 using Hydra.Messages;
 using Hydra.Protocol;
 using Hydra.Routing.Internal;
@@ -63,7 +64,10 @@ public sealed partial class RouterEngine
     {
         try
         {
-            page.Json = ClientsReply.Write(page.Entry.Identity, _rows, page.Members, page.Offset, page.Limit, _options.MaxMessageSize, page.ReplyTo);
+            var sorted = _rows.Sorted(page.Members);
+            var now = _rows.Now();
+            page.Json = ClientsReply.Write(page.Entry.Identity, sorted.Length, i => _rows.Row(sorted[i], now), page.Offset, page.Limit, _options.MaxMessageSize, page.ReplyTo,
+                missingRouters: null);
         }
         catch (Exception e)
         {

@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
-using Hydra.Routing;
+using Hydra.Observability;
+using Hydra.Protocol;
 using static Hydra.Observability.HydraMeters;
 
-namespace Hydra.Observability;
+namespace Hydra.Routing;
 
 /// <summary>
 /// The <see cref="HydraMeters.Router"/> meter of one running router. Every instrument is

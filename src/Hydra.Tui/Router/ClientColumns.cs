@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Tui.Shared;
 

@@ -1,3 +1,4 @@
+using Hydra.Protocol;
 using Hydra.Routing;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.ViewBase;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hydra.Protocol;
 using Hydra.Routing;
 
 namespace Hydra.Tui.Router;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Hydra.Cluster;
 using Hydra.Mq;
 using Hydra.Routing;
 using Hydra.Testing;

@@ -1,6 +1,7 @@
 using Hydra.Cluster;
 using Hydra.Messages;
 using Hydra.Mq;
+using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Testing;
 

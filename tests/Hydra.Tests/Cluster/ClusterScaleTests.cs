@@ -1,3 +1,4 @@
+using Hydra.Cluster;
 using Hydra.Routing;
 using Hydra.Testing;
 using Hydra.Tests.Reliability;

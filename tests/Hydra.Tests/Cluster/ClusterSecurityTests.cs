@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Hydra.Cluster;
 using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Peers;

@@ -1,4 +1,5 @@
 using System.Text;
+using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Routing.Internal;
 

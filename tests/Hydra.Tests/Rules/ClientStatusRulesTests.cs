@@ -1,3 +1,4 @@
+using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Transport;
 using static Hydra.Tests.Rules.RulesHarness;

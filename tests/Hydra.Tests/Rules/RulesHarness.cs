@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Hydra.Cluster;
 using Hydra.Routing;
 using Hydra.Transport;
 using Hydra.Transport.InMemory;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Hydra.Cluster.State;
+using Hydra.Protocol;
 using Hydra.Routing;
 using Microsoft.Extensions.Logging;
 

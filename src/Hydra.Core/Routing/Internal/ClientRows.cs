@@ -1,3 +1,5 @@
+using Hydra.Protocol;
+
 namespace Hydra.Routing.Internal;
 
 /// <summary>
@@ -42,7 +44,7 @@ internal sealed class ClientRows(TimeProvider time, TimeSpan heartbeatInterval)
     }
 
     /// <summary>How many members are GOOD, OK and BAD now (for the client gauge; nothing is allocated per member).</summary>
-    public Observability.ClientStatusCounts CountByStatus(ClientEntry[] members)
+    public ClientStatusCounts CountByStatus(ClientEntry[] members)
     {
         var now = Now();
         int good = 0, ok = 0, bad = 0;
