@@ -61,7 +61,7 @@ public sealed partial class RouterEngine
             Refuse(sender, HydraErrorCode.Unauthorized, problem);
             return;
         }
-        _log.LogInformation("{Identity} proved its key", name);
+        _log.LogKeyProven(name);
         var proven = sender;
         proven.Entry = _clients.Touch(sender.Identity);
         Reply(proven, _replies.Empty(sender.Identity, HydraMethods.AuthOk, sender.ReplyTo));

@@ -71,7 +71,7 @@ public sealed partial class RouterEngine
         }
         catch (Exception e)
         {
-            _log.LogError(e, "Internal error while writing the client table for {Identity}", page.Entry.DisplayName);
+            _log.LogClientTableFailed(e, page.Entry.DisplayName);
         }
         try
         {

@@ -65,7 +65,7 @@ public sealed partial class RouterEngine
         }
         catch (Exception e)
         {
-            _log.LogError(e, "Internal error while gathering the cluster's client table for {Identity}", page.Entry.DisplayName);
+            _log.LogClusterTableFailed(e, page.Entry.DisplayName);
         }
         try
         {
@@ -186,7 +186,7 @@ public sealed partial class RouterEngine
         if (_clients.TryGet(identity, out var entry))
         {
             _auth?.Revoke(identity);
-            _log.LogInformation("{Identity} is now connected to router {Router}; its older connection here gets nothing more", entry.DisplayName, router);
+            _log.LogTakenByRouter(entry.DisplayName, router);
         }
     }
 

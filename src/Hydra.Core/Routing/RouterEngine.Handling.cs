@@ -32,7 +32,7 @@ public sealed partial class RouterEngine
         {
             // Whatever went wrong with one message must not stop the router.
             _counters.CountError(HydraErrorCode.Other);
-            _log.LogError(e, "Internal error while handling a message; routing goes on");
+            _log.LogHandlingFailed(e);
         }
     }
 
@@ -49,7 +49,7 @@ public sealed partial class RouterEngine
         }
         if (_log.IsEnabled(LogLevel.Debug))
         {
-            _log.LogDebug("{Identity} disconnected from the {Port} port", IdentityText.Of(identity), port == PortKind.Main ? "main" : "heartbeat");
+            _log.LogDisconnected(IdentityText.Of(identity), port == PortKind.Main ? "main" : "heartbeat");
         }
     }
 

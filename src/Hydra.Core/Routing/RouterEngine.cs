@@ -123,15 +123,13 @@ public sealed partial class RouterEngine : IAsyncDisposable
         if (_auth is not null && !_keysInHandshake)
         {
             // Before the listening line, which readers (and tests) take as the end of the start-up lines.
-            _log.LogWarning("Authorized keys on {Transport}: only peers that send Hydra's own key proof (HydraMQ) get in; pyzmq peers "
-                + "do not send it and are refused. A router on libzmq checks keys in the CURVE handshake instead: --transport libzmq", _transport.Name);
+            _log.LogKeysCheckedAfterHandshake(_transport.Name);
         }
-        _log.LogInformation("Router listening on tcp://{Address}:{Port} (heartbeats on {HeartbeatPort}){Security}, on {Transport} ({TransportWhy})", _options.Address, Port, HeartbeatPort,
+        _log.LogListening(_options.Address, Port, HeartbeatPort,
             _auth is not null ? ", encrypted, authorized keys only" : _options.CurveSecretKey is not null ? ", encrypted" : "", _transport.Name, _transportWhy);
         if (_options.CurveSecretKey is null && _options.Address is "*" or "0.0.0.0" or "::")
         {
-            _log.LogWarning("Listening on all interfaces without encryption: anyone who reaches port {Port} can send and read messages. "
-                + "Use --address 127.0.0.1, or a CURVE key (hydra keygen)", Port);
+            _log.LogOpenToAll(Port);
         }
     }
 
@@ -161,7 +159,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
         await _transport.StopAsync().ConfigureAwait(false);
         _replies.Dispose();
         _trace?.Writer.TryComplete();
-        _log.LogInformation("Router stopped");
+        _log.LogStopped();
     }
 
     /// <inheritdoc/>
@@ -192,7 +190,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
     {
         foreach (var name in _clients.Prune())
         {
-            _log.LogInformation("Client {Identity} pruned: not seen for {Seconds:0} s", name, _options.PruneAfter.TotalSeconds);
+            _log.LogPruned(name, _options.PruneAfter.TotalSeconds);
         }
         _counters.Clients = _clients.Count;
         _errorLog.Refill();

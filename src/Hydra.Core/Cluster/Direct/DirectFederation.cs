@@ -219,7 +219,7 @@ internal sealed partial class DirectFederation : ClusterFederation, INatsReceive
         }
     }
 
-    public void OnError(string text) => Log.LogWarning("Cluster: the NATS server says: {Error}", text);
+    public void OnError(string text) => _connectionLog.ServerSaid(text);
 
     /// <summary>The other servers of the server's NATS cluster, as it announces them: tried too when this one goes (with the first URL's user).</summary>
     private void Learn(NatsServerInfo info)

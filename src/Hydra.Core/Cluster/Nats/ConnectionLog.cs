@@ -100,6 +100,11 @@ internal sealed partial class ConnectionLog(ILogger log, ClusterOptions options,
 
     public void PublishFailed(string reason) => LogPublishFailed(log, reason);
 
+    /// <summary>An -ERR line from the server (the connection goes on, or the server closes it next).</summary>
+    public void ServerSaid(string text) => LogServerSaid(log, text);
+
+    public void CloseUnclean(string reason) => LogCloseUnclean(log, reason);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Joining cluster {Cluster} as router {Router} over NATS at {Urls}")]
     private static partial void LogJoining(ILogger log, string cluster, string router, string urls);
 
@@ -126,4 +131,10 @@ internal sealed partial class ConnectionLog(ILogger log, ClusterOptions options,
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Cluster: NATS did not take a message ({Reason}); it is sent again, or answered, by its link")]
     private static partial void LogPublishFailed(ILogger log, string reason);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Cluster: the NATS server says: {Error}")]
+    private static partial void LogServerSaid(ILogger log, string error);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Cluster: closing the NATS connection did not finish cleanly ({Reason}); the router stops anyway")]
+    private static partial void LogCloseUnclean(ILogger log, string reason);
 }

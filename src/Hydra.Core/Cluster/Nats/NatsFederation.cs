@@ -142,7 +142,7 @@ internal sealed partial class NatsFederation : ClusterFederation
         }
         catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
-            Log.LogWarning("Cluster: closing the NATS connection did not finish cleanly ({Reason}); the router stops anyway", e.Message);
+            _connectionLog.CloseUnclean(e.Message);
         }
         _stopping.Dispose();
     }

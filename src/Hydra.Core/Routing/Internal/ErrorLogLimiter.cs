@@ -24,7 +24,7 @@ internal sealed class ErrorLogLimiter(ILogger log)
         if (_budget > 0)
         {
             _budget--;
-            log.Log(level, "Refused message from {Identity}: {Code}: {Detail}", identity, code.ToWire(), detail);
+            log.LogRefused(level, identity, code.ToWire(), detail);
         }
         else
         {
@@ -41,7 +41,7 @@ internal sealed class ErrorLogLimiter(ILogger log)
         if (_budget > 0)
         {
             _budget--;
-            log.LogWarning("A reply to {Identity} could not be delivered: its queue is full or it is gone", identity);
+            log.LogReplyNotDelivered(identity);
         }
         else
         {
@@ -53,12 +53,12 @@ internal sealed class ErrorLogLimiter(ILogger log)
     {
         if (_suppressedUndelivered > 0)
         {
-            log.LogWarning("{Count} more replies could not be delivered in the last second (see RepliesNotDelivered)", _suppressedUndelivered);
+            log.LogRepliesNotDeliveredUnlogged(_suppressedUndelivered);
             _suppressedUndelivered = 0;
         }
         if (_suppressed > 0)
         {
-            log.LogWarning("{Count} more refused messages in the last second were not logged (see the error counters)", _suppressed);
+            log.LogRefusalsUnlogged(_suppressed);
             _suppressed = 0;
         }
         _budget = PerSecond;

@@ -50,7 +50,6 @@ internal sealed class HandshakeKeyCheck(IReadOnlyCollection<string> authorizedKe
             _refused.Clear(); // many strangers: forget them rather than grow
         }
         _refused[key] = (now, 0);
-        log.LogWarning("Refused a connection from {Address} in the CURVE handshake: key {Key} is not authorized on this router{Repeats}",
-            address, key, seen.Since > 0 ? $" ({seen.Since} more attempts with it since the last such line)" : "");
+        log.LogKeyRefusedInHandshake(address, key, seen.Since > 0 ? $" ({seen.Since} more attempts with it since the last such line)" : "");
     }
 }

@@ -53,7 +53,7 @@ internal sealed class LibZmqLoop : ITransportLoop
     {
         _threadName = threadName;
         _log = log;
-        _watched = new WatchedSockets(e => _log.LogError(e, "Internal error on the {Thread} thread; it goes on", _threadName));
+        _watched = new WatchedSockets(e => _log.LogLoopFailed(e, _threadName));
         _queues.Add(new Inbound<Action>(this, static work => work(), _posted));
     }
 
@@ -252,7 +252,7 @@ internal sealed class LibZmqLoop : ITransportLoop
         catch (Exception e) when (e is not ZmqException { Error: ZmqError.Terminated })
         {
             // Handlers guard their own work; this keeps one failure from stopping the loop.
-            _log.LogError(e, "Internal error on the {Thread} thread; it goes on", _threadName);
+            _log.LogLoopFailed(e, _threadName);
             return DrainResult.More; // look again rather than risk a socket left unread
         }
     }
@@ -265,7 +265,7 @@ internal sealed class LibZmqLoop : ITransportLoop
         }
         catch (Exception e)
         {
-            _log.LogError(e, "Internal error while closing the {Thread} thread's sockets", _threadName);
+            _log.LogCloseFailed(e, _threadName);
         }
     }
 
@@ -296,7 +296,7 @@ internal sealed class LibZmqLoop : ITransportLoop
                 }
                 catch (Exception e)
                 {
-                    loop._log.LogError(e, "Internal error on the {Thread} thread; it goes on", loop._threadName);
+                    loop._log.LogLoopFailed(e, loop._threadName);
                 }
             }
             return (true, !items.IsEmpty);

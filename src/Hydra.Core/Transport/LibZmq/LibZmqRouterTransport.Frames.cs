@@ -48,7 +48,7 @@ internal sealed partial class LibZmqRouterTransport
             catch (Exception e) when (e is not ZmqException { Error: ZmqError.Terminated })
             {
                 // The rules guard their own work; this is the transport's: one frame must not stop the loop.
-                _log.LogError(e, "Internal error while receiving a message; routing goes on");
+                _log.LogReceiveFailed(e);
             }
         }
         return DrainResult.More;

@@ -113,14 +113,14 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
         }
         if (!await _loop.StopAsync(StopBudget).ConfigureAwait(false))
         {
-            _log.LogWarning("The router's socket thread did not stop within {Seconds} s; its sockets are left to the process exit", StopBudget.TotalSeconds);
+            _log.LogThreadNotStopped(StopBudget.TotalSeconds);
             return;
         }
         _zap?.Dispose();
         // zmq_ctx_term blocks until libzmq's I/O thread has closed the listeners.
         if (!await Task.Run(_context!.Dispose).WaitAsync(StopBudget).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default).ConfigureAwait(false))
         {
-            _log.LogWarning("libzmq did not release the router's ports within {Seconds} s", StopBudget.TotalSeconds);
+            _log.LogPortsNotReleased(StopBudget.TotalSeconds);
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class NetMQRouterTransport
             catch (Exception e) when (e is not TerminatingException)
             {
                 // The rules guard their own work; this is the transport's: one frame must not stop the loop.
-                log.LogError(e, "Internal error while receiving a message; routing goes on");
+                log.LogReceiveFailed(e);
             }
             finally
             {

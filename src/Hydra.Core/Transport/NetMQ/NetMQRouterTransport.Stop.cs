@@ -35,7 +35,7 @@ internal sealed partial class NetMQRouterTransport
         }
         catch (TimeoutException)
         {
-            log.LogWarning("The router's socket thread did not unbind within {Seconds} s", StopBudget.TotalSeconds);
+            log.LogNotUnbound(StopBudget.TotalSeconds);
         }
     }
 

@@ -82,7 +82,7 @@ internal sealed partial class NetMQRouterTransport(RouterTransportOptions option
         await CloseConnectionsAsync().ConfigureAwait(false);
         if (!await _loop.StopAsync(StopBudget).ConfigureAwait(false))
         {
-            log.LogWarning("The router's socket thread did not stop within {Seconds} s; its sockets are left to the process exit", StopBudget.TotalSeconds);
+            log.LogThreadNotStopped(StopBudget.TotalSeconds);
             return;
         }
         await PortRelease.WaitAsync(options.Address, Port(_mainEndpoint), Port(_heartbeatEndpoint)).ConfigureAwait(false);
