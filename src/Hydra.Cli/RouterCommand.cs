@@ -65,6 +65,7 @@ internal static class RouterCommand
                 }, Shutdown.Token);
             }
             using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, level, format: format);
+            OpenFileLimit.Log(log.LoggerFactory.CreateLogger("HydraRouter"));
             return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory }, export);
         });
         return command;

@@ -82,6 +82,25 @@ public class CliTests
         Assert.Contains("[INFO] [HydraRouter] Router stopped", router.Output);
     }
 
+    // Each peer costs a router two descriptors, so the open-file limit is its ceiling on peers: an
+    // operator must see it. Started with a soft limit of 1,024, as many shells set it, the router
+    // still runs with the hard limit (the .NET runtime raises it) and says so with the peers it allows.
+    [Fact]
+    public async Task A_headless_router_says_how_many_files_it_may_open_and_so_how_many_peers()
+    {
+        var hard = File.ReadLines("/proc/self/limits").Single(line => line.StartsWith("Max open files", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[4];
+        await using var router = ChildProcess.Start("bash", "-c",
+            $"ulimit -Sn 1024 2>/dev/null; exec dotnet {Path.Combine(AppContext.BaseDirectory, "hydra.dll")} router --headless --address 127.0.0.1 --port 0 --heartbeat-port 0");
+
+        var line = await router.WaitForLineAsync(l => l.Contains("Open files:", StringComparison.Ordinal), "the open-files line");
+
+        Assert.Contains(hard == "unlimited"
+            ? "Open files: unlimited (hard limit unlimited); each peer takes 2, so any number of peers"
+            : $"Open files: {long.Parse(hard, CultureInfo.InvariantCulture):N0} (hard limit {long.Parse(hard, CultureInfo.InvariantCulture):N0}); each peer takes 2, so about {(long.Parse(hard, CultureInfo.InvariantCulture) - 64) / 2:N0} peers",
+            line, StringComparison.Ordinal);
+    }
+
     [Theory, OnNetMQ, OnLibZmq]
     public async Task Pong_command_answers_pings(HydraTransport transport)
     {
