@@ -131,7 +131,9 @@ public sealed partial class HydraMQ : IAsyncDisposable
         await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task SendCoreAsync(HydraMsg message, CancellationToken cancellationToken)
+    private Task SendCoreAsync(HydraMsg message, CancellationToken cancellationToken) => SendCoreAsync(message, joinsLine: null, cancellationToken);
+
+    private Task SendCoreAsync(HydraMsg message, PendingRequest? joinsLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         EnsureRunning();
@@ -142,7 +144,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
             throw new HydraException(HydraErrorCode.TooLarge, $"{message} is {frame.Length} bytes; the limit is {_options.MaxMessageSize}");
         }
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _outbox!.Enqueue(new Outgoing(frame, sent));
+        _outbox!.Enqueue(new Outgoing(frame, sent, joinsLine));
         return sent.Task.WaitAsync(cancellationToken);
     }
 
