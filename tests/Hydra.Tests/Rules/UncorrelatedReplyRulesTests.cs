@@ -98,6 +98,33 @@ public sealed class UncorrelatedReplyRulesTests
     }
 
     [Fact]
+    public async Task A_late_reply_while_a_newer_request_waits_answers_it_and_the_newer_reply_is_reported_late()
+    {
+        // The case order cannot settle (docs/protocol.md): the newer request is answered, and the
+        // line comes right again with the next reply instead of staying one behind.
+        await using var harness = new RulesHarness();
+        using var server = harness.Connect("server");
+        await using var client = StartClient(harness);
+        var late = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.LateReply += m => late.TrySetResult(m);
+
+        var first = client.RequestAsync(Request(client, "echo", 1), TimeSpan.FromMilliseconds(200));
+        Next(server);
+        await Assert.ThrowsAsync<HydraTimeoutException>(() => first.WaitAsync(Deadline));
+        var second = client.RequestAsync(Request(client, "echo", 2));
+        Next(server);
+        Answer(server, "echo_reply", 1);
+        Answer(server, "echo_reply", 2);
+
+        Assert.Equal(1, (int)(await second.WaitAsync(Deadline)).Payload["n"]!);
+        Assert.Equal(2, (int)(await late.Task.WaitAsync(Deadline)).Payload["n"]!);
+        var third = client.RequestAsync(Request(client, "echo", 3));
+        Next(server);
+        Answer(server, "echo_reply", 3);
+        Assert.Equal(3, (int)(await third.WaitAsync(Deadline)).Payload["n"]!);
+    }
+
+    [Fact]
     public async Task Without_the_option_a_reply_without_reply_to_stays_a_plain_message()
     {
         await using var harness = new RulesHarness();
