@@ -13,7 +13,7 @@ namespace Hydra.Mq;
 // reads the next message as the answer.
 public sealed partial class HydraMQ
 {
-    /// <summary>Lines with owed replies and nothing waiting that are kept, at most (more are forgotten).</summary>
+    /// <summary>Lines kept at most: past this, a line with nothing waiting forgets the replies it is owed.</summary>
     private const int MaxIdleLines = 1024;
 
     private readonly ConcurrentDictionary<string, PendingRequest> _pending = new();

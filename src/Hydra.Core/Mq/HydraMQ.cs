@@ -78,8 +78,10 @@ public sealed partial class HydraMQ : IAsyncDisposable
     public string? TransportName => _transport?.Name;
 
     /// <summary>
-    /// Raised (on a pool thread) when a reply arrives for a request that already timed out.
-    /// Such a reply never answers a later request.
+    /// Raised (on a pool thread) when a reply arrives for a request that already timed out: by its
+    /// <c>reply_to</c>, or, with <see cref="HydraMQOptions.MatchUncorrelatedReplies"/>, a reply without
+    /// one from a target that a timed-out request is still owed by, when no request to it is waiting.
+    /// Such a reply answers nothing and does not reach the inbox.
     /// </summary>
     public event Action<HydraMsg>? LateReply;
 
