@@ -48,6 +48,37 @@ public class PythonUncorrelatedReplyTests
     }
 
     [PythonTheory, OnNetMQ, OnLibZmq]
+    public async Task Requests_through_the_original_router_to_an_original_peer_get_their_replies(HydraTransport transport)
+    {
+        // All Python but our client: the router strips id and reply_to, the server writes none.
+        await using var router = Python.Run("py_router.py");
+        var ready = await router.WaitForEventAsync("ready");
+        string[] ports = ["--port", ((int)ready["port"]!).ToString(CultureInfo.InvariantCulture), "--heartbeat-port", ((int)ready["heartbeat_port"]!).ToString(CultureInfo.InvariantCulture)];
+        await using var py = Python.Run("py_peer.py", ["serve", "--id", "PyServer", "--original", .. ports]);
+        await py.WaitForEventAsync("ready");
+        await using var client = new HydraMQ(new HydraMQOptions
+        {
+            RouterAddress = "127.0.0.1",
+            RouterPort = (int)ready["port"]!,
+            RouterHeartbeatPort = (int)ready["heartbeat_port"]!,
+            Identity = "DotnetClient",
+            HeartbeatInterval = TestRouter.Interval,
+            NetworkTimeout = TimeSpan.FromSeconds(5),
+            Transport = transport,
+            MatchUncorrelatedReplies = true,
+        });
+        client.Start();
+        await client.WaitUntilConnectedAsync();
+
+        var sum = await client.RequestAsync(client.CreateMessage("PyServer", "add", new JsonObject { ["a"] = 2 }));
+        Assert.Equal(("PyServer", "add_reply", 2), (sum.Sender, sum.Method, (int)sum.Payload["a"]!));
+        var pong = await client.RequestAsync(client.CreateMessage("HydraRouter", "ping"));
+        Assert.Equal(("HydraRouter", "pong", null), (pong.Sender, pong.Method, pong.ReplyTo));
+        py.CloseInput();
+        router.CloseInput();
+    }
+
+    [PythonTheory, OnNetMQ, OnLibZmq]
     public async Task Two_requests_in_flight_are_answered_first_in_first_out(HydraTransport transport)
     {
         await using var router = TestRouter.Start(transport);
