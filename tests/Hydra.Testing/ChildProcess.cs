@@ -115,6 +115,13 @@ public sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess Hydra(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "hydra.dll"), .. arguments], environment);
 
+    /// <summary>Writes one line to standard input (some Python scripts read commands there).</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
     /// <summary>Closes standard input, which the Python scripts take as "stop".</summary>
     public void CloseInput() => _process.StandardInput.Close();
 

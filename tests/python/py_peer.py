@@ -6,10 +6,15 @@ Modes:
   raw       send --raw bytes (hex) as the single frame; emit the reply
   serve     answer "ping" with "pong" and echo any other method back as "<method>_reply"
             with the same payload; emit {"event": "ready"} once heartbeats are answered
-            and {"event": "served", ...} per message; stops when stdin closes
+            and {"event": "served", ...} per message; stops when stdin closes.
+            --original: answer as the original's peers do, without "reply_to" (its HydraMsg
+            writes only the five keys). --hold: keep the answers until a line on stdin says
+            "release" (sent in the order the requests came) or "release-reversed"; emits
+            {"event": "released", "count": N} once they are sent
 """
 import argparse
 import json
+import queue
 import sys
 import threading
 import time
@@ -66,15 +71,35 @@ def serve(peer, args):
         return
     emit(event="ready")
     stop = threading.Event()
-    threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+    commands = queue.Queue()
+
+    def read_commands():
+        for line in sys.stdin:
+            commands.put(line.strip())
+        stop.set()
+
+    threading.Thread(target=read_commands, daemon=True).start()
+    held = []
     while not stop.is_set():
+        while not commands.empty():
+            command = commands.get()
+            if command in ("release", "release-reversed"):
+                answers = held if command == "release" else held[::-1]
+                for answer in answers:
+                    peer.main.send(answer)
+                emit(event="released", count=len(answers))
+                held = []
         msg = peer.recv(100)
         if msg is None:
             continue
         emit(event="served", **msg)
         method = "pong" if msg["method"] == "ping" else msg["method"] + "_reply"
-        extra = {"reply_to": msg["id"]} if msg.get("id") else {}
-        peer.main.send(encode(peer.identity, msg["sender"], method, msg["payload"], **extra))
+        extra = {"reply_to": msg["id"]} if msg.get("id") and not args.original else {}
+        answer = encode(peer.identity, msg["sender"], method, msg["payload"], **extra)
+        if args.hold:
+            held.append(answer)
+        else:
+            peer.main.send(answer)
 
 
 def main():
@@ -90,6 +115,8 @@ def main():
     parser.add_argument("--raw", default="")
     parser.add_argument("--pad", type=int, default=0, help="send: add this many bytes to the payload (payload.pad)")
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--original", action="store_true", help="serve: answer without reply_to, as the original does")
+    parser.add_argument("--hold", action="store_true", help="serve: hold answers until \"release\" on stdin")
     args = parser.parse_args()
 
     peer = Peer(args)

@@ -11,8 +11,11 @@ public sealed partial class HydraMQ
 {
     private readonly byte[] _heartbeatFrame;
 
-    /// <summary>A frame waiting to be sent; <see cref="Sent"/> is null for heartbeats.</summary>
-    private readonly record struct Outgoing(byte[]? Frame, TaskCompletionSource? Sent)
+    /// <summary>
+    /// A frame waiting to be sent; <see cref="Sent"/> is null for heartbeats. <see cref="JoinsLine"/>:
+    /// a request that takes its place in its target's line as it is sent, so the line keeps the wire's order.
+    /// </summary>
+    private readonly record struct Outgoing(byte[]? Frame, TaskCompletionSource? Sent, PendingRequest? JoinsLine = null)
     {
         public static Outgoing Heartbeat => default;
         public bool IsHeartbeat => Frame is null;
@@ -30,6 +33,10 @@ public sealed partial class HydraMQ
             {
                 case SendResult.Sent:
                     _counters.Sent++;
+                    if (item.JoinsLine is { } request)
+                    {
+                        JoinLine(request);
+                    }
                     item.Sent!.TrySetResult();
                     break;
                 case SendResult.QueueFull:

@@ -78,8 +78,10 @@ public sealed partial class HydraMQ : IAsyncDisposable
     public string? TransportName => _transport?.Name;
 
     /// <summary>
-    /// Raised (on a pool thread) when a reply arrives for a request that already timed out.
-    /// Such a reply never answers a later request.
+    /// Raised (on a pool thread) when a reply arrives for a request that already timed out: by its
+    /// <c>reply_to</c>, or, with <see cref="HydraMQOptions.MatchUncorrelatedReplies"/>, a reply without
+    /// one from a target that a timed-out request is still owed by, when no request to it is waiting.
+    /// Such a reply answers nothing and does not reach the inbox.
     /// </summary>
     public event Action<HydraMsg>? LateReply;
 
@@ -131,7 +133,9 @@ public sealed partial class HydraMQ : IAsyncDisposable
         await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task SendCoreAsync(HydraMsg message, CancellationToken cancellationToken)
+    private Task SendCoreAsync(HydraMsg message, CancellationToken cancellationToken) => SendCoreAsync(message, joinsLine: null, cancellationToken);
+
+    private Task SendCoreAsync(HydraMsg message, PendingRequest? joinsLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         EnsureRunning();
@@ -142,7 +146,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
             throw new HydraException(HydraErrorCode.TooLarge, $"{message} is {frame.Length} bytes; the limit is {_options.MaxMessageSize}");
         }
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _outbox!.Enqueue(new Outgoing(frame, sent));
+        _outbox!.Enqueue(new Outgoing(frame, sent, joinsLine));
         return sent.Task.WaitAsync(cancellationToken);
     }
 

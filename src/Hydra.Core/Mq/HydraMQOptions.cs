@@ -73,10 +73,26 @@ public sealed record HydraMQOptions
     public HydraTransport Transport { get; init; } = HydraTransport.Auto;
 
     /// <summary>
-    /// Let a <c>pong</c> or <c>heartbeat_reply</c> without <c>reply_to</c> answer the oldest waiting
-    /// request of that kind to its sender, as the Python original matches replies. Needed
-    /// through a Python router, which strips <c>id</c> and <c>reply_to</c>; such a reply is still
-    /// told apart (its <see cref="Messages.HydraMsg.ReplyTo"/> is null). Off by default: exact matching only.
+    /// Let a reply without <c>reply_to</c> answer the oldest request still waiting for its sender
+    /// (first in, first out per target, whatever the methods), as the Python original reads the
+    /// next message as the answer. Needed with the original's peers, which write no
+    /// <c>reply_to</c> (they answer <c>ping</c> with <c>pong</c> and <c>x</c> with <c>x_reply</c>), and
+    /// through a Python router, which strips <c>id</c> and <c>reply_to</c>. A reply with
+    /// <c>reply_to</c> still answers exactly its request; one without is still told apart (its
+    /// <see cref="Messages.HydraMsg.ReplyTo"/> is null).
+    /// <para>
+    /// A message without <c>reply_to</c> counts as a reply unless it is a request of its own: from the
+    /// router, anything but an <c>error</c>; from a peer, anything but <c>ping</c>, <c>heartbeat</c>, a
+    /// method in <see cref="Methods"/>, or a message with an <c>id</c> whose method is not a reply's
+    /// (<c>pong</c>, <c>heartbeat_reply</c>, <c>error</c>, <c>…_reply</c>). Those go to handlers or the inbox.
+    /// </para>
+    /// <para>
+    /// A request that times out keeps its reply owed: a reply from that target that finds no request
+    /// waiting is taken as that late one and raises <see cref="HydraMQ.LateReply"/> instead of reaching
+    /// the inbox. Without ids nothing tells a late reply from the next one: if a newer request to the
+    /// same target is waiting when it comes, it answers that one, and the newer one's own reply is then
+    /// the late one. Off by default: exact matching only.
+    /// </para>
     /// </summary>
     public bool MatchUncorrelatedReplies { get; init; }
 
