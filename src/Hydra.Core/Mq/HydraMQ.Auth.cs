@@ -66,19 +66,19 @@ public sealed partial class HydraMQ
                     ["box"] = Convert.ToBase64String(sealedChallenge),
                 }), AttemptTimeout, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
             }
-            _log.LogInformation("{Identity} authenticated with the router", Identity);
+            _log.LogAuthenticated(Identity);
             done.TrySetResult();
         }
         catch (HydraRemoteException e)
         {
             var why = KeyRefusal(e.Detail);
-            _log.LogError("{Identity}: {Why}", Identity, why);
+            _log.LogAuthenticationFailed(Identity, why);
             done.TrySetException(new HydraException(HydraErrorCode.Unauthorized, why));
         }
         catch (Exception e) when (e is HydraException or OperationCanceledException or ObjectDisposedException or FormatException)
         {
             // Router unreachable or quitting: the next "unauthorized" heartbeat answer starts a new try.
-            _log.LogDebug("{Identity}: authentication not finished: {Reason}", Identity, e.Message);
+            _log.LogAuthenticationUnfinished(Identity, e.Message);
         }
         finally
         {

@@ -93,7 +93,7 @@ public sealed partial class HydraMQ
     {
         if (Interlocked.Exchange(ref _reportedConnected, 1) == 0)
         {
-            _log.LogInformation("{Identity}: connected to the router at {Address}:{Port}", Identity, _options.RouterAddress, _options.RouterPort);
+            _log.LogConnected(Identity, _options.RouterAddress, _options.RouterPort);
         }
         _mainLink.Answered();
         _heartbeatLink.Answered();
@@ -128,13 +128,12 @@ public sealed partial class HydraMQ
         }
         if (Interlocked.Exchange(ref _reportedConnected, 0) == 1)
         {
-            _log.LogWarning("{Identity}: no heartbeat reply from the router for {Seconds:0.#} s: {Why}",
-                Identity, (2 * _options.HeartbeatInterval).TotalSeconds, DescribeConnection());
+            _log.LogNoHeartbeatReply(Identity, (2 * _options.HeartbeatInterval).TotalSeconds, DescribeConnection());
         }
         else if (!_reportedSilence && ++_quietTicks >= 2)
         {
             _reportedSilence = true; // once, until connected
-            _log.LogWarning("{Identity}: not connected to the router yet: {Why}", Identity, DescribeConnection());
+            _log.LogNotConnectedYet(Identity, DescribeConnection());
         }
     }
 

@@ -55,7 +55,7 @@ public sealed partial class HydraMQ
     {
         if (_transport!.Send(PortKind.Heartbeat, _heartbeatFrame) != SendResult.Sent)
         {
-            _log.LogDebug("{Identity}: heartbeat not queued (router unreachable for a while)", Identity);
+            _log.LogHeartbeatNotQueued(Identity);
         }
     }
 
@@ -75,7 +75,7 @@ public sealed partial class HydraMQ
         }
         catch (HydraMessageException e)
         {
-            _log.LogWarning("{Identity}: dropped an undecodable frame from the router: {Problem}", Identity, e.Message);
+            _log.LogUndecodable(Identity, e.Message);
             return;
         }
         try
@@ -92,7 +92,7 @@ public sealed partial class HydraMQ
         catch (Exception e)
         {
             // A message must never take the loop thread down with it.
-            _log.LogError(e, "{Identity}: internal error while taking {Message}", Identity, message);
+            _log.LogTakeFailed(e, Identity, message);
         }
     }
 
@@ -108,7 +108,7 @@ public sealed partial class HydraMQ
         }
         else
         {
-            _log.LogWarning("{Identity}: unexpected {Message} on the heartbeat port: {Payload}", Identity, message, message.Payload.ToJsonString());
+            _log.LogUnexpectedOnHeartbeatPort(Identity, message, message.Payload.ToJsonString());
         }
     }
 
@@ -129,7 +129,7 @@ public sealed partial class HydraMQ
         {
             if (!methods.ContainsKey(message.Method))
             {
-                _log.LogWarning("{Identity}: no handler for {Message}", Identity, message);
+                _log.LogNoHandler(Identity, message);
                 ReplyFromLoop(message.CreateErrorReply(HydraErrorCode.UnknownMethod,
                     $"'{Identity}' has no method '{message.Method}' (it has: {string.Join(", ", methods.Keys)})"));
             }
@@ -147,7 +147,7 @@ public sealed partial class HydraMQ
 
     private void RefuseBusy(HydraMsg message)
     {
-        _log.LogWarning("{Identity}: inbox full ({Capacity}); refused {Message}", Identity, _options.InboxCapacity, message);
+        _log.LogInboxFull(Identity, _options.InboxCapacity, message);
         if (message.ReplyTo is null && !message.IsError)
         {
             ReplyFromLoop(message.CreateErrorReply(HydraErrorCode.Busy, $"'{Identity}' has {_options.InboxCapacity} messages waiting; this one was not taken"));
@@ -158,7 +158,7 @@ public sealed partial class HydraMQ
     {
         if (_transport!.Send(PortKind.Main, reply.ToJson()) != SendResult.Sent)
         {
-            _log.LogWarning("{Identity}: could not send {Reply}: queue to the router full", Identity, reply);
+            _log.LogReplyQueueFull(Identity, reply);
             return;
         }
         _counters.Sent++;
@@ -178,7 +178,7 @@ public sealed partial class HydraMQ
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
                 {
-                    _log.LogError(e, "{Identity}: handler for {Method} failed", Identity, request.Method);
+                    _log.LogHandlerFailed(e, Identity, request.Method);
                     reply = request.CreateErrorReply(HydraErrorCode.HandlerFailed, $"{request.Method} failed: {e.Message}");
                 }
                 if (reply is not null)
@@ -201,7 +201,7 @@ public sealed partial class HydraMQ
         }
         catch (HydraException e)
         {
-            _log.LogWarning("{Identity}: reply {Reply} not sent: {Reason}", Identity, reply, e.Message);
+            _log.LogReplyNotSent(Identity, reply, e.Message);
         }
         catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
         {

@@ -246,7 +246,7 @@ public sealed partial class HydraMQ
         }
         if (_log.IsEnabled(LogLevel.Debug))
         {
-            _log.LogDebug("{Identity}: {Message} carries no reply_to; taken as the answer to request {Id}", Identity, message, answered.Id);
+            _log.LogUncorrelatedAnswer(Identity, message, answered.Id);
         }
         answered.Reply.TrySetResult(message);
         return true;
@@ -301,11 +301,11 @@ public sealed partial class HydraMQ
         _counters.LateReplies++; // loop thread only
         if (requestId is not null)
         {
-            _log.LogInformation("{Identity}: late reply {Message} to request {Id}", Identity, message, requestId);
+            _log.LogLateReply(Identity, message, requestId);
         }
         else
         {
-            _log.LogInformation("{Identity}: late reply {Message} without reply_to: a request to {Target} had timed out", Identity, message, message.Sender);
+            _log.LogLateUncorrelatedReply(Identity, message, message.Sender);
         }
         var late = LateReply;
         if (late is not null)

@@ -116,7 +116,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
                 _dispatching = Task.Run(DispatchLoopAsync);
             }
         }
-        _log.LogDebug("{Identity} connecting to {Address}:{Port}/{HeartbeatPort} on {Transport}", Identity, _options.RouterAddress, _options.RouterPort, _options.RouterHeartbeatPort, _transport.Name);
+        _log.LogConnecting(Identity, _options.RouterAddress, _options.RouterPort, _options.RouterHeartbeatPort, _transport.Name);
     }
 
     /// <summary>Sends one message. Completes when the transport has taken it (with keys in play, once the peer has proven its key).</summary>
@@ -205,7 +205,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
         _authenticated.TrySetException(new HydraException(HydraErrorCode.Closed, "the peer has quit"));
         _inbox.Writer.TryComplete();
         // _stopping is left undisposed on purpose: a call racing with quit may still read its token.
-        _log.LogDebug("{Identity} quit", Identity);
+        _log.LogQuit(Identity);
     }
 
     /// <inheritdoc/>
