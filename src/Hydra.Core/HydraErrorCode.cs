@@ -62,15 +62,9 @@ public static class HydraErrorCodes
     };
 
     /// <summary>Parses a wire name; unknown names give <c>null</c>.</summary>
-    public static HydraErrorCode? FromWire(string? wire)
-    {
-        foreach (var code in Enum.GetValues<HydraErrorCode>())
-        {
-            if (code.ToWire() == wire)
-            {
-                return code;
-            }
-        }
-        return null;
-    }
+    public static HydraErrorCode? FromWire(string? wire) =>
+        wire is not null && ByWireName.TryGetValue(wire, out var code) ? code : null;
+
+    private static readonly Dictionary<string, HydraErrorCode> ByWireName =
+        Enum.GetValues<HydraErrorCode>().ToDictionary(code => code.ToWire(), StringComparer.Ordinal);
 }
