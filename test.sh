@@ -2,7 +2,7 @@
 # Every test the project has, as CI runs them:
 #   1. xunit: unit, integration (real sockets), CLI, Python interop, reliability, security, TUI views;
 #   2. the terminal apps end to end in a real terminal (tmux);
-#   3. the packages: `dotnet pack`, then the README's first example built against them and run;
+#   3. the packages: `dotnet pack`, then the README's first example and samples/ built against them and run;
 #   4. the benchmark smoke: the load suite in short, failing on any lost or altered message.
 # Needs the .NET 10 SDK, python3-zmq, tmux, nats-server and libzmq5: run as root with apt-get, it
 # installs whichever are missing (HYDRA_TEST_INSTALL=0: never); otherwise its first lines name them
@@ -27,8 +27,8 @@ if [[ " $MISSING_NEEDS " == *" tmux "* ]]; then
     skipped=$((skipped + 1))
 elif bash tests/e2e/tui_e2e.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-echo "== packages: the README's first example against the packed Hydra.Router"
-if bash tests/packages/readme_example.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+echo "== packages: the README's first example and the samples, against the packed Hydra.Router"
+if bash tests/packages/packages.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "== benchmark smoke (integrity, not speed)"
 if dotnet run -c Release --project bench/Hydra.Bench -- --smoke; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The packages as a .NET user gets them: pack the repository into ./nupkg, then
+#   1. build the README's first C# example, unchanged, in a new console app that references the
+#      Hydra.Router package (not the projects), run it, and check its publish output has no WCF;
+#   2. build samples/RequestReplyWithPython against the package and run it, through a router,
+#      against its Python peer (pyzmq).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props" | head -1)
+app=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$app"; }
+trap cleanup EXIT
+# Same version, new content: never take the package from NuGet's cache.
+rm -rf "$repo/nupkg" ~/.nuget/packages/hydra.router ~/.nuget/packages/hydra.router.cli
+dotnet pack "$repo/HydraRouter.slnx" -c Release -o "$repo/nupkg" --nologo -v quiet
+ls "$repo/nupkg"
+
+echo "-- the README's first example"
+cd "$app"
+dotnet new console -o . >/dev/null
+dotnet new nugetconfig >/dev/null
+dotnet nuget add source "$repo/nupkg" -n hydra-local --configfile nuget.config >/dev/null
+dotnet add package Hydra.Router --version "$version" >/dev/null
+awk '/^## The library/{f=1} f&&/^```csharp/{g=1;next} g&&/^```/{exit} g{print}' "$repo/README.md" > Program.cs
+dotnet publish -c Release -o bin/out -warnaserror --nologo -v quiet >/dev/null
+first=$(timeout 60 "./bin/out/$(basename "$app")" | head -1)
+if [[ "$first" != "5" ]]; then
+    echo "FAIL: the README's example printed '$first', not 5"
+    exit 1
+fi
+if ls bin/out | grep -q '^System\.ServiceModel'; then
+    echo "FAIL: the example's publish output carries WCF assemblies"
+    exit 1
+fi
+echo "ok: the README's example ran against Hydra.Router $version ($(find bin/out -type f | wc -l) files, $(du -sh bin/out | cut -f1) published)"
+
+echo "-- samples/RequestReplyWithPython"
+sample="$repo/samples/RequestReplyWithPython"
+dotnet build "$sample" -c Release --nologo -v quiet >/dev/null
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+dotnet "$repo/src/Hydra.Cli/bin/Release/net10.0/hydra.dll" router --headless --address 127.0.0.1 --port "$port" --heartbeat-port $((port + 1)) \
+    > "$app/router.log" 2>&1 &
+pids+=($!)
+/usr/bin/python3 "$sample/calculator.py" 127.0.0.1 "$port" $((port + 1)) > "$app/calculator.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do grep -q "calculator ready" "$app/calculator.log" && break; sleep 0.1; done
+grep -q "calculator ready" "$app/calculator.log" || { echo "FAIL: the Python peer did not get a pong within 10 s"; cat "$app/router.log" "$app/calculator.log"; exit 1; }
+answer=$(timeout 60 dotnet run --project "$sample" -c Release --no-build -- "$port")
+if [[ "$answer" != "add_reply: 5" ]]; then
+    echo "FAIL: the sample printed '$answer', not 'add_reply: 5'"
+    cat "$app/router.log"
+    exit 1
+fi
+echo "ok: samples/RequestReplyWithPython: $answer"
