@@ -65,7 +65,6 @@ internal static class RouterCommand
                 }, Shutdown.Token);
             }
             using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, level, format: format);
-            OpenFileLimit.Log(log.LoggerFactory.CreateLogger("HydraRouter"));
             return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory }, export);
         });
         return command;
@@ -77,6 +76,7 @@ internal static class RouterCommand
         try
         {
             router.Start();
+            OpenFileLimit.Log(options.LoggerFactory.CreateLogger("HydraRouter")); // once listening: a router that cannot start says only why
             using var metrics = MetricsExport.Start(export, options.LoggerFactory.CreateLogger("Hydra.Metrics"));
             // Ctrl+C and SIGTERM cancel the token; then the router closes its sockets and we exit 0.
             await Shutdown.WaitAsync();
