@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hydra;
 using Hydra.Bench.Serve;
 using Hydra.Bench.Suite;
 using NetMQ;
@@ -36,7 +37,7 @@ try
         var cluster = StringFlag(args, "--cluster") is { } urls
             ? new Hydra.Cluster.ClusterOptions { Urls = urls, Name = StringFlag(args, "--cluster-name") ?? "bench", RouterId = StringFlag(args, "--router-id") ?? "bench" }
             : null;
-        var transport = StringFlag(args, "--transport") is { } t ? Enum.Parse<Hydra.Transport.HydraTransport>(t, ignoreCase: true) : Hydra.Transport.HydraTransport.Auto;
+        var transport = StringFlag(args, "--transport") is { } t ? Enum.Parse<HydraTransport>(t, ignoreCase: true) : HydraTransport.Auto;
         return await ServeMode.RunAsync(kind, IntFlag(args, "--hwm") ?? 10_000, pool: !args.Contains("--no-pool"), transport, cluster);
     }
     if (args is ["chart", var savedReport, var svg])
@@ -80,7 +81,7 @@ try
 }
 finally
 {
-    Hydra.Transport.HydraTransports.Cleanup();
+    HydraTransports.Cleanup();
 }
 
 static string? StringFlag(string[] args, string name)

@@ -1,6 +1,5 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Hydra.Messages;
 using Hydra.Protocol;
 using Hydra.Routing.Internal;
 

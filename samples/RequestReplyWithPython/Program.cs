@@ -1,7 +1,7 @@
 // Asks a Python peer (calculator.py) to add two numbers, through a Hydra router.
 // The Python original's peers answer without reply_to; MatchUncorrelatedReplies lets such an
 // answer complete the oldest request waiting for that peer.
-using Hydra.Mq;
+using Hydra;
 
 var port = args.Length > 0 ? int.Parse(args[0]) : 5757;
 await using var peer = new HydraMQ(new HydraMQOptions

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Hydra.Peers;
 
 namespace Hydra.Cli;
 

@@ -61,11 +61,11 @@ internal static class CommonOptions
         });
 
     /// <summary>Which ZeroMQ engine: libzmq when installed (auto), or the one named.</summary>
-    public static Option<Hydra.Transport.HydraTransport> Transport() => new("--transport")
+    public static Option<HydraTransport> Transport() => new("--transport")
     {
         Description = "auto (default: libzmq when installed, else NetMQ), libzmq or netmq",
         HelpName = "engine",
-        DefaultValueFactory = _ => Hydra.Transport.HydraTransport.Auto,
+        DefaultValueFactory = _ => HydraTransport.Auto,
         CustomParser = FlagValues.Transport,
     };
 
@@ -120,7 +120,7 @@ internal static class CommonOptions
         public Option<int> HeartbeatPort { get; } = CommonOptions.HeartbeatPort(lowest: 1);
         public Option<string?> ServerKey { get; } = KeyOptions.ServerKey();
         public Option<string?> CurveKey { get; } = KeyOptions.CurveKey("This peer's secret key file (authorized keys)");
-        public Option<Hydra.Transport.HydraTransport> Transport { get; } = CommonOptions.Transport();
+        public Option<HydraTransport> Transport { get; } = CommonOptions.Transport();
 
         /// <summary>Adds the flags to <paramref name="command"/>, with the checks that span several of them.</summary>
         public void AddTo(Command command)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Hydra.Cluster;
 using Hydra.Logging;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 

@@ -133,19 +133,19 @@ internal static class FlagValues
     }
 
     /// <summary>auto, libzmq or netmq (any case).</summary>
-    public static Hydra.Transport.HydraTransport Transport(ArgumentResult result)
+    public static HydraTransport Transport(ArgumentResult result)
     {
         switch (Text(result).ToLowerInvariant())
         {
             case "auto":
-                return Hydra.Transport.HydraTransport.Auto;
+                return HydraTransport.Auto;
             case "libzmq":
-                return Hydra.Transport.HydraTransport.LibZmq;
+                return HydraTransport.LibZmq;
             case "netmq":
-                return Hydra.Transport.HydraTransport.NetMQ;
+                return HydraTransport.NetMQ;
             default:
                 result.AddError($"{Flag(result)} must be auto, libzmq or netmq, got '{Text(result)}'");
-                return Hydra.Transport.HydraTransport.Auto;
+                return HydraTransport.Auto;
         }
     }
 }

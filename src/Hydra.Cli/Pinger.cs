@@ -1,6 +1,5 @@
 using System.Globalization;
 using Hydra.Mq;
-using Hydra.Peers;
 
 namespace Hydra.Cli;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Hydra.Logging;
-using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Telemetry;
 using Microsoft.Extensions.Logging;

@@ -44,5 +44,5 @@ catch (Exception e) when (e is HydraException or ArgumentException or InvalidDat
     await Console.Error.WriteLineAsync($"ERROR: {e.Message}");
     exitCode = 1;
 }
-Hydra.Transport.HydraTransports.Cleanup();
+HydraTransports.Cleanup();
 return exitCode;

@@ -20,7 +20,7 @@ public sealed class HydraTimeoutException(string message)
     : HydraException(HydraErrorCode.Timeout, message);
 
 /// <summary>The other side answered with an <c>error</c> message.</summary>
-public sealed class HydraRemoteException(HydraErrorCode code, string wireCode, string detail, Messages.HydraMsg reply)
+public sealed class HydraRemoteException(HydraErrorCode code, string wireCode, string detail, HydraMsg reply)
     : HydraException(code, $"{wireCode}: {detail}")
 {
     /// <summary>The <c>payload.code</c> as it came on the wire.</summary>
@@ -28,5 +28,5 @@ public sealed class HydraRemoteException(HydraErrorCode code, string wireCode, s
     /// <summary>The <c>payload.detail</c> text.</summary>
     public string Detail { get; } = detail;
     /// <summary>The whole error message.</summary>
-    public Messages.HydraMsg Reply { get; } = reply;
+    public HydraMsg Reply { get; } = reply;
 }

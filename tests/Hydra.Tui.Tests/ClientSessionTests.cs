@@ -1,7 +1,5 @@
 using System.Threading.Channels;
-using Hydra.Messages;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Testing;

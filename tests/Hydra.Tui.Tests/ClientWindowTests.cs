@@ -1,6 +1,4 @@
-using Hydra.Messages;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Tui.Client;
 using Terminal.Gui.Input;

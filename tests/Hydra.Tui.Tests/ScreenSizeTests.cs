@@ -1,9 +1,7 @@
 using System.Text.RegularExpressions;
-using Hydra.Messages;
 using Hydra.Mq;
-using Hydra.Peers;
-using Hydra.Routing;
 using Hydra.Protocol;
+using Hydra.Routing;
 using Hydra.Tui.Client;
 using Hydra.Tui.Router;
 using Terminal.Gui.Input;

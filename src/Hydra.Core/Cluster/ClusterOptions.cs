@@ -5,7 +5,7 @@ namespace Hydra.Cluster;
 
 /// <summary>
 /// How a router joins a cluster of routers that act as one, over NATS (docs/cluster.md). Set
-/// <see cref="Routing.RouterOptions.Cluster"/> to it; without it a router is alone and needs no NATS.
+/// <see cref="RouterOptions.Cluster"/> to it; without it a router is alone and needs no NATS.
 /// </summary>
 public sealed partial record ClusterOptions
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hydra.Protocol;
 
-namespace Hydra.Messages;
+namespace Hydra;
 
 // Encoding and decoding (docs/protocol.md). Decoding goes through the router's own
 // FrameInspector, so a peer accepts exactly the frames the router forwards, field for field.

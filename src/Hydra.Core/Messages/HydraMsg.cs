@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Hydra.Protocol;
 
-namespace Hydra.Messages;
+namespace Hydra;
 
 /// <summary>
 /// One Hydra message: who sent it, to whom, which method, and a JSON object payload.

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using Hydra.Messages;
+using Hydra.Mq;
 using Hydra.Protocol;
 using Hydra.Security;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Mq;
+namespace Hydra;
 
 // Proving this peer's key to the router (see AuthProof). Runs once after Start and again
 // whenever the router says "unauthorized" (it forgets a proof when a connection closes).

@@ -1,8 +1,9 @@
+using Hydra.Mq;
 using Hydra.Protocol;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Mq;
+namespace Hydra;
 
 // Is the router there? Heartbeat replies say so; when they do not come, the transport's view of
 // the TCP connection says why as far as it can be known: nothing listens, the handshake fails

@@ -1,9 +1,9 @@
-using Hydra.Messages;
+using Hydra.Mq;
 using Hydra.Protocol;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Mq;
+namespace Hydra;
 
 // What runs on the transport's loop thread, the only thread that touches the sockets:
 // sending what callers queued, heartbeats, and handing received messages on.

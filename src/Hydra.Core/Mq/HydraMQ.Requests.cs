@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using Hydra.Messages;
+using Hydra.Mq;
 using Hydra.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Mq;
+namespace Hydra;
 
 // Requests and their replies. A reply answers the request whose id it carries as reply_to;
 // one that comes after its request timed out is reported as late, never taken as the answer

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Hydra.Messages;
+using Hydra.Mq;
 using Hydra.Observability;
 using Hydra.Protocol;
 using Hydra.Security;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Mq;
+namespace Hydra;
 
 /// <summary>
 /// A peer of a Hydra router: one identity, two connections (messages and heartbeats) on a

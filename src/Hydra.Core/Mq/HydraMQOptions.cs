@@ -1,9 +1,9 @@
-using Hydra.Messages;
+using Hydra.Mq;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Hydra.Mq;
+namespace Hydra;
 
 /// <summary>
 /// Answers one incoming message. Return a reply (usually <see cref="HydraMsg.CreateReply"/>)
@@ -79,7 +79,7 @@ public sealed record HydraMQOptions
     /// <c>reply_to</c> (they answer <c>ping</c> with <c>pong</c> and <c>x</c> with <c>x_reply</c>), and
     /// through a Python router, which strips <c>id</c> and <c>reply_to</c>. A reply with
     /// <c>reply_to</c> still answers exactly its request; one without is still told apart (its
-    /// <see cref="Messages.HydraMsg.ReplyTo"/> is null).
+    /// <see cref="HydraMsg.ReplyTo"/> is null).
     /// <para>
     /// A message without <c>reply_to</c> counts as a reply unless it is a request of its own: from the
     /// router, anything but an <c>error</c>; from a peer, anything but <c>ping</c>, <c>heartbeat</c>, a

@@ -1,4 +1,3 @@
-using Hydra.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace Hydra.Mq;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Hydra.Cluster;
-using static Hydra.Observability.HydraMeters;
+using static Hydra.HydraMeters;
 
 namespace Hydra.Observability;
 

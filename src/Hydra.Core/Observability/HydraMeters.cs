@@ -1,4 +1,5 @@
-namespace Hydra.Observability;
+using Hydra.Observability;
+namespace Hydra;
 
 /// <summary>
 /// Names of the meters and instruments Hydra publishes with <c>System.Diagnostics.Metrics</c>

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using static Hydra.Observability.HydraMeters;
+using static Hydra.HydraMeters;
 
 namespace Hydra.Observability;
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Protocol;
 
-namespace Hydra.Peers;
+namespace Hydra;
 
 /// <summary>One answered ping.</summary>
 /// <param name="Reply">The <c>pong</c>.</param>

@@ -1,8 +1,7 @@
-using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Protocol;
 
-namespace Hydra.Peers;
+namespace Hydra;
 
 /// <summary>
 /// A peer that answers requests with handlers (the original's HydraServer). Its identity

@@ -1,4 +1,5 @@
-namespace Hydra.Protocol;
+using Hydra.Protocol;
+namespace Hydra;
 
 /// <summary>How recently a client was heard from, as the original shows it.</summary>
 public enum ClientStatus

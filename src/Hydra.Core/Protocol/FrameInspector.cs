@@ -60,7 +60,7 @@ internal struct FrameHeader
 /// <summary>
 /// The one reader of the wire format (docs/protocol.md): checks that a frame is a valid Hydra
 /// message and reads <c>sender</c>, <c>target</c>, <c>method</c>, <c>id</c> and <c>reply_to</c>
-/// without building objects. The router routes on it in place; <see cref="Messages.HydraMsg.FromJson"/>
+/// without building objects. The router routes on it in place; <see cref="HydraMsg.FromJson"/>
 /// decodes through it, so both accept and refuse exactly the same frames.
 /// </summary>
 internal static class FrameInspector

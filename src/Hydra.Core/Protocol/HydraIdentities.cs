@@ -1,4 +1,5 @@
-namespace Hydra.Protocol;
+using Hydra.Protocol;
+namespace Hydra;
 
 /// <summary>Identities with a meaning on the wire (the original's module names).</summary>
 public static class HydraIdentities

@@ -1,4 +1,5 @@
-namespace Hydra.Protocol;
+using Hydra.Protocol;
+namespace Hydra;
 
 /// <summary>Method names with a meaning on the wire (docs/protocol.md, "Methods").</summary>
 public static class HydraMethods

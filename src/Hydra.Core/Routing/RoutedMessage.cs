@@ -1,4 +1,5 @@
-namespace Hydra.Routing;
+using Hydra.Routing;
+namespace Hydra;
 
 /// <summary>What happened to one message, for watchers such as the terminal app.</summary>
 public enum RouteOutcome

@@ -1,10 +1,10 @@
-using Hydra.Messages;
 using Hydra.Protocol;
+using Hydra.Routing;
 using Hydra.Routing.Internal;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Routing;
+namespace Hydra;
 
 // Authorized keys (rare: once per connection, so these may allocate). On a transport that
 // checks keys in the handshake, Admit proves a peer from its connection's key; otherwise the

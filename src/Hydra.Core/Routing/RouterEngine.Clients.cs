@@ -1,11 +1,11 @@
 using Hydra.Cluster;
-using Hydra.Messages;
 using Hydra.Protocol;
+using Hydra.Routing;
 using Hydra.Routing.Internal;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Routing;
+namespace Hydra;
 
 // The client table, asked for by peers (the clients method) and by watchers (GetClientsAsync).
 // Neither stalls routing: the routing thread only hands over who is in the table (the same

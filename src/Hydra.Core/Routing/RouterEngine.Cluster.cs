@@ -1,11 +1,12 @@
 using Hydra.Cluster;
 using Hydra.Cluster.State;
 using Hydra.Protocol;
+using Hydra.Routing;
 using Hydra.Routing.Internal;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Routing;
+namespace Hydra;
 
 // The rules in a cluster (docs/cluster.md): a target that is not held here goes to the
 // federation; frames from other routers are delivered like local ones, and refused back to

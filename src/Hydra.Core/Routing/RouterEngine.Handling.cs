@@ -1,10 +1,11 @@
 using System.Text;
 using Hydra.Protocol;
+using Hydra.Routing;
 using Hydra.Routing.Internal;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Routing;
+namespace Hydra;
 
 // The routing rules: admit, answer, forward, refuse, reply. They run on the transport's loop
 // thread only, and in steady state allocate nothing: frames are inspected in place and a

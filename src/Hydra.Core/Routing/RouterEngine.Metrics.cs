@@ -1,6 +1,7 @@
 using Hydra.Observability;
+using Hydra.Routing;
 
-namespace Hydra.Routing;
+namespace Hydra;
 
 // The Hydra.Router meter (Observability/RouterMetrics): it lives while the router runs. Its
 // counters are the ones routing keeps anyway; only the client count by status needs the table,

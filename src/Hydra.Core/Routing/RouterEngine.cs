@@ -1,11 +1,12 @@
 using System.Threading.Channels;
 using Hydra.Cluster;
+using Hydra.Routing;
 using Hydra.Routing.Internal;
 using Hydra.Security;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Routing;
+namespace Hydra;
 
 /// <summary>
 /// The headless router: the routing rules on top of a transport that listens on two ports

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Hydra.Observability;
 using Hydra.Protocol;
-using static Hydra.Observability.HydraMeters;
+using static Hydra.HydraMeters;
 
 namespace Hydra.Routing;
 

@@ -1,8 +1,9 @@
+using Hydra.Routing;
 using Hydra.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Hydra.Routing;
+namespace Hydra;
 
 /// <summary>How a <see cref="RouterEngine"/> listens and what it allows.</summary>
 public sealed record RouterOptions
@@ -123,7 +124,7 @@ public sealed record RouterOptions
         }
         if (CurveSecretKey is not null)
         {
-            Security.CurveKeyPair.CheckKey(CurveSecretKey, "router's secret key");
+            CurveKeyPair.CheckKey(CurveSecretKey, "router's secret key");
         }
         if (AuthorizedKeys is not null && CurveSecretKey is null)
         {

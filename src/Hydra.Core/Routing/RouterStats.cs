@@ -1,4 +1,5 @@
-namespace Hydra.Routing;
+using Hydra.Routing;
+namespace Hydra;
 
 /// <summary>Counters since the router started. Read at any time from any thread.</summary>
 /// <param name="Received">Frames-sets received on both ports.</param>

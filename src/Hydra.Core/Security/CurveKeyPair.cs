@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
+using Hydra.Security;
 using NaCl;
 
-namespace Hydra.Security;
+namespace Hydra;
 
 /// <summary>
 /// A CurveZMQ key pair in Z85 text (40 characters each). The router's pair encrypts both its

@@ -1,4 +1,5 @@
-namespace Hydra.Transport;
+using Hydra.Transport;
+namespace Hydra;
 
 /// <summary>Which ZeroMQ engine carries the messages. Peers on different engines talk to each other freely.</summary>
 public enum HydraTransport

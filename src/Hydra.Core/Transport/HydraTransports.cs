@@ -1,9 +1,10 @@
 using Hydra.Security;
+using Hydra.Transport;
 using Hydra.Transport.LibZmq;
 using Hydra.Transport.NetMQ;
 using Microsoft.Extensions.Logging;
 
-namespace Hydra.Transport;
+namespace Hydra;
 
 /// <summary>Chooses a transport for routers and peers, and releases what transports hold process-wide.</summary>
 public static class HydraTransports

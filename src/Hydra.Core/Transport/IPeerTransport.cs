@@ -1,6 +1,6 @@
 namespace Hydra.Transport;
 
-/// <summary>What a peer (<see cref="Mq.HydraMQ"/>) is told by its transport. Called on the loop thread only.</summary>
+/// <summary>What a peer (<see cref="HydraMQ"/>) is told by its transport. Called on the loop thread only.</summary>
 internal interface IPeerRules
 {
     /// <summary>A message arrived from the router on <paramref name="port"/>; <paramref name="body"/> is the last frame, lent for this call.</summary>

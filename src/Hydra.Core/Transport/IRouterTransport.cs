@@ -17,7 +17,7 @@ internal interface IRouterRules
 
 /// <summary>
 /// The sockets a router listens on (two ROUTER ports) and the thread that serves them. The
-/// routing rules (<see cref="Routing.RouterEngine"/>) know nothing else of ZeroMQ: frames come
+/// routing rules (<see cref="RouterEngine"/>) know nothing else of ZeroMQ: frames come
 /// in through <see cref="IRouterRules"/>, and everything goes out through <see cref="Send"/> and
 /// <see cref="Forward"/>. Nothing that is not a Hydra message ever leaves through a transport.
 /// </summary>

@@ -33,7 +33,7 @@ internal readonly ref struct ReceivedFrame
     public ReadOnlySpan<byte> PeerKey { get; }
 
     /// <summary>
-    /// When the transport took the batch this frame came in (<see cref="Routing.RouterOptions.TimeProvider"/>'s
+    /// When the transport took the batch this frame came in (<see cref="RouterOptions.TimeProvider"/>'s
     /// timestamp), so the rules need not read the clock for every message; 0 when the transport does not say.
     /// </summary>
     public long ReceivedAt { get; }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Hydra.Messages;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Protocol;
 
 namespace Hydra.Tui.Client;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Hydra.Messages;
 using Hydra.Protocol;
 using Hydra.Tui.Shared;
 using Terminal.Gui.App;

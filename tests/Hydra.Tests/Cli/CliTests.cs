@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
 using Hydra.Transport;
@@ -66,7 +65,7 @@ public class CliTests
         var listening = await router.WaitForLineAsync(l => l.Contains("Router listening", StringComparison.Ordinal), "the listening line");
         Assert.Contains(transport == HydraTransport.LibZmq ? "on libzmq 4." : "on NetMQ (asked for)", listening, StringComparison.Ordinal);
         var ports = Regex.Match(listening, @":(\d+) \(heartbeats on (\d+)\)");
-        await using (var client = new HydraClient(new Hydra.Mq.HydraMQOptions
+        await using (var client = new HydraClient(new HydraMQOptions
         {
             RouterAddress = "127.0.0.1",
             RouterPort = int.Parse(ports.Groups[1].Value, CultureInfo.InvariantCulture),

@@ -1,5 +1,4 @@
 using Hydra.Cluster;
-using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Protocol;
 using Hydra.Routing;

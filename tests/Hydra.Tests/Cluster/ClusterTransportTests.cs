@@ -1,5 +1,4 @@
 using System.Text;
-using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
 using Hydra.Transport;

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Hydra.Cluster;
-using Hydra.Messages;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
 using Hydra.Tests.Reliability;

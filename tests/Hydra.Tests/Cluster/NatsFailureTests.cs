@@ -1,5 +1,4 @@
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
 using Xunit.Abstractions;

@@ -12,7 +12,7 @@ namespace Hydra.Tests.Interop;
 /// </summary>
 public class PythonLegacyPeerTests
 {
-    private static string[] Port(Hydra.Routing.RouterEngine router) => ["--port", router.Port.ToString(CultureInfo.InvariantCulture)];
+    private static string[] Port(RouterEngine router) => ["--port", router.Port.ToString(CultureInfo.InvariantCulture)];
 
     [PythonTheory, OnNetMQ, OnLibZmq]
     public async Task A_legacy_peer_gets_its_heartbeat_and_ping_answered_in_its_own_framing(HydraTransport transport)

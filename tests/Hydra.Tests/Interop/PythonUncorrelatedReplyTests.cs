@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Routing;
 using Hydra.Testing;

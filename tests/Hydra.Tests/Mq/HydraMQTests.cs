@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Hydra.Messages;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Testing;

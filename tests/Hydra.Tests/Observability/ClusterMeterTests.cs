@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Hydra.Cluster;
 using Hydra.Observability;
-using static Hydra.Observability.HydraMeters;
+using static Hydra.HydraMeters;
 
 namespace Hydra.Tests.Observability;
 

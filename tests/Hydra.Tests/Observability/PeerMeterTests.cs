@@ -2,7 +2,7 @@ using Hydra.Mq;
 using Hydra.Observability;
 using Hydra.Protocol;
 using Hydra.Testing;
-using static Hydra.Observability.HydraMeters;
+using static Hydra.HydraMeters;
 
 namespace Hydra.Tests.Observability;
 

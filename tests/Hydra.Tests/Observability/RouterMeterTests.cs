@@ -2,7 +2,7 @@ using Hydra.Observability;
 using Hydra.Routing;
 using Hydra.Tests.Rules;
 using Hydra.Transport;
-using static Hydra.Observability.HydraMeters;
+using static Hydra.HydraMeters;
 using static Hydra.Tests.Rules.RulesHarness;
 
 namespace Hydra.Tests.Observability;

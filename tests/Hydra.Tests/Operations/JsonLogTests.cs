@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Hydra.Peers;
 using Hydra.Testing;
 using static Hydra.Tests.Operations.HeadlessRouter;
 
@@ -18,7 +17,7 @@ public sealed class JsonLogTests
         {
             await using (var router = await StartAsync(["--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0", "--log-format", "json", "--log-file", file]))
             {
-                await using (var client = new HydraClient(new Hydra.Mq.HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort, Identity = "jsonpeer" }))
+                await using (var client = new HydraClient(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort, Identity = "jsonpeer" }))
                 {
                     client.Start();
                     await Assert.ThrowsAsync<HydraRemoteException>(() => client.PingAsync("Nobody", TimeSpan.FromSeconds(10)));

@@ -1,4 +1,3 @@
-using Hydra.Peers;
 using Hydra.Testing;
 using static Hydra.Tests.Operations.HeadlessRouter;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Hydra.Messages;
 using Hydra.Protocol;
 using Hydra.Testing;
 using Hydra.Tests.Reliability;

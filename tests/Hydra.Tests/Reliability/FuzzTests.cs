@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Routing;
 using Hydra.Testing;
 using Hydra.Transport;

@@ -1,5 +1,4 @@
 using System.Text;
-using Hydra.Messages;
 using Hydra.Routing;
 using Hydra.Testing;
 using Hydra.Transport;

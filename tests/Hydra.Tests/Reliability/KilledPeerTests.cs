@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Testing;

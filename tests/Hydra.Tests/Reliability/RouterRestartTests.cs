@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Testing;
 using Hydra.Transport;
 using Xunit.Abstractions;
@@ -75,7 +74,7 @@ public class RouterRestartTests(ITestOutputHelper output)
         var stopping = Stopwatch.GetTimestamp();
         await first.StopAsync();
         output.WriteLine($"StopAsync took {Stopwatch.GetElapsedTime(stopping).TotalMilliseconds:0} ms with a connected peer");
-        await using var second = new Hydra.Routing.RouterEngine(first.Options with { Port = first.Port, HeartbeatPort = first.HeartbeatPort });
+        await using var second = new RouterEngine(first.Options with { Port = first.Port, HeartbeatPort = first.HeartbeatPort });
         second.Start(); // before the fix this could throw "address already in use"
         // A message written just as the old router closed is lost with its connection (ZeroMQ does not
         // resend); its request raises a timeout. So: ask until answered.
@@ -84,7 +83,7 @@ public class RouterRestartTests(ITestOutputHelper output)
         await Until(() => peer.IsConnected, "the peer's heartbeats answered by the new router");
     }
 
-    private static async Task<Hydra.Messages.HydraMsg?> TryPing(HydraMQ peer)
+    private static async Task<Hydra.HydraMsg?> TryPing(HydraMQ peer)
     {
         try
         {

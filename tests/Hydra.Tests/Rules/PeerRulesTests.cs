@@ -1,5 +1,4 @@
 using System.Text;
-using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Protocol;
 using Hydra.Routing;

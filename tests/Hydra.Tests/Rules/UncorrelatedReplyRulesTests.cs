@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Hydra.Messages;
 using Hydra.Mq;
 using Hydra.Protocol;
 using Hydra.Transport.InMemory;

@@ -1,6 +1,4 @@
-using Hydra.Messages;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Security;

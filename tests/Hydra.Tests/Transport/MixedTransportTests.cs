@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Hydra.Mq;
-using Hydra.Peers;
 using Hydra.Protocol;
 using Hydra.Routing;
 using Hydra.Security;
