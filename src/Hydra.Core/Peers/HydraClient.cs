@@ -13,7 +13,7 @@ public sealed record PingResult(HydraMsg Reply, TimeSpan RoundTrip);
 /// A client peer (the original's HydraClient). Its identity defaults to a unique
 /// <c>HydraClient-xxxxxx</c>, so any number of clients can connect with defaults.
 /// </summary>
-public class HydraClient : IAsyncDisposable
+public sealed class HydraClient : IAsyncDisposable
 {
     /// <summary>Creates a client; call <see cref="Start"/> to connect.</summary>
     public HydraClient(HydraMQOptions options)
