@@ -1,0 +1,105 @@
+using Hydra.Mq;
+using Hydra.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Hydra.Hosting;
+
+/// <summary>
+/// Puts a Hydra router and a Hydra peer in the generic host: options bound from configuration
+/// (<c>appsettings.json</c>, <c>Hydra__Router__Port</c>-style environment variables), checked when the
+/// host starts, a hosted service that starts and stops each with the host, and logging through the
+/// host's <see cref="ILoggerFactory"/>. The <see cref="RouterEngine"/> and the <see cref="HydraMQ"/> are
+/// singletons: inject them to read the bound port, the stats, or to send.
+/// </summary>
+public static class HydraServiceCollectionExtensions
+{
+    /// <summary>The configuration section the router's options are read from by default.</summary>
+    public const string RouterSection = "Hydra:Router";
+
+    /// <summary>The configuration section the peer's options are read from by default.</summary>
+    public const string PeerSection = "Hydra:Peer";
+
+    /// <summary>
+    /// Adds a router (<see cref="RouterEngine"/>) that starts with the host: options from the
+    /// <paramref name="configSectionPath"/> section (the property names of <see cref="RouterOptions"/>:
+    /// <c>Address</c>, <c>Port</c>, <c>HeartbeatPort</c>, <c>Transport</c>, <c>Cluster:Urls</c>, …), then
+    /// <paramref name="configure"/>. They are checked when the host starts: a bad value fails the
+    /// start with an <see cref="OptionsValidationException"/> whose message is one line, e.g.
+    /// <c>Hydra:Router: Port and HeartbeatPort are both 5757: the two ports must differ</c>.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Changes the bound options, e.g. <c>o =&gt; o with { Address = "127.0.0.1" }</c>; null for none.</param>
+    /// <param name="configSectionPath">The configuration section to bind; <see cref="RouterSection"/> by default.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddHydraRouter(this IServiceCollection services, Func<RouterOptions, RouterOptions>? configure = null,
+        string configSectionPath = RouterSection)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
+        AddSettings<RouterSettings, RouterOptions>(services, configSectionPath, configure,
+            (settings, logs) => settings.Options.LoggerFactory is NullLoggerFactory ? settings.Options with { LoggerFactory = logs } : settings.Options);
+        services.TryAddSingleton(sp => new RouterEngine(sp.GetRequiredService<IOptions<RouterSettings>>().Value.Options));
+        services.AddHostedService<RouterHostedService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds a peer (<see cref="HydraMQ"/>) that connects when the host starts and quits when it stops:
+    /// options from the <paramref name="configSectionPath"/> section (the property names of
+    /// <see cref="HydraMQOptions"/>: <c>RouterAddress</c>, <c>RouterPort</c>, <c>RouterHeartbeatPort</c>,
+    /// <c>Identity</c>, …), then <paramref name="configure"/> (where handlers go:
+    /// <c>o =&gt; o with { Methods = … }</c>). Checked when the host starts, as for <see cref="AddHydraRouter"/>.
+    /// The host does not wait for the router: the peer connects whenever it is there.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Changes the bound options; null for none.</param>
+    /// <param name="configSectionPath">The configuration section to bind; <see cref="PeerSection"/> by default.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddHydraPeer(this IServiceCollection services, Func<HydraMQOptions, HydraMQOptions>? configure = null,
+        string configSectionPath = PeerSection)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
+        AddSettings<PeerSettings, HydraMQOptions>(services, configSectionPath, configure,
+            (settings, logs) => settings.Options.LoggerFactory is NullLoggerFactory ? settings.Options with { LoggerFactory = logs } : settings.Options);
+        services.TryAddSingleton(sp => new HydraMQ(sp.GetRequiredService<IOptions<PeerSettings>>().Value.Options));
+        services.AddHostedService<PeerHostedService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The options pipeline for one options record: bind the section, apply the caller's change, give it
+    /// the host's loggers, check it (at start). The records have <c>init</c> properties, so the pipeline
+    /// works on a holder and replaces the record at each step instead of mutating it.
+    /// </summary>
+    private static void AddSettings<TSettings, TOptions>(IServiceCollection services, string section, Func<TOptions, TOptions>? configure,
+        Func<TSettings, ILoggerFactory, TOptions> withLogs)
+        where TSettings : Settings<TOptions>, new()
+        where TOptions : class, new()
+    {
+        services.AddOptions<TSettings>()
+            .Configure<IServiceProvider>((settings, provider) =>
+            {
+                settings.Section = section;
+                if (provider.GetService<IConfiguration>() is { } configuration)
+                {
+                    var options = new TOptions(); // a fresh record: never bind into a shared Default
+                    configuration.GetSection(section).Bind(options);
+                    settings.Options = options;
+                }
+                if (configure is not null)
+                {
+                    settings.Options = configure(settings.Options) ?? throw new InvalidOperationException($"the configure function for {section} returned null");
+                }
+            })
+            .PostConfigure<ILoggerFactory>((settings, logs) => settings.Options = withLogs(settings, logs))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TSettings>, SettingsValidation<TSettings, TOptions>>());
+    }
+}
