@@ -6,8 +6,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Hydra.Hosting;
 
 /// <summary>
-/// Health checks for the router and the peer that <see cref="HydraServiceCollectionExtensions.AddHydraRouter"/>
-/// and <see cref="HydraServiceCollectionExtensions.AddHydraPeer"/> add:
+/// Health checks for the router and the peer that <c>AddHydraRouter</c> and <c>AddHydraPeer</c>
+/// (<see cref="HydraServiceCollectionExtensions"/>) add:
 /// <c>services.AddHealthChecks().AddHydraRouterChecks().AddHydraPeerCheck()</c>.
 /// </summary>
 public static class HydraHealthChecksBuilderExtensions

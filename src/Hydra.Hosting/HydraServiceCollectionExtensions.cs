@@ -38,7 +38,19 @@ public static class HydraServiceCollectionExtensions
     /// <param name="configSectionPath">The configuration section to bind; <see cref="RouterSection"/> by default.</param>
     /// <returns>The services, for chaining.</returns>
     public static IServiceCollection AddHydraRouter(this IServiceCollection services, Func<RouterOptions, RouterOptions>? configure = null,
-        string configSectionPath = RouterSection)
+        string configSectionPath = RouterSection) =>
+        AddRouter(services, configure is null ? null : (_, options) => configure(options), configSectionPath);
+
+    /// <summary>As <see cref="AddHydraRouter(IServiceCollection, Func{RouterOptions, RouterOptions}?, string)"/>, with the host's services at hand (a <see cref="TimeProvider"/>, say).</summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Changes the bound options, given the host's services.</param>
+    /// <param name="configSectionPath">The configuration section to bind; <see cref="RouterSection"/> by default.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddHydraRouter(this IServiceCollection services, Func<IServiceProvider, RouterOptions, RouterOptions>? configure,
+        string configSectionPath = RouterSection) =>
+        AddRouter(services, configure, configSectionPath);
+
+    private static IServiceCollection AddRouter(IServiceCollection services, Func<IServiceProvider, RouterOptions, RouterOptions>? configure, string configSectionPath)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
@@ -54,7 +66,7 @@ public static class HydraServiceCollectionExtensions
     /// options from the <paramref name="configSectionPath"/> section (the property names of
     /// <see cref="HydraMQOptions"/>: <c>RouterAddress</c>, <c>RouterPort</c>, <c>RouterHeartbeatPort</c>,
     /// <c>Identity</c>, …), then <paramref name="configure"/> (where handlers go:
-    /// <c>o =&gt; o with { Methods = … }</c>). Checked when the host starts, as for <see cref="AddHydraRouter"/>.
+    /// <c>o =&gt; o with { Methods = … }</c>). Checked when the host starts, as for <c>AddHydraRouter</c>.
     /// The host does not wait for the router: the peer connects whenever it is there.
     /// </summary>
     /// <param name="services">The host's services.</param>
@@ -62,7 +74,22 @@ public static class HydraServiceCollectionExtensions
     /// <param name="configSectionPath">The configuration section to bind; <see cref="PeerSection"/> by default.</param>
     /// <returns>The services, for chaining.</returns>
     public static IServiceCollection AddHydraPeer(this IServiceCollection services, Func<HydraMQOptions, HydraMQOptions>? configure = null,
-        string configSectionPath = PeerSection)
+        string configSectionPath = PeerSection) =>
+        AddPeer(services, configure is null ? null : (_, options) => configure(options), configSectionPath);
+
+    /// <summary>
+    /// As <see cref="AddHydraPeer(IServiceCollection, Func{HydraMQOptions, HydraMQOptions}?, string)"/>, with the host's
+    /// services at hand: handlers that use them, <c>(sp, o) =&gt; o with { Methods = Handlers(sp.GetRequiredService&lt;Billing&gt;()) }</c>.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Changes the bound options, given the host's services.</param>
+    /// <param name="configSectionPath">The configuration section to bind; <see cref="PeerSection"/> by default.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddHydraPeer(this IServiceCollection services, Func<IServiceProvider, HydraMQOptions, HydraMQOptions>? configure,
+        string configSectionPath = PeerSection) =>
+        AddPeer(services, configure, configSectionPath);
+
+    private static IServiceCollection AddPeer(IServiceCollection services, Func<IServiceProvider, HydraMQOptions, HydraMQOptions>? configure, string configSectionPath)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
@@ -78,7 +105,7 @@ public static class HydraServiceCollectionExtensions
     /// the host's loggers, check it (at start). The records have <c>init</c> properties, so the pipeline
     /// works on a holder and replaces the record at each step instead of mutating it.
     /// </summary>
-    private static void AddSettings<TSettings, TOptions>(IServiceCollection services, string section, Func<TOptions, TOptions>? configure,
+    private static void AddSettings<TSettings, TOptions>(IServiceCollection services, string section, Func<IServiceProvider, TOptions, TOptions>? configure,
         Func<TSettings, ILoggerFactory, TOptions> withLogs)
         where TSettings : Settings<TOptions>, new()
         where TOptions : class, new()
@@ -95,7 +122,7 @@ public static class HydraServiceCollectionExtensions
                 }
                 if (configure is not null)
                 {
-                    settings.Options = configure(settings.Options) ?? throw new InvalidOperationException($"the configure function for {section} returned null");
+                    settings.Options = configure(provider, settings.Options) ?? throw new InvalidOperationException($"the configure function for {section} returned null");
                 }
             })
             .PostConfigure<ILoggerFactory>((settings, logs) => settings.Options = withLogs(settings, logs))

@@ -67,6 +67,38 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task A_hosted_server_answers_with_a_handler_that_uses_the_host_s_services()
+    {
+        var (port, heartbeatPort) = (FreePort(), FreePort());
+        var builder = NewBuilder();
+        builder.Configuration.AddInMemoryCollection(RouterConfig(port, heartbeatPort));
+        builder.Configuration.AddInMemoryCollection(PeerConfig(port, heartbeatPort));
+        builder.Services.AddSingleton(new Offset(100));
+        builder.Services.AddHydraRouter().AddHydraPeer((services, o) => o with
+        {
+            Identity = "adder",
+            Methods = new Dictionary<string, HydraMethodHandler>
+            {
+                ["add"] = HydraHandlers.Sync(m => m.CreateReply("sum", new() { ["sum"] = (int)m.Payload["a"]! + services.GetRequiredService<Offset>().Value })),
+            },
+        });
+        using var host = builder.Build();
+        using var deadline = new CancellationTokenSource(Deadline);
+        await host.StartAsync(deadline.Token);
+
+        await using var client = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = port, RouterHeartbeatPort = heartbeatPort, Transport = Hydra.Transport.HydraTransport.NetMQ });
+        client.Start();
+        await client.WaitUntilConnectedAsync(Deadline, deadline.Token);
+        await host.Services.GetRequiredService<HydraMQ>().WaitUntilConnectedAsync(Deadline, deadline.Token);
+        var reply = await client.RequestAsync(client.CreateMessage("adder", "add", new() { ["a"] = 2 }), Deadline, deadline.Token);
+
+        Assert.Equal(102, (int)reply.Payload["sum"]!);
+        await host.StopAsync(deadline.Token);
+    }
+
+    private sealed record Offset(int Value);
+
+    [Fact]
     public async Task Health_checks_are_healthy_while_up_and_unhealthy_once_the_router_is_gone()
     {
         var (port, heartbeatPort) = (FreePort(), FreePort());
