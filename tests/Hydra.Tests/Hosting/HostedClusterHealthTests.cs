@@ -1,3 +1,4 @@
+using Hydra.Cluster.InMemory;
 using Hydra.Hosting;
 using Hydra.Routing;
 using Hydra.Testing;
@@ -13,6 +14,37 @@ namespace Hydra.Tests.Hosting;
 [Collection(ClusterCollection.Name)]
 public sealed class HostedClusterHealthTests
 {
+    [Fact]
+    public async Task Cluster_check_is_degraded_while_a_link_to_another_router_is_down()
+    {
+        var memory = new InMemoryCluster();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hydra:Router:Address"] = "127.0.0.1",
+            ["Hydra:Router:Port"] = "0",
+            ["Hydra:Router:HeartbeatPort"] = "0",
+        });
+        builder.Services.AddHydraRouter(o => o with { Cluster = memory.Options("hosted-a") }); // NATS played in memory
+        builder.Services.AddHealthChecks().AddHydraRouterChecks();
+        using var host = builder.Build();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await host.StartAsync(deadline.Token);
+        await using var other = TestRouter.Start(new RouterOptions { Cluster = memory.Options("plain-b") });
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        bool ClusterOnly(HealthCheckRegistration r) => r.Name == HydraHealthChecksBuilderExtensions.ClusterCheck;
+        await Eventually.ValueAsync(() => health.CheckHealthAsync(ClusterOnly, deadline.Token),
+            r => r.Status == HealthStatus.Healthy && r.Entries.Values.Single().Description!.Contains("2 routers reachable", StringComparison.Ordinal),
+            "the cluster check to see both routers", TimeSpan.FromSeconds(20));
+
+        memory.Members.Single(m => m.RouterId == "plain-b").Available = false; // b loses NATS: a stops hearing it
+
+        var degraded = await Eventually.ValueAsync(() => health.CheckHealthAsync(ClusterOnly, deadline.Token),
+            r => r.Status == HealthStatus.Degraded, "the cluster check to see the link down", TimeSpan.FromSeconds(20));
+        Assert.StartsWith("1 of 1 links down (plain-b: ", degraded.Entries[HydraHealthChecksBuilderExtensions.ClusterCheck].Description, StringComparison.Ordinal);
+        await host.StopAsync(deadline.Token);
+    }
+
     [NatsFact]
     public async Task Cluster_check_is_healthy_with_the_other_router_reachable_and_fails_when_NATS_is_gone()
     {
