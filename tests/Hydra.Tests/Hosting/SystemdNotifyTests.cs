@@ -14,6 +14,7 @@ namespace Hydra.Tests.Hosting;
 /// socket, played here by a datagram socket of the test's own, hears READY=1 once the router listens and
 /// STOPPING=1 when the host stops.
 /// </summary>
+[Collection(Hydra.Tests.Infrastructure.AloneCollection.Name)] // NOTIFY_SOCKET is set process-wide for a moment: no child process may start meanwhile
 public sealed class SystemdNotifyTests
 {
     [Fact]
