@@ -171,6 +171,25 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task A_port_in_use_fails_the_start_with_the_router_s_own_words()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var builder = NewBuilder();
+        builder.Configuration.AddInMemoryCollection(RouterConfig(port, FreePort()));
+        builder.Services.AddHydraRouter();
+        using var host = builder.Build();
+        using var deadline = new CancellationTokenSource(Deadline);
+
+        var failed = await Assert.ThrowsAsync<HydraException>(() => host.StartAsync(deadline.Token));
+
+        Assert.Equal(HydraErrorCode.Network, failed.Code);
+        Assert.Contains($"port {port} is already in use", failed.Message, StringComparison.Ordinal);
+        Assert.False(host.Services.GetRequiredService<RouterEngine>().IsRunning);
+    }
+
+    [Fact]
     public async Task Stopping_with_a_cancelled_token_returns_at_once_and_disposing_frees_the_ports()
     {
         var (port, heartbeatPort) = (FreePort(), FreePort());
