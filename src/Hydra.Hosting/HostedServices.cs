@@ -1,27 +1,38 @@
 using Hydra.Mq;
 using Hydra.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Hydra.Hosting;
 
 /// <summary>Starts the router with the host and stops it with the host, within the host's shutdown time.</summary>
-internal sealed partial class RouterHostedService(RouterEngine router, ILoggerFactory logs) : IHostedService, IAsyncDisposable
+/// <remarks>
+/// The router is made when the host starts it, not when the host makes its services: the host checks the
+/// options (ValidateOnStart) in between, so options that do not fit fail the start before any router exists.
+/// </remarks>
+internal sealed partial class RouterHostedService(IServiceProvider services, ILoggerFactory logs) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _log = logs.CreateLogger("Hydra.Hosting");
+    private RouterEngine? _router;
     private Task? _stopping;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        _router = services.GetRequiredService<RouterEngine>();
         // Binds both ports on this thread, quickly; a port that cannot be bound fails the host's start (HydraException, in words).
-        router.Start();
+        _router.Start();
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping ??= router.StopAsync().AsTask();
+        if (_router is null)
+        {
+            return;
+        }
+        _stopping ??= _router.StopAsync().AsTask();
         if (!await Stopping.WithinAsync(_stopping, cancellationToken).ConfigureAwait(false))
         {
             StopCutShort(_log, "router");
@@ -31,7 +42,11 @@ internal sealed partial class RouterHostedService(RouterEngine router, ILoggerFa
     /// <summary>The container disposes this service: a stop cut short gets a last bounded wait here, so the ports are free after the host is disposed.</summary>
     public async ValueTask DisposeAsync()
     {
-        _stopping ??= router.StopAsync().AsTask();
+        if (_router is null)
+        {
+            return;
+        }
+        _stopping ??= _router.StopAsync().AsTask();
         await Stopping.WithinAsync(_stopping, Stopping.DisposeBudget).ConfigureAwait(false);
     }
 
@@ -40,30 +55,41 @@ internal sealed partial class RouterHostedService(RouterEngine router, ILoggerFa
 }
 
 /// <summary>Connects the peer when the host starts (without waiting for the router) and quits it when the host stops.</summary>
-internal sealed class PeerHostedService(HydraMQ peer, ILoggerFactory logs) : IHostedService, IAsyncDisposable
+/// <remarks>The peer is made when the host starts it, after the options were checked, as the router is.</remarks>
+internal sealed class PeerHostedService(IServiceProvider services, ILoggerFactory logs) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _log = logs.CreateLogger("Hydra.Hosting");
+    private HydraMQ? _peer;
     private Task? _stopping;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        peer.Start(); // returns at once: ZeroMQ connects in the background, whenever the router is there
+        _peer = services.GetRequiredService<HydraMQ>();
+        _peer.Start(); // returns at once: ZeroMQ connects in the background, whenever the router is there
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping ??= peer.QuitAsync().AsTask();
+        if (_peer is null)
+        {
+            return;
+        }
+        _stopping ??= _peer.QuitAsync().AsTask();
         if (!await Stopping.WithinAsync(_stopping, cancellationToken).ConfigureAwait(false))
         {
-            RouterHostedService.StopCutShort(_log, $"peer {peer.Identity}");
+            RouterHostedService.StopCutShort(_log, $"peer {_peer.Identity}");
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        _stopping ??= peer.QuitAsync().AsTask();
+        if (_peer is null)
+        {
+            return;
+        }
+        _stopping ??= _peer.QuitAsync().AsTask();
         await Stopping.WithinAsync(_stopping, Stopping.DisposeBudget).ConfigureAwait(false);
     }
 }

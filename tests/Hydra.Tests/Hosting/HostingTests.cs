@@ -166,8 +166,9 @@ public sealed class HostingTests
 
         Assert.Equal(message, failed.Message);
         Assert.DoesNotContain('\n', failed.Message);
-        // Nothing was started: the check runs before any hosted service.
+        // Nothing was started: the check runs before any hosted service, and before any router or peer is made.
         Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Hydra.Router:", StringComparison.Ordinal));
+        Assert.Contains("at Microsoft.Extensions.Options.StartupValidator.Validate", failed.StackTrace, StringComparison.Ordinal);
     }
 
     [Fact]
