@@ -24,12 +24,12 @@ public sealed class HostingTests
     public async Task Peer_gets_pong_from_router_both_started_by_the_host_from_json_and_environment()
     {
         var (port, heartbeatPort) = (FreePort(), FreePort());
-        // The router's section from a JSON file, its heartbeat port from a Hydra__Router__… variable (under a
-        // prefix of this test's own, so no other test sees it), the peer's section from memory.
+        // The router's section from a JSON file, its heartbeat port from a HYDRA__ROUTER__… variable (configuration keys ignore
+        // case; under a prefix of this test's own, so no other test sees it), the peer's section from memory.
         var json = Path.Combine(Path.GetTempPath(), $"hydra-hosting-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(json, $$"""{ "Hydra": { "Router": { "Address": "127.0.0.1", "Port": {{port}}, "HeartbeatPort": 1, "Transport": "NetMQ" } } }""");
         var prefix = $"HYDRATEST_{Guid.NewGuid():N}_";
-        Environment.SetEnvironmentVariable($"{prefix}Hydra__Router__HeartbeatPort", heartbeatPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Environment.SetEnvironmentVariable($"{prefix}HYDRA__ROUTER__HEARTBEATPORT", heartbeatPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
             var logs = new LineCollector();
@@ -61,7 +61,7 @@ public sealed class HostingTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable($"{prefix}Hydra__Router__HeartbeatPort", null);
+            Environment.SetEnvironmentVariable($"{prefix}HYDRA__ROUTER__HEARTBEATPORT", null);
             File.Delete(json);
         }
     }
