@@ -2,7 +2,9 @@
 # The packages as a .NET user gets them: pack the repository into ./nupkg, then
 #   1. build the README's first C# example, unchanged, in a new console app that references the
 #      Hydra.Router package (not the projects), run it, and check its publish output has no WCF;
-#   2. build samples/RequestReplyWithPython against the package and run it, through a router,
+#   2. build samples/HostedRouter against Hydra.Router.Hosting and run it until its health checks
+#      pass, then with a bad port, which must fail in one line;
+#   3. build samples/RequestReplyWithPython against the package and run it, through a router,
 #      against its Python peer (pyzmq).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -12,7 +14,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$app"; }
 trap cleanup EXIT
 # Same version, new content: never take the package from NuGet's cache.
-rm -rf "$repo/nupkg" ~/.nuget/packages/hydra.router ~/.nuget/packages/hydra.router.cli
+rm -rf "$repo/nupkg" ~/.nuget/packages/hydra.router ~/.nuget/packages/hydra.router.cli ~/.nuget/packages/hydra.router.hosting
 dotnet pack "$repo/HydraRouter.slnx" -c Release -o "$repo/nupkg" --nologo -v quiet
 ls "$repo/nupkg"
 
@@ -34,6 +36,24 @@ if ls bin/out | grep -q '^System\.ServiceModel'; then
     exit 1
 fi
 echo "ok: the README's example ran against Hydra.Router $version ($(find bin/out -type f | wc -l) files, $(du -sh bin/out | cut -f1) published)"
+
+echo "-- samples/HostedRouter"
+hosted="$repo/samples/HostedRouter"
+dotnet build "$hosted" -c Release -warnaserror --nologo -v quiet >/dev/null
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if ! log=$(cd "$hosted" && Hydra__Router__Port=$port Hydra__Router__HeartbeatPort=$((port + 1)) Hydra__Peer__RouterPort=$port \
+        Hydra__Peer__RouterHeartbeatPort=$((port + 1)) Sample__ExitWhenHealthy=true timeout 60 dotnet run -c Release --no-build 2>&1); then
+    echo "$log"
+    echo "FAIL: samples/HostedRouter did not report healthy and exit 0 within 60 s"
+    exit 1
+fi
+grep -q "hydra-peer: Healthy" <<<"$log" || { echo "$log"; echo "FAIL: samples/HostedRouter exited without a healthy peer"; exit 1; }
+bad=$(cd "$hosted" && Hydra__Router__Port=70000 timeout 60 dotnet run -c Release --no-build 2>&1 | tail -1 || true)
+if [[ "$bad" != "ERROR: Hydra:Router: Port must be 0–65535 (0 picks a free port), not 70000" ]]; then
+    echo "FAIL: samples/HostedRouter with port 70000 ended with '$bad'"
+    exit 1
+fi
+echo "ok: samples/HostedRouter reported healthy against Hydra.Router.Hosting $version, and refused port 70000 in one line"
 
 echo "-- samples/RequestReplyWithPython"
 if ! /usr/bin/python3 -c "import zmq" 2>/dev/null; then
