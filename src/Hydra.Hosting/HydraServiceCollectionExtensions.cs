@@ -117,7 +117,15 @@ public static class HydraServiceCollectionExtensions
                 if (provider.GetService<IConfiguration>() is { } configuration)
                 {
                     var options = new TOptions(); // a fresh record: never bind into a shared Default
-                    configuration.GetSection(section).Bind(options);
+                    try
+                    {
+                        configuration.GetSection(section).Bind(options);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        // A value of the wrong type ("fifty" for a port): reported by the check at start, as one line like the others.
+                        settings.Problem = e.Message; // names the key, the value and the type; the inner exception only repeats it
+                    }
                     settings.Options = options;
                 }
                 if (configure is not null)

@@ -13,6 +13,9 @@ internal abstract class Settings<TOptions> where TOptions : class, new()
 
     public TOptions Options { get; set; } = new();
 
+    /// <summary>Why the section could not be bound, if it could not.</summary>
+    public string? Problem { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when the options do not fit together.</summary>
     public abstract void Check();
 }
@@ -61,6 +64,10 @@ internal sealed class SettingsValidation<TSettings, TOptions> : IValidateOptions
 {
     public ValidateOptionsResult Validate(string? name, TSettings options)
     {
+        if (options.Problem is not null)
+        {
+            return ValidateOptionsResult.Fail(options.Problem);
+        }
         try
         {
             options.Check();

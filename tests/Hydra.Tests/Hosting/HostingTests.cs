@@ -142,6 +142,7 @@ public sealed class HostingTests
         { "Hydra:Router:HeartbeatPort", "6000", "Hydra:Router: Port and HeartbeatPort are both 6000: the two ports must differ" },
         { "Hydra:Router:Cluster:Urls", "localhost:4222", "Hydra:Router: Cluster.Urls: 'localhost:4222' must start with nats://, tls://, ws:// or wss://" },
         { "Hydra:Peer:RouterPort", "0", "Hydra:Peer: RouterPort must be 1–65535 (the router's port), not 0" },
+        { "Hydra:Router:Port", "fifty", "Failed to convert configuration value 'fifty' at 'Hydra:Router:Port' to type 'System.Int32'." },
         { "Hydra:Peer:Identity", "HydraRouter", "Hydra:Peer: 'HydraRouter' is the router's own name; a peer cannot take it" },
     };
 
