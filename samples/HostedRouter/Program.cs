@@ -3,9 +3,6 @@
 //   hydra ping --router 127.0.0.1 --target HostedServer --count 2
 using Hydra;
 using Hydra.Hosting;
-using Hydra.Messages;
-using Hydra.Mq;
-using Hydra.Protocol;
 using HostedRouter;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,4 @@
 using Hydra.Cluster;
-using Hydra.Mq;
-using Hydra.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Hydra.Hosting;

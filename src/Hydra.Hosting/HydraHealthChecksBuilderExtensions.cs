@@ -1,5 +1,3 @@
-using Hydra.Mq;
-using Hydra.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,6 +1,5 @@
 using Hydra.Cluster.InMemory;
 using Hydra.Hosting;
-using Hydra.Routing;
 using Hydra.Testing;
 using Hydra.Tests.Cluster;
 using Microsoft.Extensions.Configuration;

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Hydra.Hosting;
-using Hydra.Mq;
-using Hydra.Protocol;
-using Hydra.Routing;
 using Hydra.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,7 +83,7 @@ public sealed class HostingTests
         using var deadline = new CancellationTokenSource(Deadline);
         await host.StartAsync(deadline.Token);
 
-        await using var client = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = port, RouterHeartbeatPort = heartbeatPort, Transport = Hydra.Transport.HydraTransport.NetMQ });
+        await using var client = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = port, RouterHeartbeatPort = heartbeatPort, Transport = HydraTransport.NetMQ });
         client.Start();
         await client.WaitUntilConnectedAsync(Deadline, deadline.Token);
         await host.Services.GetRequiredService<HydraMQ>().WaitUntilConnectedAsync(Deadline, deadline.Token);
@@ -212,7 +209,7 @@ public sealed class HostingTests
         Assert.False(router.IsRunning);
         Assert.False(peer.IsStarted);
         // The ports are free again: a new router binds both.
-        await using var again = TestRouter.StartOn(Hydra.Transport.HydraTransport.NetMQ, port, heartbeatPort);
+        await using var again = TestRouter.StartOn(HydraTransport.NetMQ, port, heartbeatPort);
         Assert.Equal((port, heartbeatPort), (again.Port, again.HeartbeatPort));
     }
 

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using Hydra.Hosting;
-using Hydra.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
