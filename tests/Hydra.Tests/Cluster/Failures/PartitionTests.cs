@@ -27,6 +27,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         await using var rig = await TrafficRig.StartAsync(nats.Url, lab["a"], lab["b"]);
         var startedAt = await rig.StartTrafficAsync();
         await TrafficRig.RunForAsync(TimeSpan.FromSeconds(5));
+        var cutBegan = DateTimeOffset.UtcNow;
         var cutAt = lab.CutOff("b", how);
         await TrafficRig.RunForAsync(Cut);
         var healedAt = lab.Heal("b");
@@ -34,7 +35,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         var result = await rig.StopAsync();
 
         var verdict = new Verdict(output, $"router b cut off from NATS and router a for {Cut.TotalSeconds:0} s ({how})", result);
-        verdict.Note($"traffic started, then cut after {Verdict.Ms(cutAt - startedAt)}, healed after {Verdict.Ms(healedAt - startedAt)}");
+        verdict.Note($"traffic started, then cut after {Verdict.Ms(cutAt - startedAt)} (its commands took {Verdict.Ms(cutAt - cutBegan)}), healed after {Verdict.Ms(healedAt - startedAt)}");
         foreach (var pair in result.Pairs)
         {
             verdict.NothingLostSilentlyTwiceOrOutOfOrder(pair);

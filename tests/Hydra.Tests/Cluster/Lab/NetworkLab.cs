@@ -60,14 +60,14 @@ internal sealed partial class NetworkLab : IAsyncDisposable
     }
 
     /// <summary>
-    /// Cuts <paramref name="name"/> off from every other place of the lab. Returns when the cut began:
-    /// the first command already stops the place from hearing anything (the others take a few ms more,
-    /// hundreds under load), so a router's time to notice is not flattered.
+    /// Cuts <paramref name="name"/> off from every other place of the lab. Returns when the cut is
+    /// complete (after the last command): with a silent drop the rules go into each place in turn,
+    /// and until the last is in, the place is still heard by some. Measured from the start of the
+    /// commands, one loaded run noticed after 2.1 s where 1.5 s is usual.
     /// </summary>
     public DateTimeOffset CutOff(string name, CutKind how)
     {
         var place = _places[name];
-        var began = DateTimeOffset.UtcNow;
         if (how == CutKind.LinkDown)
         {
             Ip("-n", place.Netns!, "link", "set", "eth0", "down");
@@ -77,7 +77,7 @@ internal sealed partial class NetworkLab : IAsyncDisposable
             Drops(place, "-I");
         }
         _cuts[name] = how;
-        return began;
+        return DateTimeOffset.UtcNow;
     }
 
     /// <summary>Undoes <see cref="CutOff"/>; returns when packets flow again both ways (after the last command).</summary>
