@@ -15,7 +15,7 @@ NEEDS=(
 
 has_python3_zmq() { /usr/bin/python3 -c "import zmq" 2>/dev/null; }
 has_libzmq5() {
-    if [[ -n "${HYDRA_LIBZMQ:-}" ]]; then [[ -f "$HYDRA_LIBZMQ" ]]; else ldconfig -p 2>/dev/null | grep -q 'libzmq\.so\.5 '; fi
+    if [[ -n "${HYDRA_LIBZMQ:-}" ]]; then [[ -f "$HYDRA_LIBZMQ" ]]; else ldconfig -p 2>/dev/null | grep 'libzmq\.so\.5 ' >/dev/null; fi
 }
 has_nats_server() { [[ -x /usr/sbin/nats-server || -x /usr/bin/nats-server || -x /usr/local/bin/nats-server ]]; }
 has_tmux() { command -v tmux >/dev/null; }
