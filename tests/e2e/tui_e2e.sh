@@ -44,7 +44,7 @@ screen() { t capture-pane -p -t "$1" 2>/dev/null || true; }
 # wait_for SESSION TEXT: poll the session's screen until TEXT (fixed string) appears.
 wait_for() {
     local session="$1" text="$2" end=$((SECONDS + DEADLINE_SECONDS))
-    until screen "$session" | grep -qF -- "$text"; do
+    until screen "$session" | grep -F -- "$text" >/dev/null; do
         ((SECONDS < end)) || fail "no \"$text\" on the $session screen within ${DEADLINE_SECONDS} s"
         sleep 0.2
     done
@@ -64,7 +64,7 @@ AFTER_APP='; echo "exit code $?"; read -r _'
 wait_for_exit() {
     local session="$1" modes left
     wait_for "$session" "exit code "
-    screen "$session" | grep -qx "exit code 0" || fail "$session did not exit with code 0"
+    screen "$session" | grep -x "exit code 0" >/dev/null || fail "$session did not exit with code 0"
     modes="$(t display -p -t "$session" "$MODES")"
     [[ "$modes" == "$NORMAL_MODES" ]] || fail "$session left the terminal in: $modes (normal: $NORMAL_MODES)"
     echo "ok: $session left the terminal in its normal modes ($modes)"
