@@ -6,7 +6,8 @@ namespace Hydra.Tests.Architecture;
 /// <summary>
 /// Which layer of an assembly uses which, read from the compiled code: signatures, base types,
 /// attributes' types aside, and every type, method and field a method body refers to. A layer is
-/// a namespace's first two parts (<c>Hydra.Cluster.State</c> is part of <c>Hydra.Cluster</c>).
+/// a namespace's first two parts (<c>Hydra.Cluster.State</c> is part of <c>Hydra.Cluster</c>);
+/// types outside <c>Hydra</c> (the compiler's generated regex helpers) are left out.
 /// </summary>
 internal static class NamespaceGraph
 {
