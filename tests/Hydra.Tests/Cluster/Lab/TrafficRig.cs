@@ -1,3 +1,5 @@
+using Hydra.Testing;
+
 namespace Hydra.Tests.Cluster.Lab;
 
 /// <summary>
@@ -60,14 +62,9 @@ internal sealed class TrafficRig : IAsyncDisposable
         Alice.StartSending();
         Bob.StartSending();
         var started = DateTimeOffset.UtcNow;
-        while (!((await Alice.StatusAsync()).Heard.ContainsKey("bob") && (await Bob.StatusAsync()).Heard.ContainsKey("alice")))
-        {
-            if (DateTimeOffset.UtcNow - started > TimeSpan.FromSeconds(15))
-            {
-                throw new TimeoutException("alice and bob did not hear each other's numbered messages within 15 s of starting them");
-            }
-            await Task.Delay(100);
-        }
+        await Eventually.ValueAsync(async () => (await Alice.StatusAsync(), await Bob.StatusAsync()),
+            status => status.Item1.Heard.ContainsKey("bob") && status.Item2.Heard.ContainsKey("alice"),
+            "alice and bob to hear each other's numbered messages", TimeSpan.FromSeconds(15));
         return started;
     }
 
@@ -82,24 +79,26 @@ internal sealed class TrafficRig : IAsyncDisposable
     {
         Alice.StopSending();
         Bob.StopSending();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var last = "";
         var unchangedSince = DateTimeOffset.UtcNow;
-        while (!deadline.IsCancellationRequested)
+        try
         {
-            var (alice, bob) = (await Alice.StatusAsync(), await Bob.StatusAsync());
-            var allAccounted = bob.Heard.GetValueOrDefault("alice") + alice.Errored >= alice.Sent && alice.Heard.GetValueOrDefault("bob") + bob.Errored >= bob.Sent;
-            var now = $"{alice.Sent} {alice.Errored} {string.Join(',', alice.Heard)} {bob.Sent} {bob.Errored} {string.Join(',', bob.Heard)}";
-            if (now != last)
+            await Eventually.ValueAsync(async () => (await Alice.StatusAsync(), await Bob.StatusAsync()), status =>
             {
-                (last, unchangedSince) = (now, DateTimeOffset.UtcNow);
-            }
-            var quietFor = DateTimeOffset.UtcNow - unchangedSince;
-            if ((allAccounted && quietFor > TimeSpan.FromMilliseconds(500)) || quietFor > TimeSpan.FromSeconds(3))
-            {
-                break;
-            }
-            await Task.Delay(200);
+                var (alice, bob) = status;
+                var allAccounted = bob.Heard.GetValueOrDefault("alice") + alice.Errored >= alice.Sent && alice.Heard.GetValueOrDefault("bob") + bob.Errored >= bob.Sent;
+                var now = $"{alice.Sent} {alice.Errored} {string.Join(',', alice.Heard)} {bob.Sent} {bob.Errored} {string.Join(',', bob.Heard)}";
+                if (now != last)
+                {
+                    (last, unchangedSince) = (now, DateTimeOffset.UtcNow);
+                }
+                var quietFor = DateTimeOffset.UtcNow - unchangedSince;
+                return (allAccounted && quietFor > TimeSpan.FromMilliseconds(500)) || quietFor > TimeSpan.FromSeconds(3);
+            }, "every number accounted for, or the counts to stop changing", TimeSpan.FromSeconds(15));
+        }
+        catch (TimeoutException)
+        {
+            // still changing after 15 s: the summaries below say what is missing
         }
         var summaries = await Task.WhenAll(Alice.ReportAsync(), Bob.ReportAsync());
         return new TrafficResult(summaries[0], summaries[1], $"router a's last lines:\n{A.NotableLines(15)}\nrouter b's last lines:\n{B.NotableLines(15)}");
