@@ -151,6 +151,12 @@ internal abstract class ClusterFederation : IRouterFederation, IClusterOutput
     protected IReadOnlyList<string> RoutersUp() =>
         [.. _stats.Links.Where(link => link.State == ClusterLinkState.Up).Select(link => link.Router)];
 
+    /// <summary>A cluster-wide <c>clients</c> over NATS: asks with <paramref name="publish"/> (subject, reply subject, bytes) and gathers the routers up.</summary>
+    protected Task<ClusterClients> GatherOverNatsAsync(Func<string, string, byte[], Task> publish, CancellationToken cancellationToken) =>
+        IsAvailable
+            ? Tables.GatherAsync(RoutersUp(), publish, cancellationToken)
+            : Task.FromResult(new ClusterClients([], ["(the cluster: NATS is unreachable)"]));
+
     // What the transport hands in (any thread).
 
     /// <summary>A message on one of the node's subjects: copied for the loop thread, or, past <see cref="ClusterOptions.MaxInboundBytes"/>, not taken (it is sent again).</summary>

@@ -234,13 +234,8 @@ internal sealed partial class DirectFederation : ClusterFederation, INatsReceive
         }
     }
 
-    public override async Task<ClusterClients> GatherClientsAsync(CancellationToken cancellationToken = default)
-    {
-        if (!IsAvailable)
-        {
-            return new ClusterClients([], ["(the cluster: NATS is unreachable)"]);
-        }
-        return await Tables.GatherAsync(RoutersUp(), (subject, replyTo, bytes) =>
+    public override Task<ClusterClients> GatherClientsAsync(CancellationToken cancellationToken = default) =>
+        GatherOverNatsAsync((subject, replyTo, bytes) =>
         {
             Post(() =>
             {
@@ -248,8 +243,7 @@ internal sealed partial class DirectFederation : ClusterFederation, INatsReceive
                 SendOrDrop();
             });
             return Task.CompletedTask;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     protected override async ValueTask StopTransportAsync()
     {

@@ -10,9 +10,7 @@ internal sealed partial class NatsFederation
     internal void OnNodeMessage(in ReadOnlySequence<byte> payload) => Receive(payload);
 
     public override Task<ClusterClients> GatherClientsAsync(CancellationToken cancellationToken = default) =>
-        IsAvailable
-            ? Tables.GatherAsync(RoutersUp(), (subject, replyTo, bytes) => _nats.PublishAsync(subject, bytes, replyTo: replyTo, cancellationToken: cancellationToken).AsTask(), cancellationToken)
-            : Task.FromResult(new ClusterClients([], ["(the cluster: NATS is unreachable)"]));
+        GatherOverNatsAsync((subject, replyTo, bytes) => _nats.PublishAsync(subject, bytes, replyTo: replyTo, cancellationToken: cancellationToken).AsTask(), cancellationToken);
 
     private void OnClientsRequest(string subject, string? replyTo, in ReadOnlySequence<byte> payload)
     {
