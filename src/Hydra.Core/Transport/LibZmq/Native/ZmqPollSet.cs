@@ -62,14 +62,7 @@ internal sealed unsafe class ZmqPollSet : IDisposable
         var index = Count++;
         var item = _items + (index * Stride);
         *(nint*)item = 0;
-        if (OperatingSystem.IsWindows())
-        {
-            *(nint*)(item + IntPtr.Size) = fd;
-        }
-        else
-        {
-            *(int*)(item + IntPtr.Size) = (int)fd;
-        }
+        SetFd(index, fd);
         *(short*)(item + EventsOffset) = (short)events;
         return index;
     }
