@@ -229,15 +229,12 @@ public sealed partial class HydraMQ
             {
                 if (line.Owed == 0)
                 {
-                    _lines.Remove(message.Sender);
+                    ForgetIfSettled(message.Sender, line);
                     return false;
                 }
                 line.Owed--;
             }
-            if (line.IsIdle && line.Owed == 0)
-            {
-                _lines.Remove(message.Sender);
-            }
+            ForgetIfSettled(message.Sender, line);
         }
         if (answered is null)
         {
@@ -261,10 +258,20 @@ public sealed partial class HydraMQ
         }
         lock (_lines)
         {
-            if (_lines.TryGetValue(sender, out var line) && line.Owed > 0 && --line.Owed == 0 && line.IsIdle)
+            if (_lines.TryGetValue(sender, out var line) && line.Owed > 0)
             {
-                _lines.Remove(sender);
+                line.Owed--;
+                ForgetIfSettled(sender, line);
             }
+        }
+    }
+
+    /// <summary>Under the lock: a line with nothing waiting and nothing owed is forgotten.</summary>
+    private void ForgetIfSettled(string target, ReplyLine line)
+    {
+        if (line.IsIdle && line.Owed == 0)
+        {
+            _lines.Remove(target);
         }
     }
 
