@@ -13,6 +13,8 @@ app=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$app"; }
 trap cleanup EXIT
+# A port the kernel has just handed out, free for the moment (the next one is used for heartbeats).
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # Same version, new content: never take the package from NuGet's cache.
 rm -rf "$repo/nupkg" ~/.nuget/packages/hydra.router ~/.nuget/packages/hydra.router.cli ~/.nuget/packages/hydra.router.hosting
 dotnet pack "$repo/HydraRouter.slnx" -c Release -o "$repo/nupkg" --nologo -v quiet
@@ -40,7 +42,7 @@ echo "ok: the README's example ran against Hydra.Router $version ($(find bin/out
 echo "-- samples/HostedRouter"
 hosted="$repo/samples/HostedRouter"
 dotnet build "$hosted" -c Release -warnaserror --nologo -v quiet >/dev/null
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 if ! log=$(cd "$hosted" && Hydra__Router__Port=$port Hydra__Router__HeartbeatPort=$((port + 1)) Hydra__Peer__RouterPort=$port \
         Hydra__Peer__RouterHeartbeatPort=$((port + 1)) Sample__ExitWhenHealthy=true timeout 60 dotnet run -c Release --no-build 2>&1); then
     echo "$log"
@@ -63,7 +65,7 @@ if ! /usr/bin/python3 -c "import zmq" 2>/dev/null; then
 fi
 sample="$repo/samples/RequestReplyWithPython"
 dotnet build "$sample" -c Release --nologo -v quiet >/dev/null
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 dotnet "$repo/src/Hydra.Cli/bin/Release/net10.0/hydra.dll" router --headless --address 127.0.0.1 --port "$port" --heartbeat-port $((port + 1)) \
     > "$app/router.log" 2>&1 &
 pids+=($!)
