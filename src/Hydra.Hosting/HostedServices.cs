@@ -9,87 +9,78 @@ namespace Hydra.Hosting;
 /// The router is made when the host starts it, not when the host makes its services: the host checks the
 /// options (ValidateOnStart) in between, so options that do not fit fail the start before any router exists.
 /// </remarks>
-internal sealed partial class RouterHostedService(IServiceProvider services, ILoggerFactory logs) : IHostedService, IAsyncDisposable
+internal sealed class RouterHostedService(IServiceProvider services, ILoggerFactory logs) : HostedPart(logs)
 {
-    private readonly ILogger _log = logs.CreateLogger("Hydra.Hosting");
-    private RouterEngine? _router;
-    private Task? _stopping;
-
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override void Start()
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        _router = services.GetRequiredService<RouterEngine>();
+        var router = services.GetRequiredService<RouterEngine>();
+        StopWith(router.StopAsync, "router");
         // Binds both ports on this thread, quickly; a port that cannot be bound fails the host's start (HydraException, in words).
-        _router.Start();
-        return Task.CompletedTask;
+        router.Start();
     }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_router is null)
-        {
-            return;
-        }
-        _stopping ??= _router.StopAsync().AsTask();
-        if (!await Stopping.WithinAsync(_stopping, cancellationToken).ConfigureAwait(false))
-        {
-            StopCutShort(_log, "router");
-        }
-    }
-
-    /// <summary>The container disposes this service: a stop cut short gets a last bounded wait here, so the ports are free after the host is disposed.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_router is null)
-        {
-            return;
-        }
-        _stopping ??= _router.StopAsync().AsTask();
-        await Stopping.WithinAsync(_stopping, Stopping.DisposeBudget).ConfigureAwait(false);
-    }
-
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "The host's shutdown time ran out before the {What} had stopped; it goes on closing its sockets")]
-    internal static partial void StopCutShort(ILogger logger, string what);
 }
 
 /// <summary>Connects the peer when the host starts (without waiting for the router) and quits it when the host stops.</summary>
 /// <remarks>The peer is made when the host starts it, after the options were checked, as the router is.</remarks>
-internal sealed class PeerHostedService(IServiceProvider services, ILoggerFactory logs) : IHostedService, IAsyncDisposable
+internal sealed class PeerHostedService(IServiceProvider services, ILoggerFactory logs) : HostedPart(logs)
+{
+    protected override void Start()
+    {
+        var peer = services.GetRequiredService<HydraMQ>();
+        StopWith(peer.QuitAsync, $"peer {peer.Identity}");
+        peer.Start(); // returns at once: ZeroMQ connects in the background, whenever the router is there
+    }
+}
+
+/// <summary>
+/// A part of Hydra the host starts and stops: stopped once, within the host's shutdown time (a stop cut
+/// short is logged, and given a last bounded wait when the container disposes the service, so the ports
+/// are free after the host is disposed).
+/// </summary>
+internal abstract partial class HostedPart(ILoggerFactory logs) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _log = logs.CreateLogger("Hydra.Hosting");
-    private HydraMQ? _peer;
+    private Func<ValueTask>? _stop;
+    private string _what = "";
     private Task? _stopping;
+
+    /// <summary>Gets the part and starts it, after saying how to stop it (<see cref="StopWith"/>).</summary>
+    protected abstract void Start();
+
+    protected void StopWith(Func<ValueTask> stop, string what) => (_stop, _what) = (stop, what);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _peer = services.GetRequiredService<HydraMQ>();
-        _peer.Start(); // returns at once: ZeroMQ connects in the background, whenever the router is there
+        Start();
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_peer is null)
+        if (_stop is null)
         {
             return;
         }
-        _stopping ??= _peer.QuitAsync().AsTask();
+        _stopping ??= _stop().AsTask();
         if (!await Stopping.WithinAsync(_stopping, cancellationToken).ConfigureAwait(false))
         {
-            RouterHostedService.StopCutShort(_log, $"peer {_peer.Identity}");
+            StopCutShort(_log, _what);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_peer is null)
+        if (_stop is null)
         {
             return;
         }
-        _stopping ??= _peer.QuitAsync().AsTask();
+        _stopping ??= _stop().AsTask();
         await Stopping.WithinAsync(_stopping, Stopping.DisposeBudget).ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "The host's shutdown time ran out before the {What} had stopped; it goes on closing its sockets")]
+    private static partial void StopCutShort(ILogger logger, string what);
 }
 
 internal static class Stopping
