@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Hydra.Observability;
 using Hydra.Protocol;
 using static Hydra.HydraMeters;
 
