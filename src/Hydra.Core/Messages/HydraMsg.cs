@@ -53,7 +53,7 @@ public sealed partial class HydraMsg
 
     /// <summary>An <c>error</c> reply with <c>payload.code</c> and <c>payload.detail</c>.</summary>
     public HydraMsg CreateErrorReply(HydraErrorCode code, string detail) =>
-        CreateReply(HydraMethods.Error, new JsonObject { ["code"] = code.ToWire(), ["detail"] = detail });
+        CreateReply(HydraMethods.Error, new JsonObject { [ErrorMethod.CodeKey] = code.ToWire(), [ErrorMethod.DetailKey] = detail });
 
     /// <summary>Short form, as the original prints it: <c>HydraMsg:a->b:ping()</c>.</summary>
     public override string ToString() => $"HydraMsg:{Sender}->{Target}:{Method}()";

@@ -55,15 +55,15 @@ public sealed partial class HydraMQ
         var done = _authenticated;
         try
         {
-            var hello = await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Auth, new JsonObject { ["key"] = _curveKeys!.PublicKey }), AttemptTimeout, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
+            var hello = await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.Auth, new JsonObject { [AuthMethod.KeyKey] = _curveKeys!.PublicKey }), AttemptTimeout, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
             if (hello.Method == HydraMethods.AuthChallenge)
             {
-                var challenge = Convert.FromBase64String((string?)hello.Payload["challenge"] ?? "");
+                var challenge = Convert.FromBase64String((string?)hello.Payload[AuthMethod.ChallengeKey] ?? "");
                 var (nonce, sealedChallenge) = AuthProof.Prove(challenge, _curveKeys.SecretKey, _options.CurveServerKey!);
                 await RequestCoreAsync(CreateMessage(HydraIdentities.Router, HydraMethods.AuthProof, new JsonObject
                 {
-                    ["nonce"] = Convert.ToBase64String(nonce),
-                    ["box"] = Convert.ToBase64String(sealedChallenge),
+                    [AuthMethod.NonceKey] = Convert.ToBase64String(nonce),
+                    [AuthMethod.BoxKey] = Convert.ToBase64String(sealedChallenge),
                 }), AttemptTimeout, matchUncorrelated: false, _stopping.Token).ConfigureAwait(false);
             }
             _log.LogAuthenticated(Identity);
@@ -114,5 +114,5 @@ public sealed partial class HydraMQ
     }
 
     private static bool IsUnauthorized(HydraMsg message) =>
-        message.IsError && message.Sender == HydraIdentities.Router && (string?)message.Payload["code"] == "unauthorized";
+        message.IsError && message.Sender == HydraIdentities.Router && (string?)message.Payload[ErrorMethod.CodeKey] == HydraErrorCode.Unauthorized.ToWire();
 }

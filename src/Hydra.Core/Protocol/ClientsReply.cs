@@ -21,7 +21,7 @@ internal static class ClientsReply
     {
         offset = 0;
         limit = MaxRows;
-        return Whole(payload, "offset", 0, int.MaxValue, ref offset) ?? Whole(payload, "limit", 1, MaxRows, ref limit);
+        return Whole(payload, ClientsMethod.OffsetKey, 0, int.MaxValue, ref offset) ?? Whole(payload, ClientsMethod.LimitKey, 1, MaxRows, ref limit);
     }
 
     /// <summary>

@@ -66,8 +66,8 @@ internal sealed class ReplyWriter : IDisposable
     public ReadOnlySpan<byte> Error(ReadOnlySpan<byte> identity, HydraErrorCode code, string detail, ReadOnlySpan<byte> replyTo)
     {
         var json = Begin(identity, HydraMethods.Error);
-        json.WriteString("code"u8, code.ToWire());
-        json.WriteString("detail"u8, detail);
+        json.WriteString(ErrorMethod.CodeKeyUtf8, code.ToWire());
+        json.WriteString(ErrorMethod.DetailKeyUtf8, detail);
         return End(replyTo);
     }
 

@@ -4,8 +4,10 @@ using System.Text.Json;
 namespace Hydra.Protocol;
 
 /// <summary>
-/// The wire's keys and reserved names as UTF-8 bytes, for code that reads frames in place
-/// (docs/protocol.md). The string forms are <see cref="HydraMethods"/> and <see cref="HydraIdentities"/>.
+/// The envelope every frame shares (docs/protocol.md): its keys as UTF-8 bytes, for code that reads
+/// frames in place, and how frames are written. Each method's names and payload keys are in a type
+/// of their own (<see cref="PingMethod"/>, <see cref="HeartbeatMethod"/>, <see cref="ClientsMethod"/>,
+/// <see cref="AuthMethod"/>, <see cref="ErrorMethod"/>); <see cref="HydraMethods"/> is their public face.
 /// </summary>
 internal static class Wire
 {
@@ -30,11 +32,4 @@ internal static class Wire
     public const int ProtocolVersion = 1;
 
     public static ReadOnlySpan<byte> Router => "HydraRouter"u8;
-    public static ReadOnlySpan<byte> Ping => "ping"u8;
-    public static ReadOnlySpan<byte> Pong => "pong"u8;
-    public static ReadOnlySpan<byte> Heartbeat => "heartbeat"u8;
-    public static ReadOnlySpan<byte> HeartbeatReply => "heartbeat_reply"u8;
-    public static ReadOnlySpan<byte> Clients => "clients"u8;
-    public static ReadOnlySpan<byte> Auth => "auth"u8;
-    public static ReadOnlySpan<byte> AuthProof => "auth_proof"u8;
 }

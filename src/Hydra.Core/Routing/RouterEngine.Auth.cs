@@ -42,7 +42,7 @@ public sealed partial class RouterEngine
         }
         var request = HydraMsg.FromJson(sender.Body); // already validated by the inspector
         var name = request.Sender;
-        if (method.SequenceEqual(Wire.Auth))
+        if (method.SequenceEqual(AuthMethod.NameUtf8))
         {
             var (challenge, refusal) = _auth.Begin(name, request.Payload);
             if (challenge is null)
@@ -51,7 +51,7 @@ public sealed partial class RouterEngine
                 return;
             }
             var json = _replies.Begin(sender.Identity, HydraMethods.AuthChallenge);
-            json.WriteString("challenge"u8, challenge);
+            json.WriteString(AuthMethod.ChallengeKeyUtf8, challenge);
             Reply(sender, _replies.End(sender.ReplyTo));
             return;
         }

@@ -140,7 +140,7 @@ public sealed partial class RouterEngine
 
     private void HandleHeartbeat(in Sender sender)
     {
-        if (sender.Header.Target.Bytes(sender.Body).SequenceEqual(Wire.Router) && sender.Header.Method.Bytes(sender.Body).SequenceEqual(Wire.Heartbeat))
+        if (sender.Header.Target.Bytes(sender.Body).SequenceEqual(Wire.Router) && sender.Header.Method.Bytes(sender.Body).SequenceEqual(HeartbeatMethod.NameUtf8))
         {
             AnswerHeartbeat(sender);
             return;
@@ -151,17 +151,17 @@ public sealed partial class RouterEngine
     private void AnswerRouterMethod(in Sender sender)
     {
         var method = sender.Header.Method.Bytes(sender.Body);
-        if (method.SequenceEqual(Wire.Ping))
+        if (method.SequenceEqual(PingMethod.NameUtf8))
         {
             _counters.Pongs++;
             Reply(sender, _replies.Empty(sender.Identity, HydraMethods.Pong, sender.ReplyTo));
         }
-        else if (method.SequenceEqual(Wire.Heartbeat))
+        else if (method.SequenceEqual(HeartbeatMethod.NameUtf8))
         {
             AnswerHeartbeat(sender); // the Python 0.14 line heartbeats on its only (main) socket
             return;
         }
-        else if (method.SequenceEqual(Wire.Clients))
+        else if (method.SequenceEqual(ClientsMethod.NameUtf8))
         {
             AnswerClients(sender);
             return;

@@ -30,11 +30,11 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
     /// <summary>Step 1: the peer names its key; the answer is a challenge (base64), or why not.</summary>
     public (string? Challenge, string? Refusal) Begin(string identity, JsonObject payload)
     {
-        if (payload["key"]?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        if (payload[AuthMethod.KeyKey]?.GetValueKind() != System.Text.Json.JsonValueKind.String)
         {
             return (null, "payload.key must be your public key (Z85)");
         }
-        var key = (string)payload["key"]!;
+        var key = (string)payload[AuthMethod.KeyKey]!;
         if (!_allowed.Contains(key))
         {
             return (null, $"key {key} is not authorized on this router");
@@ -58,8 +58,8 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
         byte[] nonce, sealedChallenge;
         try
         {
-            nonce = Convert.FromBase64String((string?)payload["nonce"] ?? "");
-            sealedChallenge = Convert.FromBase64String((string?)payload["box"] ?? "");
+            nonce = Convert.FromBase64String((string?)payload[AuthMethod.NonceKey] ?? "");
+            sealedChallenge = Convert.FromBase64String((string?)payload[AuthMethod.BoxKey] ?? "");
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException)
         {
@@ -134,5 +134,5 @@ internal sealed class Authenticator(string routerSecretKey, IReadOnlyCollection<
 
     /// <summary>Whether a message is one of the two authentication steps (allowed before proof).</summary>
     public static bool IsAuthMethod(ReadOnlySpan<byte> method) =>
-        method.SequenceEqual(Wire.Auth) || method.SequenceEqual(Wire.AuthProof);
+        method.SequenceEqual(AuthMethod.NameUtf8) || method.SequenceEqual(AuthMethod.ProofUtf8);
 }
