@@ -10,7 +10,8 @@ await using var peer = new HydraMQ(new HydraMQOptions
     RouterPort = port,
     RouterHeartbeatPort = port + 1,
     MatchUncorrelatedReplies = true,
+    NetworkTimeout = TimeSpan.FromSeconds(10), // the Python server may still be starting
 });
-peer.Start();
-var reply = await peer.RequestAsync(peer.CreateMessage("Calculator", "add", new() { ["a"] = 2, ["b"] = 3 }), TimeSpan.FromSeconds(10));
+await peer.StartAsync();
+var reply = await peer.RequestAsync(peer.CreateMessage("Calculator", "add", new() { ["a"] = 2, ["b"] = 3 }));
 Console.WriteLine($"{reply.Method}: {reply.Payload["sum"]}"); // add_reply: 5

@@ -16,16 +16,16 @@ internal static class ClientPages
     /// <summary>Every row (as the router wrote them), the table's size, and the routers of a cluster that did not answer.</summary>
     public sealed record Table(IReadOnlyList<JsonObject> Rows, long Total, IReadOnlyList<string> MissingRouters);
 
-    /// <exception cref="HydraTimeoutException">A page did not come within <paramref name="timeout"/>.</exception>
+    /// <exception cref="HydraTimeoutException">A page did not come within the client's network timeout.</exception>
     /// <exception cref="HydraRemoteException">The router refused the request (other than <c>busy</c>, which is waited out).</exception>
-    public static async Task<Table> ReadAsync(HydraMQ peer, int pageSize, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<Table> ReadAsync(HydraClient peer, int pageSize, CancellationToken cancellationToken)
     {
         var rows = new List<JsonObject>();
         var missing = new SortedSet<string>(StringComparer.Ordinal);
         long total = 0;
         for (long? offset = 0; offset is { } next;)
         {
-            var page = await PageAsync(peer, next, pageSize, timeout, cancellationToken).ConfigureAwait(false);
+            var page = await PageAsync(peer, next, pageSize, cancellationToken).ConfigureAwait(false);
             rows.AddRange(page["clients"]!.AsArray().Select(row => row!.AsObject().DeepClone().AsObject()));
             total = (long?)page["total"] ?? rows.Count;
             missing.UnionWith(page["missing_routers"]?.AsArray().Select(router => (string?)router ?? "") ?? []);
@@ -38,15 +38,15 @@ internal static class ClientPages
         return new Table(rows, total, [.. missing]);
     }
 
-    private static async Task<JsonObject> PageAsync(HydraMQ peer, long offset, int pageSize, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<JsonObject> PageAsync(HydraClient peer, long offset, int pageSize, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + peer.Options.NetworkTimeout;
         while (true)
         {
             var request = peer.CreateMessage(HydraIdentities.Router, HydraMethods.Clients, new JsonObject { ["offset"] = offset, ["limit"] = pageSize });
             try
             {
-                return (await peer.RequestAsync(request, timeout, cancellationToken).ConfigureAwait(false)).Payload;
+                return (await peer.RequestAsync(request, cancellationToken).ConfigureAwait(false)).Payload;
             }
             catch (HydraRemoteException e) when (e.Code == HydraErrorCode.Busy && DateTime.UtcNow + Pace < deadline)
             {

@@ -32,12 +32,12 @@ internal static class ClientsCommand
         }
         command.SetAction(async parse =>
         {
-            await using var client = new HydraClient(peer.ToOptions(parse) with { Identity = parse.GetValue(id) });
-            client.Start();
             var wait = TimeSpan.FromSeconds(parse.GetValue(timeout));
+            await using var client = new HydraClient(peer.ToOptions(parse) with { Identity = parse.GetValue(id), NetworkTimeout = wait });
+            await client.StartAsync(Shutdown.Token);
             try
             {
-                var table = await ClientPages.ReadAsync(client.MQ, parse.GetValue(pageSize), wait, Shutdown.Token);
+                var table = await ClientPages.ReadAsync(client, parse.GetValue(pageSize), Shutdown.Token);
                 if (parse.GetValue(json))
                 {
                     ClientTableText.WriteJson(table, Console.Out);
@@ -50,8 +50,8 @@ internal static class ClientsCommand
             }
             catch (HydraTimeoutException)
             {
-                var why = client.MQ.DescribeConnection();
-                await Console.Error.WriteLineAsync($"ERROR: no answer from the router at {client.MQ.Options.RouterAddress}:{client.MQ.Options.RouterPort} within {wait.TotalSeconds:0.###} s{(why.Length > 0 ? $" ({why})" : "")}");
+                var why = client.DescribeConnection();
+                await Console.Error.WriteLineAsync($"ERROR: no answer from the router at {client.Options.RouterAddress}:{client.Options.RouterPort} within {wait.TotalSeconds:0.###} s{(why.Length > 0 ? $" ({why})" : "")}");
             }
             catch (HydraRemoteException e)
             {

@@ -48,8 +48,8 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(RouterOptions options, int count)
     {
         await using var router = new RouterEngine(options);
-        router.Start();
-        await using var server = new PongServer(PeerOptions(router) with { LoggerFactory = options.LoggerFactory });
+        await router.StartAsync();
+        await using var server = PongServer.Create(PeerOptions(router) with { LoggerFactory = options.LoggerFactory });
         await server.StartAsync(); // clients can reach it once the router has seen it
         return await new Pinger(Console.Out, HydraIdentities.Server, TimeSpan.FromSeconds(2)).RunAsync(PeerOptions(router), count, TimeSpan.FromMilliseconds(200), Shutdown.Token);
     }
@@ -61,9 +61,9 @@ internal static class DemoCommand
         var cluster = new ClusterOptions { Urls = urls, Name = $"demo-{suffix}", RouterId = $"demo-a-{suffix}" };
         await using var routerA = new RouterEngine(options with { Cluster = cluster });
         await using var routerB = new RouterEngine(options with { Cluster = cluster with { RouterId = $"demo-b-{suffix}" } });
-        routerA.Start();
-        routerB.Start();
-        await using var server = new PongServer(PeerOptions(routerB) with { LoggerFactory = options.LoggerFactory });
+        await routerA.StartAsync();
+        await routerB.StartAsync();
+        await using var server = PongServer.Create(PeerOptions(routerB) with { LoggerFactory = options.LoggerFactory });
         await server.StartAsync();
         if (!await SeenAsync(routerA, HydraIdentities.Server, routerB.ClusterStats!.RouterId))
         {

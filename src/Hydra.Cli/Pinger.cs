@@ -10,8 +10,8 @@ internal sealed class Pinger(TextWriter output, string target, TimeSpan timeout)
     public async Task<int> RunAsync(HydraMQOptions options, int count, TimeSpan interval, CancellationToken cancellationToken)
     {
         // Through a Python router, pongs come without reply_to: match them the way the original does.
-        await using var client = new HydraClient(options with { MatchUncorrelatedReplies = true });
-        client.Start();
+        await using var client = new HydraClient(options with { MatchUncorrelatedReplies = true, NetworkTimeout = timeout });
+        await client.StartAsync(cancellationToken);
         await output.WriteLineAsync($"PING {target} via {options.RouterAddress}:{options.RouterPort} as {client.Identity}");
         var times = new List<double>();
         var sent = 0;
@@ -39,7 +39,7 @@ internal sealed class Pinger(TextWriter output, string target, TimeSpan timeout)
     {
         try
         {
-            var result = await client.PingAsync(target, timeout, cancellationToken);
+            var result = await client.PingAsync(target, cancellationToken);
             var ms = result.RoundTrip.TotalMilliseconds;
             times.Add(ms);
             var uncorrelated = result.Reply.ReplyTo is null ? " (uncorrelated: no reply_to)" : "";
@@ -47,7 +47,7 @@ internal sealed class Pinger(TextWriter output, string target, TimeSpan timeout)
         }
         catch (HydraTimeoutException)
         {
-            var why = client.MQ.DescribeConnection();
+            var why = client.DescribeConnection();
             return string.Create(CultureInfo.InvariantCulture, $"no reply from {target}: seq={seq} timed out after {timeout.TotalSeconds:0.###} s{(why.Length > 0 ? $" ({why})" : "")}");
         }
         catch (HydraRemoteException e)

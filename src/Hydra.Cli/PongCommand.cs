@@ -28,10 +28,21 @@ internal static class PongCommand
             using var log = new HydraLog(identity, parse.GetValue(logFile), toConsole: true, CommonOptions.LevelOf(parse, logLevel), format: operations.LogFormatOf(parse));
             var options = peer.ToOptions(parse) with { Identity = identity, LoggerFactory = log.LoggerFactory };
             using var metrics = MetricsExport.Start(operations.ExportOf(parse, "hydra-pong"), log.LoggerFactory.CreateLogger("Hydra.Metrics"));
-            await using var server = new PongServer(options);
-            // Before Start: "connected" (or why not) comes from HydraMQ's own thread as soon as a heartbeat is answered.
+            await using var server = PongServer.Create(options);
+            // Before starting: "connected" (or why not) comes from HydraMQ's own thread as soon as a heartbeat is answered.
             log.Info($"{identity} will answer ping once connected to the router at {options.RouterAddress}:{options.RouterPort}");
-            server.Start();
+            try
+            {
+                await server.StartAsync(Shutdown.Token);
+            }
+            catch (HydraTimeoutException)
+            {
+                // No router yet: the server keeps connecting, and its peer says so in the log.
+            }
+            catch (OperationCanceledException)
+            {
+                return 0;
+            }
             await Shutdown.WaitAsync();
             return 0;
         });

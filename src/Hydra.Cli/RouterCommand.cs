@@ -75,7 +75,7 @@ internal static class RouterCommand
         await using var router = new RouterEngine(options);
         try
         {
-            router.Start();
+            await router.StartAsync();
             OpenFileLimit.Log(options.LoggerFactory.CreateLogger("HydraRouter")); // once listening: a router that cannot start says only why
             using var metrics = MetricsExport.Start(export, options.LoggerFactory.CreateLogger("Hydra.Metrics"));
             // Ctrl+C and SIGTERM cancel the token; then the router closes its sockets and we exit 0.

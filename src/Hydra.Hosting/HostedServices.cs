@@ -11,12 +11,12 @@ namespace Hydra.Hosting;
 /// </remarks>
 internal sealed class RouterHostedService(IServiceProvider services, ILoggerFactory logs) : HostedPart(logs)
 {
-    protected override void Start()
+    protected override Task StartPartAsync(CancellationToken cancellationToken)
     {
         var router = services.GetRequiredService<RouterEngine>();
-        StopWith(router.StopAsync, "router");
-        // Binds both ports on this thread, quickly; a port that cannot be bound fails the host's start (HydraException, in words).
-        router.Start();
+        StopWith(() => router.StopAsync(), "router");
+        // Binds both ports, quickly; a port that cannot be bound fails the host's start (HydraException, in words).
+        return router.StartAsync(cancellationToken);
     }
 }
 
@@ -24,11 +24,11 @@ internal sealed class RouterHostedService(IServiceProvider services, ILoggerFact
 /// <remarks>The peer is made when the host starts it, after the options were checked, as the router is.</remarks>
 internal sealed class PeerHostedService(IServiceProvider services, ILoggerFactory logs) : HostedPart(logs)
 {
-    protected override void Start()
+    protected override Task StartPartAsync(CancellationToken cancellationToken)
     {
         var peer = services.GetRequiredService<HydraMQ>();
-        StopWith(peer.QuitAsync, $"peer {peer.Identity}");
-        peer.Start(); // returns at once: ZeroMQ connects in the background, whenever the router is there
+        StopWith(() => peer.StopAsync(), $"peer {peer.Identity}");
+        return peer.StartAsync(cancellationToken); // completes at once: ZeroMQ connects in the background, whenever the router is there
     }
 }
 
@@ -40,20 +40,19 @@ internal sealed class PeerHostedService(IServiceProvider services, ILoggerFactor
 internal abstract partial class HostedPart(ILoggerFactory logs) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _log = logs.CreateLogger("Hydra.Hosting");
-    private Func<ValueTask>? _stop;
+    private Func<Task>? _stop;
     private string _what = "";
     private Task? _stopping;
 
     /// <summary>Gets the part and starts it, after saying how to stop it (<see cref="StopWith"/>).</summary>
-    protected abstract void Start();
+    protected abstract Task StartPartAsync(CancellationToken cancellationToken);
 
-    protected void StopWith(Func<ValueTask> stop, string what) => (_stop, _what) = (stop, what);
+    protected void StopWith(Func<Task> stop, string what) => (_stop, _what) = (stop, what);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Start();
-        return Task.CompletedTask;
+        return StartPartAsync(cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -62,7 +61,7 @@ internal abstract partial class HostedPart(ILoggerFactory logs) : IHostedService
         {
             return;
         }
-        _stopping ??= _stop().AsTask();
+        _stopping ??= _stop();
         if (!await Stopping.WithinAsync(_stopping, cancellationToken).ConfigureAwait(false))
         {
             StopCutShort(_log, _what);
@@ -75,7 +74,7 @@ internal abstract partial class HostedPart(ILoggerFactory logs) : IHostedService
         {
             return;
         }
-        _stopping ??= _stop().AsTask();
+        _stopping ??= _stop();
         await Stopping.WithinAsync(_stopping, Stopping.DisposeBudget).ConfigureAwait(false);
     }
 

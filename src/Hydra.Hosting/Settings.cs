@@ -42,8 +42,8 @@ internal sealed class PeerSettings : Settings<HydraMQOptions>
             throw new ArgumentException("HeartbeatInterval, NetworkTimeout, InboxCapacity, HighWatermark and MaxMessageSize must be positive");
         }
         // The peer's own checks (identity, keys) run in its constructor; a peer that is never started costs nothing to
-        // quit. Without loggers: its "quit" line would only puzzle whoever reads the host's log.
-        new HydraMQ(Options with { LoggerFactory = NullLoggerFactory.Instance }).QuitAsync().AsTask().GetAwaiter().GetResult();
+        // stop. Without loggers: its "quit" line would only puzzle whoever reads the host's log.
+        new HydraMQ(Options with { LoggerFactory = NullLoggerFactory.Instance }).StopAsync().GetAwaiter().GetResult();
     }
 
     private static void CheckPort(int port, string name)

@@ -22,7 +22,7 @@ public static class TestRouter
             HeartbeatPort = 0,
             HeartbeatInterval = options?.HeartbeatInterval ?? Interval,
         });
-        router.Start();
+        router.StartAsync().GetAwaiter().GetResult();
         return router;
     }
 
@@ -40,7 +40,7 @@ public static class TestRouter
             HeartbeatInterval = options?.HeartbeatInterval ?? Interval,
             Transport = transport,
         });
-        router.Start();
+        router.StartAsync().GetAwaiter().GetResult();
         return router;
     }
 
@@ -58,7 +58,7 @@ public static class TestRouter
     public static HydraMQ StartPeer(this RouterEngine router, string? identity = null, HydraMQOptions? options = null)
     {
         var peer = new HydraMQ(options ?? router.PeerOptions(identity));
-        peer.Start();
+        peer.StartAsync().GetAwaiter().GetResult();
         return peer;
     }
 }

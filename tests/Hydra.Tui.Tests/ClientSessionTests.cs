@@ -43,7 +43,7 @@ public sealed class ClientSessionTests
                     heldBack = ping;
                     return null;
                 }
-                await server!.MQ.SendAsync(heldBack.CreateReply(HydraMethods.Pong), cancellationToken);
+                await server!.SendAsync(heldBack.CreateReply(HydraMethods.Pong), cancellationToken);
                 return ping.CreateReply(HydraMethods.Pong);
             },
         });

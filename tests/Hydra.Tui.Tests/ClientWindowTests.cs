@@ -10,11 +10,7 @@ public sealed class ClientWindowTests : IAsyncLifetime
     private static readonly TimeSpan FastHeartbeats = TimeSpan.FromMilliseconds(100);
     private readonly RouterEngine _router = new(new RouterOptions { Address = "127.0.0.1", Port = 0, HeartbeatPort = 0 });
 
-    public Task InitializeAsync()
-    {
-        _router.Start();
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => _router.StartAsync();
 
     public async Task DisposeAsync() => await _router.StopAsync();
 
@@ -77,7 +73,7 @@ public sealed class ClientWindowTests : IAsyncLifetime
     [Fact]
     public async Task Ping_Server_reaches_the_server_named_in_the_target_field()
     {
-        await using var server = new PongServer(Peer("Echo"));
+        await using var server = PongServer.Create(Peer("Echo"));
         await server.StartAsync(); // reachable before the ping
         await using var screen = await OpenAsync(Peer());
         var (session, terminal, window) = screen;

@@ -52,11 +52,11 @@ public sealed class RouterWindowTests
         await terminal.WaitForTextAsync("Routing on tcp://127.0.0.1:");
         Assert.DoesNotContain("Start ⟧", terminal.Screen, StringComparison.Ordinal);
 
-        await using var server = new PongServer(PeerOf(session, HydraIdentities.Server));
+        await using var server = PongServer.Create(PeerOf(session, HydraIdentities.Server));
         await server.StartAsync(); // reachable before the ping
         await using var client = new HydraClient(PeerOf(session, "probe"));
-        client.Start();
-        await client.PingAsync(HydraIdentities.Server, TimeSpan.FromSeconds(5));
+        await client.StartAsync();
+        await client.PingAsync(HydraIdentities.Server);
 
         var ping = await terminal.WaitForLineAsync(l => l.Contains("probe >", StringComparison.Ordinal) && l.Contains("HydraServer : ping", StringComparison.Ordinal), "the ping line");
         var pong = await terminal.WaitForLineAsync(l => l.Contains("HydraServer >", StringComparison.Ordinal) && l.Contains("probe : pong", StringComparison.Ordinal), "the pong line");
@@ -73,11 +73,11 @@ public sealed class RouterWindowTests
         var (session, terminal, window) = screen;
 
         var peer = new HydraMQ(PeerOf(session, "fading", interval));
-        peer.Start();
+        await peer.StartAsync();
         var row = await terminal.WaitForLineAsync(l => l.Contains("│fading", StringComparison.Ordinal) && l.Contains("GOOD", StringComparison.Ordinal), "fading as GOOD");
         Assert.Contains("│GOOD", row, StringComparison.Ordinal);
 
-        await peer.QuitAsync();
+        await peer.StopAsync();
         row = await terminal.WaitForLineAsync(l => l.Contains("│fading", StringComparison.Ordinal) && l.Contains("BAD", StringComparison.Ordinal), "fading as BAD");
         Assert.Contains("│BAD", row, StringComparison.Ordinal);
     }
@@ -89,8 +89,8 @@ public sealed class RouterWindowTests
         var (session, terminal, window) = screen;
 
         await using var client = new HydraClient(PeerOf(session, "lost"));
-        client.Start();
-        await Assert.ThrowsAsync<HydraRemoteException>(() => client.PingAsync("Nobody", TimeSpan.FromSeconds(5)));
+        await client.StartAsync();
+        await Assert.ThrowsAsync<HydraRemoteException>(() => client.PingAsync("Nobody"));
 
         await terminal.WaitForLineAsync(l => l.Contains("lost >", StringComparison.Ordinal) && l.Contains("(refused) : unknown_target", StringComparison.Ordinal), "the refused line");
         await terminal.WaitForTextAsync("errors 1 (unknown_target 1)");
@@ -103,7 +103,7 @@ public sealed class RouterWindowTests
         await using var screen = await StartedAsync(Loopback(interval));
         var (session, terminal, window) = screen;
         await using var peer = new HydraMQ(PeerOf(session, "beater", interval));
-        peer.Start();
+        await peer.StartAsync();
         await terminal.WaitForTextAsync("beater >");
 
         terminal.Press(Key.H);
@@ -130,7 +130,7 @@ public sealed class RouterWindowTests
     public async Task A_port_in_use_shows_the_error_and_keeps_Start()
     {
         await using var first = new RouterEngine(Loopback());
-        first.Start();
+        await first.StartAsync();
         await using var session = new RouterSession(Loopback() with { Port = first.Port });
         using var terminal = new HeadlessTerminal();
         using var window = new RouterWindow(terminal.App, session);
@@ -146,7 +146,7 @@ public sealed class RouterWindowTests
     public async Task A_busy_port_can_be_changed_in_the_app_and_Start_pressed_again_then_the_settings_are_read_only()
     {
         await using var first = new RouterEngine(Loopback());
-        first.Start();
+        await first.StartAsync();
         await using var session = new RouterSession(Loopback() with { Port = first.Port });
         using var terminal = new HeadlessTerminal(80, 24);
         using var window = new RouterWindow(terminal.App, session);

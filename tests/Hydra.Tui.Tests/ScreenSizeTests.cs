@@ -44,12 +44,12 @@ public sealed class ScreenSizeTests
             beforeStart?.Invoke(terminal);
             terminal.Press(Key.S);
             await terminal.WaitForTextAsync("Routing on");
-            busy.Server = new PongServer(PeerOf(session, HydraIdentities.Server));
+            busy.Server = PongServer.Create(PeerOf(session, HydraIdentities.Server));
             await busy.Server.StartAsync();
             busy.Client = new HydraClient(PeerOf(session, LongIdentity));
-            busy.Client.Start();
-            await busy.Client.PingAsync(HydraIdentities.Server, TimeSpan.FromSeconds(5));
-            await Assert.ThrowsAsync<HydraRemoteException>(() => busy.Client.PingAsync("Nobody", TimeSpan.FromSeconds(5)));
+            await busy.Client.StartAsync();
+            await busy.Client.PingAsync(HydraIdentities.Server);
+            await Assert.ThrowsAsync<HydraRemoteException>(() => busy.Client.PingAsync("Nobody"));
             await terminal.WaitForLineAsync(l => l.Contains("msg/s", StringComparison.Ordinal) && l.Contains("clients 2", StringComparison.Ordinal), "totals with both clients");
             await terminal.WaitForLineAsync(l => l.Contains("3f9a1c", StringComparison.Ordinal) && l.Contains("GOOD", StringComparison.Ordinal), "the long-named client's row");
             return busy;
@@ -132,7 +132,7 @@ public sealed class ScreenSizeTests
     public async Task At_80x24_the_client_shows_its_settings_buttons_status_and_keys()
     {
         await using var router = new RouterEngine(Loopback());
-        router.Start();
+        await router.StartAsync();
         await using var session = new ClientSession(new HydraMQOptions
         {
             RouterAddress = "127.0.0.1",
@@ -158,7 +158,7 @@ public sealed class ScreenSizeTests
     {
         public OpenScreen<RouterSession, RouterWindow> Screen => screen;
 
-        public PongServer? Server { get; set; }
+        public HydraServer? Server { get; set; }
 
         public HydraClient? Client { get; set; }
 

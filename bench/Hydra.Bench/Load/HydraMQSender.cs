@@ -36,9 +36,10 @@ internal static class HydraMQSender
         {
             RouterAddress = "127.0.0.1", RouterPort = port, RouterHeartbeatPort = heartbeatPort, Identity = $"{name}-mq", Transport = transport,
             InboxCapacity = 10_000_000, // the router's busy answers wait here to be counted
+            NetworkTimeout = TimeSpan.FromSeconds(10),
         });
-        peer.Start();
-        await peer.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10));
+        await peer.StartAsync();
+        await peer.WaitUntilConnectedAsync();
         var message = peer.CreateMessage(receiver.Identity, "bench", new JsonObject { ["pad"] = new string('x', 16) }); // ~100 B as JSON
         receiver.Start();
         var pending = new Task[Window];
@@ -86,13 +87,14 @@ internal static class HydraMQSender
         {
             try
             {
-                var reply = peer.ReceiveAsync(TimeSpan.FromMilliseconds(1)).GetAwaiter().GetResult();
+                using var nothingWaiting = new CancellationTokenSource(TimeSpan.FromMilliseconds(1));
+                var reply = peer.ReceiveAsync(nothingWaiting.Token).GetAwaiter().GetResult();
                 if (reply.IsError && (string?)reply.Payload["code"] == "busy")
                 {
                     count++;
                 }
             }
-            catch (HydraTimeoutException)
+            catch (OperationCanceledException)
             {
                 return count;
             }

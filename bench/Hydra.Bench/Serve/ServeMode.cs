@@ -44,7 +44,10 @@ internal static class ServeMode
             return 2;
         }
         using var sampler = Environment.GetEnvironmentVariable("HYDRA_BENCH_ALLOC_SAMPLES") == "1" ? new AllocationSampler() : null;
-        hydra?.Start();
+        if (hydra is not null)
+        {
+            await hydra.StartAsync();
+        }
         if (cluster is not null && !await JoinedAsync(hydra!))
         {
             await Console.Error.WriteLineAsync($"could not join the cluster over NATS at {cluster.Urls}");

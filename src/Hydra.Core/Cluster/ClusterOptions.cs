@@ -165,7 +165,7 @@ public sealed partial record ClusterOptions
 }
 
 /// <summary>The <see cref="ClusterOptions.Urls"/> list, read and checked.</summary>
-public static class ClusterUrls
+internal static class ClusterUrls
 {
     private static readonly string[] Schemes = ["nats", "tls", "ws", "wss"];
 

@@ -32,11 +32,12 @@ public sealed partial class HydraMQ
     /// Waits until the router has answered on both sockets: a heartbeat reply (so <see cref="IsConnected"/>)
     /// and a pong on the main socket (so the router can deliver messages to this peer).
     /// </summary>
-    /// <exception cref="HydraTimeoutException">Not connected within <paramref name="timeout"/> (default: the network timeout); the message says why, as far as is known.</exception>
-    public async Task WaitUntilConnectedAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <exception cref="HydraTimeoutException">Not connected within <see cref="HydraMQOptions.NetworkTimeout"/>; the message says why, as far as is known.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public async Task WaitUntilConnectedAsync(CancellationToken cancellationToken = default)
     {
         var started = _options.TimeProvider.GetTimestamp();
-        var wait = timeout ?? _options.NetworkTimeout;
+        var wait = _options.NetworkTimeout;
         await WaitForHeartbeatReplyAsync(wait, cancellationToken).ConfigureAwait(false);
         var left = wait - _options.TimeProvider.GetElapsedTime(started);
         left = left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);

@@ -55,16 +55,17 @@ public sealed partial class HydraMQ
 
     /// <summary>
     /// Sends a request and waits for the reply that carries its id. A reply that comes after
-    /// the timeout never answers a later request (see <see cref="LateReply"/>). With
+    /// the request timed out or was cancelled never answers a later request (see <see cref="LateReply"/>). With
     /// <see cref="HydraMQOptions.MatchUncorrelatedReplies"/>, a reply without <c>reply_to</c> from
     /// the request's target answers the oldest request still waiting for that target.
     /// </summary>
-    /// <exception cref="HydraTimeoutException">No reply within <paramref name="timeout"/>; the message says what is known about the connection.</exception>
+    /// <exception cref="HydraTimeoutException">No reply within <see cref="HydraMQOptions.NetworkTimeout"/>; the message says what is known about the connection.</exception>
     /// <exception cref="HydraRemoteException">The reply was an <c>error</c> (unknown target, unknown method, …).</exception>
-    public async Task<HydraMsg> RequestAsync(HydraMsg request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public async Task<HydraMsg> RequestAsync(HydraMsg request, CancellationToken cancellationToken = default)
     {
-        await WaitUntilAuthenticatedAsync(timeout, cancellationToken).ConfigureAwait(false);
-        return await RequestCoreAsync(request, timeout, _options.MatchUncorrelatedReplies, cancellationToken).ConfigureAwait(false);
+        await WaitUntilAuthenticatedAsync(null, cancellationToken).ConfigureAwait(false);
+        return await RequestCoreAsync(request, null, _options.MatchUncorrelatedReplies, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<HydraMsg> RequestCoreAsync(HydraMsg request, TimeSpan? timeout, bool matchUncorrelated, CancellationToken cancellationToken)
@@ -84,21 +85,27 @@ public sealed partial class HydraMQ
         var withdrawn = false;
         try
         {
-            await SendCoreAsync(withId, matchUncorrelated ? pending : null, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _counters.Requests);
             HydraMsg answer;
             try
             {
+                // Given up while queued, the frame still goes out (it cannot be taken back), so it owes its reply too.
+                await SendCoreAsync(withId, matchUncorrelated ? pending : null, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _counters.Requests);
                 answer = await pending.Reply.Task.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
             }
-            catch (TimeoutException)
+            catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
+                // Timed out or given up by the caller: either way its reply, if it comes, is late.
                 _timedOut.Add(id); // first: its reply may come as soon as it is withdrawn
                 withdrawn = Withdraw(pending, timedOut: true);
-                if (withdrawn)
+                if (withdrawn && e is TimeoutException)
                 {
                     Interlocked.Increment(ref _counters.Timeouts);
                     throw new HydraTimeoutException($"no reply to {request.Method} from {request.Target} within {wait.TotalSeconds:0.###} s{SilenceSuffix()}");
+                }
+                if (withdrawn)
+                {
+                    throw;
                 }
                 answer = await pending.Reply.Task.ConfigureAwait(false); // a reply took it as the wait ended: it answers after all
             }
@@ -317,7 +324,8 @@ public sealed partial class HydraMQ
         var late = LateReply;
         if (late is not null)
         {
-            ThreadPool.QueueUserWorkItem(_ => late(message));
+            var args = new LateReplyEventArgs(message, requestId);
+            ThreadPool.QueueUserWorkItem(_ => late(this, args));
         }
     }
 
@@ -331,8 +339,8 @@ public sealed partial class HydraMQ
 
     private static HydraRemoteException RemoteError(HydraMsg error)
     {
-        var wire = error.Payload["code"]?.ToString() ?? "error";
-        var detail = error.Payload["detail"]?.ToString() ?? "";
+        var wire = error.Payload[ErrorMethod.CodeKey]?.ToString() ?? "error";
+        var detail = error.Payload[ErrorMethod.DetailKey]?.ToString() ?? "";
         return new HydraRemoteException(HydraErrorCodes.FromWire(wire) ?? HydraErrorCode.Other, wire, detail, error);
     }
 }

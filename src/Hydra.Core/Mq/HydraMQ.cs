@@ -29,6 +29,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
     private IInboundQueue<Outgoing>? _outbox;
     private ITimer? _heartbeatTimer;
     private Task _dispatching = Task.CompletedTask;
+    private Task? _stopped; // the one stop, however many ask for it
     private readonly PeerCounters _counters = new(); // the Hydra.MQ meter reads them
     private PeerMetrics? _metrics;
 
@@ -38,7 +39,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
 
     private enum PeerState { New, Running, Quit }
 
-    /// <summary>Creates a peer; nothing connects until <see cref="Start"/>.</summary>
+    /// <summary>Creates a peer; nothing connects until <see cref="StartAsync"/>.</summary>
     /// <exception cref="ArgumentException">The options do not fit together (e.g. a reserved identity); the message says which.</exception>
     public HydraMQ(HydraMQOptions? options = null)
         : this(options ?? HydraMQOptions.Default, transport: null)
@@ -71,27 +72,38 @@ public sealed partial class HydraMQ : IAsyncDisposable
     /// <summary>The options this peer runs with.</summary>
     public HydraMQOptions Options => _options;
 
-    /// <summary>True once <see cref="Start"/> ran (and until quit).</summary>
+    /// <summary>True once <see cref="StartAsync"/> ran (and until stopped).</summary>
     public bool IsStarted => _state == PeerState.Running;
 
     /// <summary>Which transport carries the messages ("NetMQ", …), once started.</summary>
     public string? TransportName => _transport?.Name;
 
     /// <summary>
-    /// Raised (on a pool thread) when a reply arrives for a request that already timed out: by its
-    /// <c>reply_to</c>, or, with <see cref="HydraMQOptions.MatchUncorrelatedReplies"/>, a reply without
-    /// one from a target that a timed-out request is still owed by, when no request to it is waiting.
+    /// Raised (on a pool thread) when a reply arrives for a request that already gave up (timed out or
+    /// cancelled): by its <c>reply_to</c>, or, with <see cref="HydraMQOptions.MatchUncorrelatedReplies"/>, a reply
+    /// without one from a target that such a request is still owed by, when no request to it is waiting.
     /// Such a reply answers nothing and does not reach the inbox.
     /// </summary>
-    public event Action<HydraMsg>? LateReply;
+    public event EventHandler<LateReplyEventArgs>? LateReply;
 
     /// <summary>Messages received that were not replies and had no handler, as they arrive.</summary>
     public IAsyncEnumerable<HydraMsg> ReadAllAsync(CancellationToken cancellationToken = default) =>
         _inbox.Reader.ReadAllAsync(cancellationToken);
 
-    /// <summary>Connects both sockets and starts heartbeats (and handlers, if any). Calling it again does nothing.</summary>
+    /// <summary>
+    /// Connects both sockets and starts heartbeats (and handlers, if any). Completes once the sockets
+    /// are set up, not when the router answers (ZeroMQ connects in the background, and a router may
+    /// come later): <see cref="WaitUntilConnectedAsync"/> waits for that. Calling it again does nothing.
+    /// </summary>
     /// <exception cref="HydraException"><see cref="HydraErrorCode.Network"/> when the router's address cannot be used (e.g. an unknown host).</exception>
-    public void Start()
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Start();
+        return Task.CompletedTask;
+    }
+
+    private void Start()
     {
         lock (_lifecycle)
         {
@@ -151,11 +163,12 @@ public sealed partial class HydraMQ : IAsyncDisposable
     }
 
     /// <summary>Receives the next message that is not a reply to a request and has no handler.</summary>
-    /// <exception cref="HydraTimeoutException">Nothing came within <paramref name="timeout"/> (default: the network timeout).</exception>
-    public async Task<HydraMsg> ReceiveAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <exception cref="HydraTimeoutException">Nothing came within <see cref="HydraMQOptions.NetworkTimeout"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public async Task<HydraMsg> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_state == PeerState.Quit, this);
-        var wait = timeout ?? _options.NetworkTimeout;
+        var wait = _options.NetworkTimeout;
         // Cancelling the read itself (not just abandoning it) guarantees a message that arrives
         // after the timeout stays in the inbox for the next call.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
@@ -178,17 +191,23 @@ public sealed partial class HydraMQ : IAsyncDisposable
     public HydraMsg CreateMessage(string target, string method, System.Text.Json.Nodes.JsonObject? payload = null) =>
         new(Identity, target, method, payload);
 
-    /// <summary>Stops heartbeats and handlers and closes both sockets, within a bounded time.</summary>
-    public async ValueTask QuitAsync()
+    /// <summary>
+    /// Stops heartbeats and handlers and closes both sockets, within a bounded time (handlers get
+    /// 2 s to finish). Safe to call more than once. The stop is never left half done: cancelling
+    /// <paramref name="cancellationToken"/> only stops waiting for it.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_lifecycle)
         {
-            if (_state == PeerState.Quit)
-            {
-                return;
-            }
             _state = PeerState.Quit;
+            _stopped ??= StopCoreAsync();
+            return _stopped.WaitAsync(cancellationToken);
         }
+    }
+
+    private async Task StopCoreAsync()
+    {
         await _stopping.CancelAsync().ConfigureAwait(false);
         _metrics?.Dispose();
         if (_heartbeatTimer is not null)
@@ -209,7 +228,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => QuitAsync();
+    public ValueTask DisposeAsync() => new(StopAsync());
 
     private static void CheckIdentity(string identity)
     {
@@ -234,7 +253,7 @@ public sealed partial class HydraMQ : IAsyncDisposable
             case PeerState.Quit:
                 throw new ObjectDisposedException(nameof(HydraMQ));
             case PeerState.New:
-                throw new InvalidOperationException("call Start() before sending");
+                throw new InvalidOperationException("call StartAsync() before sending");
         }
     }
 

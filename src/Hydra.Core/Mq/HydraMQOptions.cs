@@ -35,7 +35,11 @@ public sealed record HydraMQOptions
     /// <summary>Time between heartbeats; the peer counts as connected while a reply is at most 2 × this old.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Default wait for <see cref="HydraMQ.ReceiveAsync"/> and <see cref="HydraMQ.RequestAsync"/>.</summary>
+    /// <summary>
+    /// The one timeout of a peer (the original's network timeout): how long <see cref="HydraMQ.ReceiveAsync"/>,
+    /// <see cref="HydraMQ.RequestAsync"/>, a ping and <see cref="HydraMQ.WaitUntilConnectedAsync"/> wait before
+    /// they throw <see cref="HydraTimeoutException"/>. To give up sooner on one call, pass a cancellation token.
+    /// </summary>
     public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>

@@ -23,15 +23,19 @@ public enum ClientStatus
 public sealed record ClientInfo(string Identity, ClientStatus Status, TimeSpan LastSeenAgo, long MessagesIn, long MessagesOut, bool Connected, string? Router = null);
 
 /// <summary>The rule that turns "last seen" into a status (docs/protocol.md, "Client table").</summary>
-public static class ClientStatusRule
+internal static class ClientStatusRule
 {
     /// <summary>GOOD within 2 × interval, OK within 3 × interval, BAD beyond.</summary>
     public static ClientStatus Of(TimeSpan lastSeenAgo, TimeSpan heartbeatInterval) =>
         lastSeenAgo <= 2 * heartbeatInterval ? ClientStatus.Good
         : lastSeenAgo <= 3 * heartbeatInterval ? ClientStatus.Ok
         : ClientStatus.Bad;
+}
 
-    /// <summary>The word the apps show: GOOD, OK or BAD.</summary>
+/// <summary>How a <see cref="ClientStatus"/> is written.</summary>
+public static class ClientStatusLabels
+{
+    /// <summary>The word the wire (<c>clients</c>) and the apps use: GOOD, OK or BAD.</summary>
     public static string ToLabel(this ClientStatus status) => status switch
     {
         ClientStatus.Good => "GOOD",

@@ -97,9 +97,17 @@ public sealed partial class RouterEngine : IAsyncDisposable
     public long TraceSkipped => Volatile.Read(ref _traceSkipped);
     private long _traceSkipped;
 
-    /// <summary>Binds both ports and starts routing on a thread of its own.</summary>
+    /// <summary>Binds both ports and starts routing on a thread of its own; completes once both ports listen.</summary>
     /// <exception cref="HydraException">A port could not be bound (code <see cref="HydraErrorCode.Network"/>; the message says why).</exception>
-    public void Start()
+    /// <exception cref="InvalidOperationException">The router was started before: a router starts once.</exception>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Start();
+        return Task.CompletedTask;
+    }
+
+    private void Start()
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
@@ -141,8 +149,25 @@ public sealed partial class RouterEngine : IAsyncDisposable
     internal Task<long> GetLoopAllocatedBytesAsync(CancellationToken cancellationToken = default) =>
         OnLoopAsync(GC.GetAllocatedBytesForCurrentThread, cancellationToken);
 
-    /// <summary>Stops routing and closes both ports; returns once they can be bound again. Safe to call more than once.</summary>
-    public async ValueTask StopAsync()
+    /// <summary>
+    /// Stops routing and closes both ports; completes once they can be bound again. Safe to call more
+    /// than once. The stop takes a bounded time and is never left half done: cancelling
+    /// <paramref name="cancellationToken"/> only stops waiting for it.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopOnceAsync().WaitAsync(cancellationToken);
+
+    private readonly Lock _stopOnce = new();
+    private Task? _stopping;
+
+    private Task StopOnceAsync()
+    {
+        lock (_stopOnce)
+        {
+            return _stopping ??= StopCoreAsync();
+        }
+    }
+
+    private async Task StopCoreAsync()
     {
         if (Interlocked.Exchange(ref _state, 2) != 1)
         {
@@ -164,7 +189,7 @@ public sealed partial class RouterEngine : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => StopAsync();
+    public async ValueTask DisposeAsync() => await StopOnceAsync().ConfigureAwait(false);
 
     private Task<T> OnLoopAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Hydra.Security;
 /// from its secret key to the router's public key. Only the holder of the peer's secret key
 /// can make a box the router opens with (router secret, peer public).
 /// </summary>
-public static class AuthProof
+internal static class AuthProof
 {
     /// <summary>Bytes in a challenge.</summary>
     public const int ChallengeLength = 32;

@@ -25,7 +25,7 @@ public static class HydraTransports
     /// do not) need CURVE, and why, in words for a log line.
     /// </summary>
     /// <exception cref="HydraException">Code <see cref="HydraErrorCode.Network"/>: libzmq was asked for and cannot be used; the message says how to install it.</exception>
-    public static (HydraTransport Transport, string Why) Choose(HydraTransport wanted, bool needsCurve)
+    internal static (HydraTransport Transport, string Why) Choose(HydraTransport wanted, bool needsCurve)
     {
         switch (wanted)
         {

@@ -21,9 +21,9 @@ internal sealed class ClientSession : IAsyncDisposable
     public ClientSession(HydraMQOptions options, TimeSpan? pingTimeout = null)
     {
         // Through a Python router, pongs come without reply_to: match them the way the original does.
-        _client = new HydraClient(options with { MatchUncorrelatedReplies = true });
         _pingTimeout = pingTimeout ?? options.NetworkTimeout;
-        _client.MQ.LateReply += ReportLate;
+        _client = new HydraClient(options with { MatchUncorrelatedReplies = true, NetworkTimeout = _pingTimeout });
+        _client.LateReply += ReportLate;
     }
 
     /// <summary>A console line, raised on whatever thread produced it.</summary>
@@ -33,10 +33,10 @@ internal sealed class ClientSession : IAsyncDisposable
     public string Identity => _client.Identity;
 
     /// <summary>The peer's options (router address and ports).</summary>
-    public HydraMQOptions Options => _client.MQ.Options;
+    public HydraMQOptions Options => _client.Options;
 
     /// <summary>From heartbeats: a reply came within the last two intervals. Reads a timestamp; touches no socket.</summary>
-    public bool IsConnected => _client.MQ.IsStarted && _client.MQ.IsConnected;
+    public bool IsConnected => _client.IsConnected;
 
     /// <summary>Why connecting failed (e.g. an unknown host name), or null.</summary>
     public string? Failure => Volatile.Read(ref _failure);
@@ -50,11 +50,11 @@ internal sealed class ClientSession : IAsyncDisposable
     {
         try
         {
-            await Task.Run(_client.Start);
+            await Task.Run(() => _client.StartAsync());
         }
         catch (HydraException e)
         {
-            // HydraMQ.Start wraps what the network throws (an unknown host, a bad address) in one HydraException.
+            // Starting wraps what the network throws (an unknown host, a bad address) in one HydraException.
             var options = Options;
             Volatile.Write(ref _failure, string.Create(CultureInfo.InvariantCulture, $"cannot reach the router at {options.RouterAddress}:{options.RouterPort}: {e.Message}"));
             Report($"ERROR: {Failure}");
@@ -76,14 +76,14 @@ internal sealed class ClientSession : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var pong = await _client.MQ.RequestAsync(ping, _pingTimeout, cancellationToken);
+            var pong = await _client.RequestAsync(ping, cancellationToken);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var matched = pong.ReplyTo is null ? ", uncorrelated: the router strips ids" : "";
             Report(string.Create(CultureInfo.InvariantCulture, $"Received pong in {ms:0.0} ms (#{number}{matched})"));
         }
         catch (HydraTimeoutException)
         {
-            var why = _client.MQ.DescribeConnection();
+            var why = _client.DescribeConnection();
             Report(string.Create(CultureInfo.InvariantCulture, $"Ping timed out... (#{number}: no pong from {name} within {_pingTimeout.TotalSeconds:0.#} s{(why.Length > 0 ? $"; {why}" : "")})"));
         }
         catch (HydraRemoteException e)
@@ -106,12 +106,13 @@ internal sealed class ClientSession : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        _client.MQ.LateReply -= ReportLate;
+        _client.LateReply -= ReportLate;
         return _client.DisposeAsync();
     }
 
-    private void ReportLate(HydraMsg reply)
+    private void ReportLate(object? sender, LateReplyEventArgs late)
     {
+        var reply = late.Reply;
         var replyTo = reply.ReplyTo ?? "";
         var marker = replyTo.LastIndexOf(PingIdMarker, StringComparison.Ordinal);
         var number = marker < 0 ? "?" : replyTo[(marker + PingIdMarker.Length)..];

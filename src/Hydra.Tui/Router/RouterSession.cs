@@ -125,7 +125,7 @@ internal sealed class RouterSession : IAsyncDisposable
         var engine = new RouterEngine(options);
         try
         {
-            engine.Start();
+            engine.StartAsync().GetAwaiter().GetResult();
         }
         catch (HydraException e)
         {

@@ -17,7 +17,7 @@ public class CliTests
     public async Task Ping_prints_a_line_per_pong_and_a_summary(HydraTransport transport)
     {
         await using var router = TestRouter.Start(transport);
-        await using var server = new PongServer(router.PeerOptions());
+        await using var server = PongServer.Create(router.PeerOptions());
         await server.StartAsync();
         await using var ping = ChildProcess.Hydra("ping", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort),
             "--target", "HydraServer", "--count", "3", "--interval", "0.05", "--transport", Flag(transport));
@@ -67,14 +67,15 @@ public class CliTests
         var ports = Regex.Match(listening, @":(\d+) \(heartbeats on (\d+)\)");
         await using (var client = new HydraClient(new HydraMQOptions
         {
+            NetworkTimeout = TimeSpan.FromSeconds(10),
             RouterAddress = "127.0.0.1",
             RouterPort = int.Parse(ports.Groups[1].Value, CultureInfo.InvariantCulture),
             RouterHeartbeatPort = int.Parse(ports.Groups[2].Value, CultureInfo.InvariantCulture),
             Transport = transport,
         }))
         {
-            client.Start();
-            Assert.Equal("pong", (await client.PingAsync(timeout: TimeSpan.FromSeconds(10))).Reply.Method);
+            await client.StartAsync();
+            Assert.Equal("pong", (await client.PingAsync()).Reply.Method);
         }
         router.Signal(signal);
         Assert.Equal(0, await router.WaitForExitAsync());
@@ -107,7 +108,7 @@ public class CliTests
         await using var pong = ChildProcess.Hydra("pong", "--router", "127.0.0.1", "--port", Port(router.Port), "--heartbeat-port", Port(router.HeartbeatPort), "--id", "CliPong",
             "--transport", Flag(transport));
         await using var client = new HydraClient(router.PeerOptions());
-        client.Start();
+        await client.StartAsync();
         await Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.Any(r => r.Identity == "CliPong"), "the pong server to connect", TimeSpan.FromSeconds(20));
         Assert.Equal("CliPong", (await client.PingAsync("CliPong")).Reply.Sender);
     }

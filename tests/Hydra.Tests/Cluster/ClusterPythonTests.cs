@@ -56,11 +56,11 @@ public sealed class ClusterPythonTests : IAsyncLifetime
         var error = await nobody.WaitForEventAsync("reply");
         Assert.Equal(("error", "unknown_target", "py-2"), ((string?)error["method"], (string?)error["payload"]!["code"], (string?)error["reply_to"]));
 
-        await using var server = b.StartPeer("DotnetServer");
+        await using var server = b.StartPeer("DotnetServer", b.PeerOptions("DotnetServer") with { NetworkTimeout = TimeSpan.FromSeconds(10) }); // Python starts slowly
         await server.WaitUntilConnectedAsync();
         await ClusterRouters.WaitForClientAsync(a, "DotnetServer", "b");
         await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "DotnetServer", "--method", "add", "--payload", """{"a": 2, "b": 40}""", .. Ports(a)]);
-        var request = await server.ReceiveAsync(TimeSpan.FromSeconds(10));
+        var request = await server.ReceiveAsync();
         Assert.Equal(("PyClient", "add"), (request.Sender, request.Method));
         await server.SendAsync(request.CreateReply("sum", new JsonObject { ["sum"] = 42 }));
         var reply = await py.WaitForEventAsync("reply");

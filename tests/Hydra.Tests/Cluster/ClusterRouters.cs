@@ -59,7 +59,7 @@ internal static class ClusterRouters
         {
             try
             {
-                return await from.RequestAsync(from.CreateMessage(target, method), TimeSpan.FromSeconds(2));
+                return await from.RequestAsync(from.CreateMessage(target, method));
             }
             catch (HydraRemoteException e) when (e.Code is HydraErrorCode.UnknownTarget or HydraErrorCode.ClusterUnavailable)
             {

@@ -57,7 +57,7 @@ public sealed class ClusterSecurityTests : IAsyncLifetime
 
         // Refused at its first heartbeat; the long timeout only matters on a starved machine (2 s was seen to run out once).
         await using var impostor = new HydraMQ(Keyed(b, "alice", Mallory) with { NetworkTimeout = TimeSpan.FromSeconds(10) });
-        impostor.Start();
+        await impostor.StartAsync();
         var refused = await Assert.ThrowsAnyAsync<HydraException>(() => impostor.WaitUntilConnectedAsync());
         // Normally refused in words. In about 1 of 10 runs of the cluster tests side by side, the
         // impostor instead hears nothing for 10 s: the likeliest reading (not proven) is libzmq
@@ -68,7 +68,7 @@ public sealed class ClusterSecurityTests : IAsyncLifetime
 
         // Messages for alice still reach the one that proved Alice's key.
         await using var bob = new HydraMQ(Keyed(b, "bob", Bob));
-        bob.Start();
+        await bob.StartAsync();
         await bob.WaitUntilConnectedAsync();
         var answer = await ClusterRouters.RequestUntilAnsweredAsync(bob, "alice", "who");
         Assert.Equal(Alice.PublicKey, (string?)answer.Payload["key"]);

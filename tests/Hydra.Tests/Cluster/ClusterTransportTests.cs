@@ -51,7 +51,7 @@ public sealed class ClusterTransportTests : IAsyncLifetime
         Assert.Equal(back, onA.ReceiveRaw());
 
         // A HydraMQ peer on each side's transport: request and reply across the two engines.
-        await using var server = new PongServer(b.PeerOptions("HydraServer"));
+        await using var server = PongServer.Create(b.PeerOptions("HydraServer"));
         await server.StartAsync();
         await using var client = a.StartPeer("client-a");
         await client.WaitUntilConnectedAsync();

@@ -52,7 +52,7 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal("second", moved);
 
             // The older connection is told, on its next message, that the name is no longer its own.
-            var refusal = await Assert.ThrowsAsync<HydraRemoteException>(() => first.MQ.RequestAsync(first.MQ.CreateMessage("dave", "hello"), TimeSpan.FromSeconds(5)));
+            var refusal = await Assert.ThrowsAsync<HydraRemoteException>(() => first.RequestAsync(first.CreateMessage("dave", "hello")));
             Assert.Equal(HydraErrorCode.SenderMismatch, refusal.Code);
             Assert.Contains("newer connection", refusal.Detail, StringComparison.Ordinal);
             // And nothing more reaches it: ten more requests all come from the newer one.
@@ -74,9 +74,9 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
         await using var survivor = ClusterRouters.Start(_nats.Url, cluster, "survivor");
         await using var doomed = await RouterProcess.StartAsync(HydraTransport.Auto, 0, 0, "--cluster", _nats.Url, "--cluster-name", cluster, "--router-id", "doomed");
         await ClusterRouters.WaitForRoutersAsync([survivor], 2);
-        await using var client = survivor.StartPeer("client");
+        await using var client = survivor.StartPeer("client", survivor.PeerOptions("client") with { NetworkTimeout = TimeSpan.FromSeconds(3) });
         await client.WaitUntilConnectedAsync();
-        var onDoomed = new PongServer(doomed.PeerOptions("mover"));
+        var onDoomed = PongServer.Create(doomed.PeerOptions("mover"));
         try
         {
             await onDoomed.StartAsync();
@@ -89,7 +89,7 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
             var noticedAfter = TimeProvider.System.GetElapsedTime(killedAt);
             output.WriteLine($"{first.Code} {noticedAfter.TotalMilliseconds:0} ms after SIGKILL: {first.Detail}");
             Assert.Contains(first.Code, new[] { HydraErrorCode.NotConfirmed, HydraErrorCode.ClusterUnavailable });
-            var next = await Assert.ThrowsAsync<HydraRemoteException>(() => client.RequestAsync(client.CreateMessage("mover", "ping"), TimeSpan.FromSeconds(1)));
+            var next = await Assert.ThrowsAsync<HydraRemoteException>(() => client.RequestAsync(client.CreateMessage("mover", "ping")));
             Assert.Equal(HydraErrorCode.ClusterUnavailable, next.Code);
             Assert.Contains("router doomed", next.Detail, StringComparison.Ordinal);
         }
@@ -99,7 +99,7 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // The peer comes back on the survivor: reachable again by the same name.
-        await using var back = new PongServer(survivor.PeerOptions("mover"));
+        await using var back = PongServer.Create(survivor.PeerOptions("mover"));
         await back.StartAsync();
         var pong = await ClusterRouters.RequestUntilAnsweredAsync(client, "mover");
         Assert.Equal("mover", pong.Sender);
@@ -112,7 +112,7 @@ public sealed class IdentityMoveTests(ITestOutputHelper output) : IAsyncLifetime
         {
             try
             {
-                await client.RequestAsync(client.CreateMessage(target, "ping"), TimeSpan.FromSeconds(3));
+                await client.RequestAsync(client.CreateMessage(target, "ping"));
                 return null;
             }
             catch (HydraRemoteException e)

@@ -19,11 +19,11 @@ public sealed class NatsFailureTests(ITestOutputHelper output)
         try
         {
             var (a, b) = (routers[0], routers[1]);
-            await using var farServer = new PongServer(b.PeerOptions("far"));
+            await using var farServer = PongServer.Create(b.PeerOptions("far"));
             await farServer.StartAsync();
-            await using var nearServer = new PongServer(a.PeerOptions("near"));
+            await using var nearServer = PongServer.Create(a.PeerOptions("near"));
             await nearServer.StartAsync();
-            await using var client = a.StartPeer("client");
+            await using var client = a.StartPeer("client", a.PeerOptions("client") with { NetworkTimeout = TimeSpan.FromSeconds(2) }); // asks again after 2 s
             await client.WaitUntilConnectedAsync();
             await ClusterRouters.RequestUntilAnsweredAsync(client, "far");
 
@@ -56,9 +56,9 @@ public sealed class NatsFailureTests(ITestOutputHelper output)
         try
         {
             var (a, b) = (routers[0], routers[1]);
-            await using var server = new PongServer(b.PeerOptions("far"));
+            await using var server = PongServer.Create(b.PeerOptions("far"));
             await server.StartAsync();
-            await using var client = a.StartPeer("client");
+            await using var client = a.StartPeer("client", a.PeerOptions("client") with { NetworkTimeout = TimeSpan.FromSeconds(2) }); // asks again after 2 s
             await client.WaitUntilConnectedAsync();
             await ClusterRouters.RequestUntilAnsweredAsync(client, "far");
 
@@ -110,7 +110,7 @@ public sealed class NatsFailureTests(ITestOutputHelper output)
     {
         try
         {
-            await client.RequestAsync(client.CreateMessage(target, "ping"), TimeSpan.FromSeconds(2));
+            await client.RequestAsync(client.CreateMessage(target, "ping"));
             return null;
         }
         catch (HydraRemoteException e)

@@ -45,7 +45,7 @@ public sealed class HostingTests
             Assert.Equal("NetMQ", router.TransportName);
             Assert.True(peer.IsStarted);
 
-            var pong = await peer.RequestAsync(peer.CreateMessage(HydraIdentities.Router, HydraMethods.Ping), Deadline, deadline.Token);
+            var pong = await peer.RequestAsync(peer.CreateMessage(HydraIdentities.Router, HydraMethods.Ping), deadline.Token);
             Assert.Equal("pong", pong.Method);
             Assert.Equal("hosted-peer", pong.Target);
 
@@ -83,11 +83,11 @@ public sealed class HostingTests
         using var deadline = new CancellationTokenSource(Deadline);
         await host.StartAsync(deadline.Token);
 
-        await using var client = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = port, RouterHeartbeatPort = heartbeatPort, Transport = HydraTransport.NetMQ });
-        client.Start();
-        await client.WaitUntilConnectedAsync(Deadline, deadline.Token);
-        await host.Services.GetRequiredService<HydraMQ>().WaitUntilConnectedAsync(Deadline, deadline.Token);
-        var reply = await client.RequestAsync(client.CreateMessage("adder", "add", new() { ["a"] = 2 }), Deadline, deadline.Token);
+        await using var client = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = port, RouterHeartbeatPort = heartbeatPort, Transport = HydraTransport.NetMQ, NetworkTimeout = Deadline });
+        await client.StartAsync();
+        await client.WaitUntilConnectedAsync(deadline.Token);
+        await host.Services.GetRequiredService<HydraMQ>().WaitUntilConnectedAsync(deadline.Token);
+        var reply = await client.RequestAsync(client.CreateMessage("adder", "add", new() { ["a"] = 2 }), deadline.Token);
 
         Assert.Equal(102, (int)reply.Payload["sum"]!);
         await host.StopAsync(deadline.Token);
@@ -201,10 +201,10 @@ public sealed class HostingTests
         await host.StartAsync(deadline.Token);
         var router = host.Services.GetRequiredService<RouterEngine>();
         var peer = host.Services.GetRequiredService<HydraMQ>();
-        await peer.WaitUntilConnectedAsync(Deadline, deadline.Token);
+        await peer.WaitUntilConnectedAsync(deadline.Token);
 
-        await host.StopAsync(new CancellationToken(canceled: true)).WaitAsync(Deadline, deadline.Token);
-        await ((IAsyncDisposable)host).DisposeAsync().AsTask().WaitAsync(Deadline, deadline.Token); // Host is IAsyncDisposable, IHost only IDisposable
+        await host.StopAsync(new CancellationToken(canceled: true)).WaitAsync(deadline.Token);
+        await ((IAsyncDisposable)host).DisposeAsync().AsTask().WaitAsync(deadline.Token); // Host is IAsyncDisposable, IHost only IDisposable
 
         Assert.False(router.IsRunning);
         Assert.False(peer.IsStarted);
@@ -261,6 +261,7 @@ public sealed class HostingTests
         ["Hydra:Peer:RouterPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Hydra:Peer:RouterHeartbeatPort"] = heartbeatPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Hydra:Peer:HeartbeatInterval"] = "00:00:00.200",
+        ["Hydra:Peer:NetworkTimeout"] = "00:00:10",
         ["Hydra:Peer:Transport"] = "NetMQ",
     };
 

@@ -24,10 +24,10 @@ public class PythonPeerTests
     public async Task Python_peer_requests_and_dotnet_server_answers(HydraTransport transport)
     {
         await using var router = TestRouter.Start(transport);
-        await using var server = router.StartPeer("DotnetServer");
+        await using var server = router.StartPeer("DotnetServer", router.PeerOptions("DotnetServer") with { NetworkTimeout = TimeSpan.FromSeconds(10) }); // Python starts slowly
         await server.WaitUntilConnectedAsync();
         await using var py = Python.Run("py_peer.py", ["send", "--id", "PyClient", "--target", "DotnetServer", "--method", "add", "--payload", """{"a": 2, "b": 40}""", .. Ports(router)]);
-        var request = await server.ReceiveAsync(TimeSpan.FromSeconds(10));
+        var request = await server.ReceiveAsync();
         Assert.Equal(("PyClient", "add", 2), (request.Sender, request.Method, (int)request.Payload["a"]!));
         await server.SendAsync(request.CreateReply("sum", new JsonObject { ["sum"] = 42, ["note"] = "café" }));
         var reply = await py.WaitForEventAsync("reply");

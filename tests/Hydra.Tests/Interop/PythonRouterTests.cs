@@ -29,7 +29,7 @@ public class PythonRouterTests
         var (router, options) = await StartPythonRouterAsync(transport);
         await using var _ = router;
         await using var peer = new HydraMQ(options);
-        peer.Start();
+        await peer.StartAsync();
         await Eventually.TrueAsync(() => peer.IsConnected, "heartbeat reply from the Python router");
         // The original drops unknown keys, so its pong carries no reply_to: read it as a plain message.
         await peer.SendAsync(peer.CreateMessage("HydraRouter", "ping"));
@@ -42,11 +42,11 @@ public class PythonRouterTests
     {
         var (router, options) = await StartPythonRouterAsync(transport);
         await using var _ = router;
-        await using var server = new PongServer(options with { Identity = "HydraServer" });
-        server.Start();
+        await using var server = PongServer.Create(options with { Identity = "HydraServer" });
+        await server.StartAsync();
         await using var client = new HydraMQ(options);
-        client.Start();
-        await Eventually.TrueAsync(() => server.MQ.IsConnected && client.IsConnected, "both connected");
+        await client.StartAsync();
+        await Eventually.TrueAsync(() => server.IsConnected && client.IsConnected, "both connected");
         await client.SendAsync(client.CreateMessage("HydraServer", "ping", new JsonObject { ["n"] = 1 }));
         var pong = await client.ReceiveAsync();
         Assert.Equal(("HydraServer", "pong"), (pong.Sender, pong.Method));
@@ -57,9 +57,9 @@ public class PythonRouterTests
     {
         var (router, options) = await StartPythonRouterAsync(transport);
         await using var _ = router;
-        await using var server = new PongServer(options with { Identity = "HydraServer" });
-        server.Start();
-        await Eventually.TrueAsync(() => server.MQ.IsConnected, "server connected");
+        await using var server = PongServer.Create(options with { Identity = "HydraServer" });
+        await server.StartAsync();
+        await Eventually.TrueAsync(() => server.IsConnected, "server connected");
         await using var py = Python.Run("py_peer.py", "send", "--id", "PyClient", "--target", "HydraServer", "--port", options.RouterPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--heartbeat-port", options.RouterHeartbeatPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var reply = await py.WaitForEventAsync("reply");
@@ -71,7 +71,7 @@ public class PythonRouterTests
     {
         var (router, options) = await StartPythonRouterAsync(transport);
         await using var _ = router;
-        await using var server = new PongServer(options with { Identity = "HydraServer" });
+        await using var server = PongServer.Create(options with { Identity = "HydraServer" });
         await server.StartAsync();
         foreach (var target in new[] { "HydraRouter", "HydraServer" })
         {

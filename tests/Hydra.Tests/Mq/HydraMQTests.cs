@@ -22,18 +22,18 @@ public class HydraMQTests
     [Theory, OnNetMQ, OnLibZmq]
     public async Task Without_a_router_it_is_not_connected_and_requests_time_out(HydraTransport transport)
     {
-        await using var peer = new HydraMQ(new HydraMQOptions { RouterPort = 1, RouterHeartbeatPort = 2, RouterAddress = "127.0.0.1", Transport = transport });
-        peer.Start();
+        await using var peer = new HydraMQ(new HydraMQOptions { RouterPort = 1, RouterHeartbeatPort = 2, RouterAddress = "127.0.0.1", Transport = transport, NetworkTimeout = TimeSpan.FromMilliseconds(300) });
+        await peer.StartAsync();
         Assert.False(peer.IsConnected);
         await Assert.ThrowsAsync<HydraTimeoutException>(() =>
-            peer.RequestAsync(peer.CreateMessage(HydraIdentities.Router, "ping"), TimeSpan.FromMilliseconds(300)));
+            peer.RequestAsync(peer.CreateMessage(HydraIdentities.Router, "ping")));
     }
 
     [Theory, OnNetMQ, OnLibZmq]
     public async Task An_unknown_router_host_is_one_clear_error(HydraTransport transport)
     {
         await using var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "no-such-host.invalid", Transport = transport });
-        var error = Assert.Throws<HydraException>(peer.Start);
+        var error = await Assert.ThrowsAsync<HydraException>(() => peer.StartAsync());
         Assert.Equal(HydraErrorCode.Network, error.Code);
         Assert.StartsWith("cannot connect to tcp://no-such-host.invalid:5757", error.Message);
         Assert.False(peer.IsStarted);
@@ -56,9 +56,9 @@ public class HydraMQTests
     {
         await using var router = TestRouter.Start(transport);
         await using var alice = router.StartPeer("alice");
-        await using var bob = router.StartPeer("bob");
+        await using var bob = router.StartPeer("bob", router.PeerOptions("bob") with { NetworkTimeout = TimeSpan.FromMilliseconds(100) });
         await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
-        await Assert.ThrowsAsync<HydraTimeoutException>(() => bob.ReceiveAsync(TimeSpan.FromMilliseconds(100)));
+        await Assert.ThrowsAsync<HydraTimeoutException>(() => bob.ReceiveAsync());
         await alice.SendAsync(alice.CreateMessage("bob", "after"));
         Assert.Equal("after", (await bob.ReceiveAsync()).Method);
     }
@@ -69,8 +69,8 @@ public class HydraMQTests
         await using var router = TestRouter.Start(transport);
         await using var one = new HydraClient(router.PeerOptions());
         await using var two = new HydraClient(router.PeerOptions());
-        one.Start();
-        two.Start();
+        await one.StartAsync();
+        await two.StartAsync();
         Assert.NotEqual(one.Identity, two.Identity);
         Assert.StartsWith("HydraClient-", one.Identity);
         Assert.Equal("pong", (await one.PingAsync()).Reply.Method);
@@ -137,12 +137,12 @@ public class HydraMQTests
         };
         await using var server = new HydraServer(router.PeerOptions("slow-server"), methods);
         await server.StartAsync();
-        await using var client = router.StartPeer();
+        await using var client = router.StartPeer(options: router.PeerOptions() with { NetworkTimeout = TimeSpan.FromMilliseconds(300) });
         var late = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.LateReply += m => late.TrySetResult(m);
+        client.LateReply += (_, e) => late.TrySetResult(e.Reply);
 
         await Assert.ThrowsAsync<HydraTimeoutException>(() =>
-            client.RequestAsync(client.CreateMessage("slow-server", "ping", new JsonObject { ["n"] = "first" }), TimeSpan.FromMilliseconds(300)));
+            client.RequestAsync(client.CreateMessage("slow-server", "ping", new JsonObject { ["n"] = "first" })));
         firstCallGate.SetResult();
         var second = await client.RequestAsync(client.CreateMessage("slow-server", "ping", new JsonObject { ["n"] = "second" }));
 
@@ -154,12 +154,12 @@ public class HydraMQTests
     [Theory, OnNetMQ, OnLibZmq]
     public async Task Start_is_idempotent_and_quit_is_bounded_and_fails_waiting_requests(HydraTransport transport)
     {
-        var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = 1, RouterHeartbeatPort = 2, Transport = transport });
-        peer.Start();
-        peer.Start();
+        var peer = new HydraMQ(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = 1, RouterHeartbeatPort = 2, Transport = transport, NetworkTimeout = TimeSpan.FromMinutes(5) });
+        await peer.StartAsync();
+        await peer.StartAsync();
         Assert.True(peer.IsStarted);
-        var waiting = peer.RequestAsync(peer.CreateMessage("x", "y"), TimeSpan.FromMinutes(5));
-        await peer.QuitAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        var waiting = peer.RequestAsync(peer.CreateMessage("x", "y"));
+        await peer.StopAsync().WaitAsync(TimeSpan.FromSeconds(5));
         var error = await Assert.ThrowsAsync<HydraException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(HydraErrorCode.Closed, error.Code);
         Assert.False(peer.IsStarted);
@@ -181,7 +181,7 @@ public class HydraMQTests
     {
         await using var router = TestRouter.Start(transport);
         await using var slow = new HydraMQ(router.PeerOptions("slow") with { InboxCapacity = 2 });
-        slow.Start();
+        await slow.StartAsync();
         await using var sender = router.StartPeer("sender");
         await Eventually.TrueAsync(() => slow.IsConnected && sender.IsConnected, "both connected");
         for (var i = 0; i < 3; i++)

@@ -37,13 +37,13 @@ public sealed class PeerMeterTests
     public async Task A_request_answered_too_late_counts_as_a_timeout_then_a_late_reply()
     {
         await using var router = TestRouter.Start();
-        await using var client = router.StartPeer("client");
+        await using var client = router.StartPeer("client", router.PeerOptions("client") with { NetworkTimeout = TimeSpan.FromMilliseconds(200) });
         await using var slow = router.StartPeer("slow");
         await client.WaitUntilConnectedAsync();
         await slow.WaitUntilConnectedAsync();
         using var meter = new MeterReader(client.Metrics!.Meter);
 
-        var asking = client.RequestAsync(client.CreateMessage("slow", "work"), TimeSpan.FromMilliseconds(200));
+        var asking = client.RequestAsync(client.CreateMessage("slow", "work"));
         var request = await slow.ReceiveAsync();
         await Assert.ThrowsAsync<HydraTimeoutException>(() => asking);
         Assert.Equal(1, Read(meter, PeerInstruments.Timeouts));

@@ -17,10 +17,10 @@ public sealed class JsonLogTests
         {
             await using (var router = await StartAsync(["--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0", "--log-format", "json", "--log-file", file]))
             {
-                await using (var client = new HydraClient(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort, Identity = "jsonpeer" }))
+                await using (var client = new HydraClient(new HydraMQOptions { RouterAddress = "127.0.0.1", RouterPort = router.Port, RouterHeartbeatPort = router.HeartbeatPort, Identity = "jsonpeer", NetworkTimeout = TimeSpan.FromSeconds(10) }))
                 {
-                    client.Start();
-                    await Assert.ThrowsAsync<HydraRemoteException>(() => client.PingAsync("Nobody", TimeSpan.FromSeconds(10)));
+                    await client.StartAsync();
+                    await Assert.ThrowsAsync<HydraRemoteException>(() => client.PingAsync("Nobody"));
                 }
                 await router.Process.WaitForLineAsync(l => l.Contains("Refused message", StringComparison.Ordinal), "the refusal");
                 router.Process.Signal("TERM");

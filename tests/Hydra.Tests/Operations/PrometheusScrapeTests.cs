@@ -74,8 +74,8 @@ public sealed class PrometheusScrapeTests
         Assert.Equal("MeteredPong", connected.Samples.First(s => s.Name == "hydra_mq_connected").Labels["hydra_peer"]);
 
         await using var client = new HydraClient(router.PeerOptions());
-        client.Start();
-        await client.PingAsync("MeteredPong", TimeSpan.FromSeconds(10));
+        await client.StartAsync();
+        await client.PingAsync("MeteredPong");
 
         // The pong counts its reply right after handing it to ZeroMQ: on a loaded machine the ping's
         // answer can arrive, and a scrape run, before that thread gets the CPU back.

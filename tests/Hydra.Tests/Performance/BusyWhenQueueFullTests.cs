@@ -21,7 +21,7 @@ public sealed class BusyWhenQueueFullTests
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var router = new RouterEngine(new RouterOptions { Transport = transport, Address = "127.0.0.1", Port = 0, HeartbeatPort = 0, HighWatermark = 10 });
-        router.Start();
+        await router.StartAsync();
         using var receiver = new PerfPeer("busy-receiver", router.Port, receiveHighWatermark: 10);
         using var sender = new PerfPeer("busy-sender", router.Port);
         receiver.Register(deadline.Token);

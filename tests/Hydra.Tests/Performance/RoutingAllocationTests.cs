@@ -21,7 +21,7 @@ public sealed class RoutingAllocationTests
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var router = new RouterEngine(new RouterOptions { Transport = transport, Address = "127.0.0.1", Port = 0, HeartbeatPort = 0 });
-        router.Start();
+        await router.StartAsync();
         using var receiver = new PerfPeer("alloc-receiver", router.Port);
         using var sender = new PerfPeer("alloc-sender", router.Port);
         receiver.Register(deadline.Token);

@@ -27,9 +27,9 @@ public class FuzzTests(ITestOutputHelper output)
         {
             ["echo"] = HydraHandlers.Sync(m => m.CreateReply("echoed", new JsonObject { ["n"] = (int)m.Payload["n"]! })),
         });
-        bob.Start();
+        await bob.StartAsync();
         await using var alice = router.StartPeer("alice");
-        await Eventually.TrueAsync(() => alice.IsConnected && bob.MQ.IsConnected, "the pair to connect");
+        await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "the pair to connect");
 
         var fuzzer = new Fuzzer(router.Port, router.HeartbeatPort, seed, (int)router.Options.MaxMessageSize);
         // Aimed at the pair and at each other, but never with the pair's own identities: with
@@ -42,7 +42,7 @@ public class FuzzTests(ITestOutputHelper output)
         {
             var started = Stopwatch.GetTimestamp();
             // Any exception here (timeout, error reply) is a lost message and fails the test.
-            var reply = await alice.RequestAsync(alice.CreateMessage("bob", "echo", new JsonObject { ["n"] = exchanged }), TimeSpan.FromSeconds(10));
+            var reply = await alice.RequestAsync(alice.CreateMessage("bob", "echo", new JsonObject { ["n"] = exchanged }));
             Assert.Equal(("bob", "echoed", exchanged), (reply.Sender, reply.Method, (int)reply.Payload["n"]!));
             exchanged++;
             slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
@@ -54,7 +54,7 @@ public class FuzzTests(ITestOutputHelper output)
         var receivedBefore = router.Stats.Received;
         await using (var late = new HydraClient(router.PeerOptions()))
         {
-            late.Start();
+            await late.StartAsync();
             try
             {
                 Assert.Equal("pong", (await late.PingAsync()).Reply.Method);
@@ -64,7 +64,7 @@ public class FuzzTests(ITestOutputHelper output)
                 Assert.Fail($"a late ping: {e.Message}; the router took {router.Stats.Received - receivedBefore} more frames meanwhile");
             }
         }
-        await alice.QuitAsync();
+        await alice.StopAsync();
         await bob.DisposeAsync();
 
         // Every message the router took has exactly one outcome: routed, answered, or refused with an error reply.

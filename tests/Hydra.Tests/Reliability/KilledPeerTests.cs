@@ -24,8 +24,8 @@ public class KilledPeerTests(ITestOutputHelper output)
     public async Task A_killed_peer_goes_ok_then_bad_then_is_pruned_and_a_new_process_takes_its_name(HydraTransport transport)
     {
         await using var router = TestRouter.Start(transport, Options);
-        await using var client = new HydraClient(router.PeerOptions());
-        client.Start();
+        await using var client = new HydraClient(router.PeerOptions() with { NetworkTimeout = TimeSpan.FromSeconds(1) }); // pings again after 1 s
+        await client.StartAsync();
         await using (var first = StartPong(router, "Victim"))
         {
             await WaitForStatus(router, "Victim", ClientStatus.Good);
@@ -47,8 +47,8 @@ public class KilledPeerTests(ITestOutputHelper output)
     public async Task A_new_process_takes_over_the_name_of_a_frozen_one_whose_connection_is_still_open(HydraTransport transport)
     {
         await using var router = TestRouter.Start(transport, Options);
-        await using var client = new HydraClient(router.PeerOptions());
-        client.Start();
+        await using var client = new HydraClient(router.PeerOptions() with { NetworkTimeout = TimeSpan.FromSeconds(1) }); // pings again after 1 s
+        await client.StartAsync();
         await using var frozen = StartPong(router, "Frozen");
         await WaitForStatus(router, "Frozen", ClientStatus.Good);
         frozen.Signal("STOP"); // its TCP connections stay open, so the router still has a route for the name
@@ -74,7 +74,7 @@ public class KilledPeerTests(ITestOutputHelper output)
     {
         try
         {
-            return await client.PingAsync(target, TimeSpan.FromSeconds(1));
+            return await client.PingAsync(target);
         }
         catch (HydraException)
         {

@@ -20,7 +20,7 @@ public class LimitTests
 
         Assert.True(await probe.ClosedByPeerAsync(TimeSpan.FromSeconds(10)), "the router must drop the connection on the header alone");
         await using var client = new HydraClient(router.PeerOptions());
-        client.Start();
+        await client.StartAsync();
         Assert.Equal("pong", (await client.PingAsync()).Reply.Method);
     }
 
@@ -42,9 +42,9 @@ public class LimitTests
         const int limit = 64 * 1024;
         await using var router = TestRouter.Start(transport, new RouterOptions { MaxMessageSize = limit });
         await using var bob = new HydraMQ(router.PeerOptions("bob") with { MaxMessageSize = limit });
-        bob.Start();
+        await bob.StartAsync();
         await using var alice = new HydraMQ(router.PeerOptions("alice") with { MaxMessageSize = limit });
-        alice.Start();
+        await alice.StartAsync();
         await Eventually.TrueAsync(() => alice.IsConnected && bob.IsConnected, "both connected");
 
         await alice.SendAsync(alice.CreateMessage("bob", "fits", new JsonObject { ["data"] = new string('x', limit - 200) }));
@@ -83,18 +83,18 @@ public class LimitTests
         for (var i = 0; i < 3; i++)
         {
             var member = new HydraClient(router.PeerOptions($"member-{i}"));
-            member.Start();
+            await member.StartAsync();
             members.Add(member);
         }
         await using var newcomer = new HydraClient(router.PeerOptions("newcomer"));
         try
         {
-            await Eventually.TrueAsync(() => members.All(m => m.MQ.IsConnected), "three members connected");
-            newcomer.Start();
+            await Eventually.TrueAsync(() => members.All(m => m.IsConnected), "three members connected");
+            await newcomer.StartAsync();
             var busy = await Assert.ThrowsAsync<HydraRemoteException>(() => newcomer.PingAsync());
             Assert.Equal(HydraErrorCode.Busy, busy.Code);
             Assert.Contains("limit of 3 clients", busy.Detail);
-            Assert.False(newcomer.MQ.IsConnected);
+            Assert.False(newcomer.IsConnected);
             foreach (var member in members)
             {
                 Assert.Equal("pong", (await member.PingAsync()).Reply.Method); // members are not disturbed
@@ -102,7 +102,7 @@ public class LimitTests
 
             // One member leaves; once it is pruned the newcomer gets its slot (its heartbeats keep asking).
             await members[0].DisposeAsync();
-            await Eventually.TrueAsync(() => newcomer.MQ.IsConnected, "the newcomer admitted after the prune");
+            await Eventually.TrueAsync(() => newcomer.IsConnected, "the newcomer admitted after the prune");
             Assert.Equal("pong", (await newcomer.PingAsync()).Reply.Method);
             Assert.True(router.Stats.Errors[HydraErrorCode.Busy] >= 1);
         }

@@ -39,7 +39,7 @@ public class ManyPeersTests(ITestOutputHelper output)
             for (var i = 0; i < realPeers; i++)
             {
                 var mq = new HydraMQ(router.PeerOptions($"mq-{i}") with { HeartbeatInterval = Interval });
-                mq.Start();
+                await mq.StartAsync();
                 mqs.Add(mq);
                 receiving.Add(Task.Run(() => ReceiveLoad(mq, ledger, stop.Token)));
             }

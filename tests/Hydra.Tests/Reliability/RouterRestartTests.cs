@@ -25,11 +25,11 @@ public class RouterRestartTests(ITestOutputHelper output)
             {
                 ["echo"] = HydraHandlers.Sync(m => m.CreateReply("echoed", new JsonObject { ["n"] = (int)m.Payload["n"]! })),
             });
-            server.Start();
+            await server.StartAsync();
             await using var client = new HydraMQ(PeerOptions(router, "client"));
-            client.Start();
+            await client.StartAsync();
             var lateReplies = 0;
-            client.LateReply += _ => Interlocked.Increment(ref lateReplies);
+            client.LateReply += (_, _) => Interlocked.Increment(ref lateReplies);
 
             using var stop = new CancellationTokenSource();
             var requests = new RequestLoop(client);
@@ -37,18 +37,18 @@ public class RouterRestartTests(ITestOutputHelper output)
 
             for (var i = 0; i < restarts; i++)
             {
-                await Until(() => client.IsConnected && server.MQ.IsConnected && requests.LastOk > requests.LastFailure, "peers connected and a request answered");
+                await Until(() => client.IsConnected && server.IsConnected && requests.LastOk > requests.LastFailure, "peers connected and a request answered");
                 var signal = i % 2 == 0 ? "KILL" : "TERM";
                 router.Process.Signal(signal);
                 await router.Process.WaitForExitAsync();
                 await router.DisposeAsync();
-                await Until(() => !client.IsConnected && !server.MQ.IsConnected, "both peers to notice the router is gone");
+                await Until(() => !client.IsConnected && !server.IsConnected, "both peers to notice the router is gone");
                 var failedBefore = requests.Failed;
                 await Until(() => requests.Failed > failedBefore, "a request to fail while the router is down");
 
                 router = await RouterProcess.StartAsync(transport, port, heartbeatPort);
                 var okBefore = requests.Ok;
-                await Until(() => client.IsConnected && server.MQ.IsConnected, "both peers reconnected without help");
+                await Until(() => client.IsConnected && server.IsConnected, "both peers reconnected without help");
                 await Until(() => requests.Ok > okBefore, "requests answered again");
                 output.WriteLine($"restart {i + 1} ({signal}): reconnected; {requests}");
             }
@@ -69,13 +69,13 @@ public class RouterRestartTests(ITestOutputHelper output)
     {
         // NetMQ closes listeners after Dispose returns; StopAsync waits for that, so binding again cannot race it.
         var first = TestRouter.Start(transport);
-        await using var peer = first.StartPeer("survivor");
+        await using var peer = first.StartPeer("survivor", first.PeerOptions("survivor") with { NetworkTimeout = TimeSpan.FromSeconds(1) }); // pings again after 1 s
         await Until(() => peer.IsConnected, "the peer connected");
         var stopping = Stopwatch.GetTimestamp();
         await first.StopAsync();
         output.WriteLine($"StopAsync took {Stopwatch.GetElapsedTime(stopping).TotalMilliseconds:0} ms with a connected peer");
         await using var second = new RouterEngine(first.Options with { Port = first.Port, HeartbeatPort = first.HeartbeatPort });
-        second.Start(); // before the fix this could throw "address already in use"
+        await second.StartAsync(); // before the fix this could throw "address already in use"
         // A message written just as the old router closed is lost with its connection (ZeroMQ does not
         // resend); its request raises a timeout. So: ask until answered.
         var pong = await Eventually.ValueAsync(() => TryPing(peer), reply => reply is not null, "a pong from the new router", TimeSpan.FromSeconds(20));
@@ -87,7 +87,7 @@ public class RouterRestartTests(ITestOutputHelper output)
     {
         try
         {
-            return await peer.RequestAsync(peer.CreateMessage("HydraRouter", "ping"), TimeSpan.FromSeconds(1));
+            return await peer.RequestAsync(peer.CreateMessage("HydraRouter", "ping"));
         }
         catch (HydraTimeoutException)
         {
@@ -118,7 +118,7 @@ public class RouterRestartTests(ITestOutputHelper output)
         {
             for (var n = 0; !stop.IsCancellationRequested && n < 1_000_000; n++)
             {
-                var request = client.RequestAsync(client.CreateMessage("echo-server", "echo", new JsonObject { ["n"] = n }), RequestTimeout);
+                var request = client.RequestAsync(client.CreateMessage("echo-server", "echo", new JsonObject { ["n"] = n }));
                 try
                 {
                     var reply = await request.WaitAsync(RequestTimeout + Slack);

@@ -11,7 +11,7 @@ public class RouterLifecycleTests
     {
         await using var first = TestRouter.Start(transport);
         await using var second = new RouterEngine(new RouterOptions { Transport = transport, Address = "127.0.0.1", Port = first.Port, HeartbeatPort = 0 });
-        var error = Assert.Throws<HydraException>(second.Start);
+        var error = await Assert.ThrowsAsync<HydraException>(() => second.StartAsync());
         Assert.Equal(HydraErrorCode.Network, error.Code);
         Assert.Equal($"cannot listen on 127.0.0.1:{first.Port}: port {first.Port} is already in use", error.Message);
     }
@@ -21,7 +21,7 @@ public class RouterLifecycleTests
     {
         // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
         await using var router = new RouterEngine(new RouterOptions { Transport = transport, Address = "192.0.2.1", Port = 0, HeartbeatPort = 0 });
-        var error = Assert.Throws<HydraException>(router.Start);
+        var error = await Assert.ThrowsAsync<HydraException>(() => router.StartAsync());
         Assert.Equal("cannot listen on 192.0.2.1:(any free port): 192.0.2.1 is not an address of this machine", error.Message);
     }
 
@@ -44,7 +44,7 @@ public class RouterLifecycleTests
         await router.StopAsync();
         Assert.False(router.IsRunning);
         await using var again = new RouterEngine(new RouterOptions { Transport = transport, Address = "127.0.0.1", Port = port, HeartbeatPort = 0 });
-        again.Start(); // no retry: StopAsync returns only once the ports can be bound again
+        await again.StartAsync(); // no retry: StopAsync returns only once the ports can be bound again
         Assert.Equal(port, again.Port);
     }
 }

@@ -29,7 +29,7 @@ public class RouterStopTests
         // the new router answers, everything they receive (the old router's last words
         // included) must be a Hydra message.
         await using var next = new RouterEngine(new RouterOptions { Transport = transport, Address = "127.0.0.1", Port = port, HeartbeatPort = heartbeatPort });
-        next.Start();
+        await next.StartAsync();
         AskUntilAnswered(main, "ping", "pong");
         AskUntilAnswered(heartbeat, "heartbeat", "heartbeat_reply");
     }

@@ -30,7 +30,7 @@ public sealed class PeerRulesTests
         var log = new CapturedLog(LogLevel.Information);
         var harness = new RulesHarness();
         await using var peer = harness.Network.CreatePeer(PeerOptions(harness, "alice") with { LoggerFactory = log });
-        peer.Start();
+        await peer.StartAsync();
         await peer.WaitUntilConnectedAsync();
         Assert.True(peer.IsConnected);
 
@@ -47,7 +47,7 @@ public sealed class PeerRulesTests
     {
         var network = new InMemoryNetwork();
         await using var peer = network.CreatePeer(new HydraMQOptions { Identity = "lonely", RouterPort = 1, RouterHeartbeatPort = 2, NetworkTimeout = TimeSpan.FromMilliseconds(100) });
-        peer.Start();
+        await peer.StartAsync();
         var error = await Assert.ThrowsAsync<HydraTimeoutException>(() => peer.RequestAsync(peer.CreateMessage(HydraIdentities.Router, HydraMethods.Ping)));
         Assert.Contains("nothing accepts connections there (is the router running", error.Message);
     }
@@ -62,12 +62,12 @@ public sealed class PeerRulesTests
         var options = new HydraMQOptions { Identity = "dotnet-client", RouterPort = port, RouterHeartbeatPort = heartbeatPort, NetworkTimeout = TimeSpan.FromSeconds(5) };
 
         await using var matching = network.CreatePeer(options with { MatchUncorrelatedReplies = true });
-        matching.Start();
+        await matching.StartAsync();
         var pong = await matching.RequestAsync(matching.CreateMessage(HydraIdentities.Router, HydraMethods.Ping));
         Assert.Equal(("pong", null), (pong.Method, pong.ReplyTo));
 
         await using var strict = network.CreatePeer(options with { Identity = "strict-client", NetworkTimeout = TimeSpan.FromMilliseconds(300) });
-        strict.Start();
+        await strict.StartAsync();
         await Assert.ThrowsAsync<HydraTimeoutException>(() => strict.RequestAsync(strict.CreateMessage(HydraIdentities.Router, HydraMethods.Ping)));
         Assert.Equal("pong", (await strict.ReceiveAsync()).Method); // not lost: it waits in the inbox
         await router.StopAsync();

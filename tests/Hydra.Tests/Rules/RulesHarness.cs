@@ -26,7 +26,7 @@ internal sealed class RulesHarness : IAsyncDisposable
         Options = (options ?? new RouterOptions()) with { Port = 0, HeartbeatPort = 0, TimeProvider = Clock, HeartbeatInterval = Interval };
         _transport = Network.CreateRouter(Options, keysInHandshake);
         Router = new RouterEngine(Options, _transport, federation?.Invoke(Clock));
-        Router.Start();
+        Router.StartAsync().GetAwaiter().GetResult(); // in memory: binds at once
     }
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));

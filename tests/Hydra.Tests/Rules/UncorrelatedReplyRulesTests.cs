@@ -14,7 +14,11 @@ public sealed class UncorrelatedReplyRulesTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private static HydraMQ StartClient(RulesHarness harness)
+    /// <summary>A request timeout these tests wait out on purpose.</summary>
+    private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(200);
+
+    /// <param name="timeout">How long a request or a receive waits (the peer's network timeout).</param>
+    private static HydraMQ StartClient(RulesHarness harness, TimeSpan? timeout = null)
     {
         var client = harness.Network.CreatePeer(new HydraMQOptions
         {
@@ -23,11 +27,22 @@ public sealed class UncorrelatedReplyRulesTests
             RouterHeartbeatPort = harness.Router.HeartbeatPort,
             TimeProvider = harness.Clock,
             HeartbeatInterval = RulesHarness.Interval,
-            NetworkTimeout = TimeSpan.FromSeconds(5),
+            NetworkTimeout = timeout ?? Deadline,
             MatchUncorrelatedReplies = true,
         });
-        client.Start();
+        client.StartAsync().GetAwaiter().GetResult(); // completes at once: it only sets the sockets up
         return client;
+    }
+
+    /// <summary>The client's next message, read with <see cref="Deadline"/> whatever its network timeout.</summary>
+    private static async Task<HydraMsg> NextMessageAsync(HydraMQ client)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        await foreach (var message in client.ReadAllAsync(deadline.Token))
+        {
+            return message;
+        }
+        throw new InvalidOperationException("the inbox was closed");
     }
 
     /// <summary>The server's next message, read with a deadline.</summary>
@@ -54,7 +69,7 @@ public sealed class UncorrelatedReplyRulesTests
 
         Assert.Equal(("add_reply", 1), ((await add.WaitAsync(Deadline)).Method, (int)(await add).Payload["n"]!));
         Assert.Equal(("pong", 2), ((await ping.WaitAsync(Deadline)).Method, (int)(await ping).Payload["n"]!));
-        var own = await client.ReceiveAsync(Deadline);
+        var own = await client.ReceiveAsync();
         Assert.Equal(("server", "ping"), (own.Sender, own.Method));
     }
 
@@ -81,18 +96,18 @@ public sealed class UncorrelatedReplyRulesTests
     {
         await using var harness = new RulesHarness();
         using var server = harness.Connect("server");
-        await using var client = StartClient(harness);
+        await using var client = StartClient(harness, ShortTimeout);
         var late = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.LateReply += m => late.TrySetResult(m);
+        client.LateReply += (_, e) => late.TrySetResult(e.Reply);
 
-        var request = client.RequestAsync(Request(client, "echo", 1), TimeSpan.FromMilliseconds(200));
+        var request = client.RequestAsync(Request(client, "echo", 1));
         Next(server);
         await Assert.ThrowsAsync<HydraTimeoutException>(() => request.WaitAsync(Deadline));
         Answer(server, "echo_reply", 1);
         Assert.Equal(("echo_reply", 1), ((await late.Task.WaitAsync(Deadline)).Method, (int)(await late.Task).Payload["n"]!));
 
         Answer(server, "notice", 2); // one reply was owed, and it came: this one is a message of its own
-        var notice = await client.ReceiveAsync(Deadline);
+        var notice = await NextMessageAsync(client);
         Assert.Equal(("notice", 2), (notice.Method, (int)notice.Payload["n"]!));
     }
 
@@ -105,11 +120,13 @@ public sealed class UncorrelatedReplyRulesTests
         using var server = harness.Connect("server");
         await using var client = StartClient(harness);
         var late = new TaskCompletionSource<HydraMsg>(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.LateReply += m => late.TrySetResult(m);
+        client.LateReply += (_, e) => late.TrySetResult(e.Reply);
 
-        var first = client.RequestAsync(Request(client, "echo", 1), TimeSpan.FromMilliseconds(200));
+        using var givingUp = new CancellationTokenSource();
+        var first = client.RequestAsync(Request(client, "echo", 1), givingUp.Token);
         Next(server);
-        await Assert.ThrowsAsync<HydraTimeoutException>(() => first.WaitAsync(Deadline));
+        await givingUp.CancelAsync(); // given up by its caller: its reply is late, as after a timeout
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(Deadline));
         var second = client.RequestAsync(Request(client, "echo", 2));
         Next(server);
         Answer(server, "echo_reply", 1);
@@ -136,11 +153,11 @@ public sealed class UncorrelatedReplyRulesTests
             TimeProvider = harness.Clock,
             NetworkTimeout = TimeSpan.FromMilliseconds(300),
         });
-        client.Start();
+        await client.StartAsync();
         var request = client.RequestAsync(Request(client, "echo", 1));
         Next(server);
         Answer(server, "echo_reply", 1);
         await Assert.ThrowsAsync<HydraTimeoutException>(() => request.WaitAsync(Deadline));
-        Assert.Equal("echo_reply", (await client.ReceiveAsync(Deadline)).Method);
+        Assert.Equal("echo_reply", (await client.ReceiveAsync()).Method);
     }
 }

@@ -28,7 +28,7 @@ public class CurveTests
             CurveSecretKey = own?.SecretKey,
             NetworkTimeout = timeout ?? TimeSpan.FromSeconds(5),
         });
-        peer.Start();
+        peer.StartAsync().GetAwaiter().GetResult(); // completes at once: it only sets the sockets up
         return peer;
     }
 
@@ -36,10 +36,10 @@ public class CurveTests
     public async Task Encrypted_router_serves_peers_that_know_its_key(HydraTransport transport)
     {
         await using var router = EncryptedRouter(transport, checkKeys: false);
-        await using var server = new PongServer(router.PeerOptions() with { CurveServerKey = RouterKeys.PublicKey });
+        await using var server = PongServer.Create(router.PeerOptions() with { CurveServerKey = RouterKeys.PublicKey });
         await server.StartAsync();
         await using var client = new HydraClient(router.PeerOptions() with { CurveServerKey = RouterKeys.PublicKey });
-        client.Start();
+        await client.StartAsync();
         Assert.Equal("HydraServer", (await client.PingAsync("HydraServer")).Reply.Sender);
     }
 
@@ -111,7 +111,7 @@ public class CurveTests
         await using var router = EncryptedRouter(transport, checkKeys: true);
         var alice = Peer(router, "alice", Alice);
         await Eventually.TrueAsync(() => alice.IsConnected, "alice authenticated");
-        await alice.QuitAsync();
+        await alice.StopAsync();
         await Eventually.ValueAsync(() => router.GetClientsAsync(), rows => rows.Single().Connected == false, "the router to see alice's connection close");
         await using var impostor = Peer(router, "alice", Carol); // Carol's key is authorized, but not for this name
         var error = await Assert.ThrowsAsync<HydraException>(() => impostor.SendAsync(impostor.CreateMessage(HydraIdentities.Router, "ping")));
@@ -157,7 +157,7 @@ public class CurveTests
             Address = "127.0.0.1", Port = port, HeartbeatPort = heartbeatPort, HeartbeatInterval = TestRouter.Interval,
             CurveSecretKey = RouterKeys.SecretKey, AuthorizedKeys = [Alice.PublicKey],
         });
-        restarted.Start();
+        await restarted.StartAsync();
         await Eventually.TrueAsync(() => alice.IsConnected, "alice re-authenticated with the new router", TimeSpan.FromSeconds(20));
         Assert.Equal("pong", (await alice.RequestAsync(alice.CreateMessage(HydraIdentities.Router, "ping"))).Method);
     }
