@@ -52,7 +52,7 @@ public static class HydraServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
-        AddSettings<RouterSettings, RouterOptions>(services, configSectionPath, configure,
+        AddSettings<RouterSettings, RouterOptions>(services, configSectionPath, configure, RouterVariables.All,
             (settings, logs) => settings.Options.LoggerFactory is NullLoggerFactory ? settings.Options with { LoggerFactory = logs } : settings.Options);
         services.TryAddSingleton(sp => new RouterEngine(sp.GetRequiredService<IOptions<RouterSettings>>().Value.Options));
         services.AddHostedService<RouterHostedService>();
@@ -91,7 +91,7 @@ public static class HydraServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
-        AddSettings<PeerSettings, HydraMQOptions>(services, configSectionPath, configure,
+        AddSettings<PeerSettings, HydraMQOptions>(services, configSectionPath, configure, PeerVariables.All,
             (settings, logs) => settings.Options.LoggerFactory is NullLoggerFactory ? settings.Options with { LoggerFactory = logs } : settings.Options);
         services.TryAddSingleton(sp => new HydraMQ(sp.GetRequiredService<IOptions<PeerSettings>>().Value.Options));
         services.AddHostedService<PeerHostedService>();
@@ -104,7 +104,7 @@ public static class HydraServiceCollectionExtensions
     /// works on a holder and replaces the record at each step instead of mutating it.
     /// </summary>
     private static void AddSettings<TSettings, TOptions>(IServiceCollection services, string section, Func<IServiceProvider, TOptions, TOptions>? configure,
-        Func<TSettings, ILoggerFactory, TOptions> withLogs)
+        IReadOnlyList<CommandLineVariable<TOptions>> variables, Func<TSettings, ILoggerFactory, TOptions> withLogs)
         where TSettings : Settings<TOptions>, new()
         where TOptions : class, new()
     {
@@ -112,7 +112,8 @@ public static class HydraServiceCollectionExtensions
             .Configure<IServiceProvider>((settings, provider) =>
             {
                 settings.Section = section;
-                if (provider.GetService<IConfiguration>() is { } configuration)
+                var configuration = provider.GetService<IConfiguration>();
+                if (configuration is not null)
                 {
                     var options = new TOptions(); // a fresh record: never bind into a shared Default
                     try
@@ -126,6 +127,19 @@ public static class HydraServiceCollectionExtensions
                     }
                     settings.Options = options;
                 }
+                // The hydra command's variables (HYDRA_PORT), above files and below the command line and the section's own
+                // variables (Hydra__Router__Port); a value that does not fit is the command's one line, naming the variable.
+                var fromVariables = settings.Options;
+                var source = provider.GetService<CommandLineVariables>() ?? CommandLineVariables.Process;
+                foreach (var variable in variables)
+                {
+                    if (variable.ApplyTo(ref fromVariables, source, configuration, section) is { } problem)
+                    {
+                        settings.Problem ??= problem;
+                        break;
+                    }
+                }
+                settings.Options = fromVariables;
                 if (configure is not null)
                 {
                     settings.Options = configure(provider, settings.Options) ?? throw new InvalidOperationException($"the configure function for {section} returned null");
