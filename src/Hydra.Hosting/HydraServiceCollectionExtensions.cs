@@ -99,6 +99,16 @@ public static class HydraServiceCollectionExtensions
     }
 
     /// <summary>
+    /// The <c>hydra router --headless</c> command's router: its options are the command line's, which already hold the
+    /// <c>HYDRA_*</c> variables (a flag wins over its variable), so none is read again, and the options replace whatever the configuration holds.
+    /// </summary>
+    internal static IServiceCollection AddHydraRouterFromCommandLine(this IServiceCollection services, RouterOptions options)
+    {
+        services.TryAddSingleton(CommandLineVariables.None);
+        return AddRouter(services, (_, _) => options, RouterSection);
+    }
+
+    /// <summary>
     /// The options pipeline for one options record: bind the section, apply the caller's change, give it
     /// the host's loggers, check it (at start). The records have <c>init</c> properties, so the pipeline
     /// works on a holder and replaces the record at each step instead of mutating it.
