@@ -10,7 +10,8 @@ namespace Hydra.Hosting;
 
 /// <summary>
 /// Puts a Hydra router and a Hydra peer in the generic host: options bound from configuration
-/// (<c>appsettings.json</c>, <c>Hydra__Router__Port</c>-style environment variables), checked when the
+/// (<c>appsettings.json</c>, <c>Hydra__Router__Port</c>-style environment variables, and the <c>hydra</c>
+/// command's <c>HYDRA_PORT</c>-style ones, above files and below the rest), checked when the
 /// host starts, a hosted service that starts and stops each with the host, and logging through the
 /// host's <see cref="ILoggerFactory"/>. The <see cref="RouterEngine"/> and the <see cref="HydraMQ"/> are
 /// singletons: inject them to read the bound port, the stats, or to send.
@@ -26,7 +27,9 @@ public static class HydraServiceCollectionExtensions
     /// <summary>
     /// Adds a router (<see cref="RouterEngine"/>) that starts with the host: options from the
     /// <paramref name="configSectionPath"/> section (the property names of <see cref="RouterOptions"/>:
-    /// <c>Address</c>, <c>Port</c>, <c>HeartbeatPort</c>, <c>Transport</c>, <c>Cluster:Urls</c>, …), then
+    /// <c>Address</c>, <c>Port</c>, <c>HeartbeatPort</c>, <c>Transport</c>, <c>Cluster:Urls</c>, …) and
+    /// <c>hydra router</c>'s variables (<c>HYDRA_PORT</c>, <c>HYDRA_CURVE_KEY</c>, …; a key set on the command
+    /// line or by a <c>Hydra__Router__…</c> variable wins over them, they win over files), then
     /// <paramref name="configure"/>. They are checked when the host starts: a bad value fails the
     /// start with an <see cref="OptionsValidationException"/> whose message is one line, e.g.
     /// <c>Hydra:Router: Port and HeartbeatPort are both 5757: the two ports must differ</c>.
@@ -63,7 +66,8 @@ public static class HydraServiceCollectionExtensions
     /// Adds a peer (<see cref="HydraMQ"/>) that connects when the host starts and quits when it stops:
     /// options from the <paramref name="configSectionPath"/> section (the property names of
     /// <see cref="HydraMQOptions"/>: <c>RouterAddress</c>, <c>RouterPort</c>, <c>RouterHeartbeatPort</c>,
-    /// <c>Identity</c>, …), then <paramref name="configure"/> (where handlers go:
+    /// <c>Identity</c>, …) and <c>hydra pong</c>'s variables (<c>HYDRA_ROUTER</c>, <c>HYDRA_PORT</c>, <c>HYDRA_ID</c>, …,
+    /// as for the router), then <paramref name="configure"/> (where handlers go:
     /// <c>o =&gt; o with { Methods = … }</c>). Checked when the host starts, as for <c>AddHydraRouter</c>.
     /// The host does not wait for the router: the peer connects whenever it is there.
     /// </summary>
