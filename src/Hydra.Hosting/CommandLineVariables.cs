@@ -31,16 +31,19 @@ internal sealed class CommandLineVariables(Func<string, string?> get)
 /// <param name="Flag">The flag of <c>hydra router</c> or <c>hydra pong</c> the variable stands for.</param>
 /// <param name="Key">The configuration key it sets, under the section (<c>Port</c>, <c>Cluster:Urls</c>).</param>
 /// <param name="Apply">The options with the value in them, or why the value cannot be taken (without the variable's name).</param>
-internal sealed partial record CommandLineVariable<TOptions>(string Flag, string Key, Func<TOptions, string, string, (TOptions? Options, string? Problem)> Apply)
+/// <param name="SecretKeyFile">The value names a secret key file, which the command warns about when others can read it.</param>
+internal sealed partial record CommandLineVariable<TOptions>(string Flag, string Key, Func<TOptions, string, string, (TOptions? Options, string? Problem)> Apply,
+    bool SecretKeyFile = false)
 {
     /// <summary>The variable: <c>--heartbeat-port</c> → <c>HYDRA_HEARTBEAT_PORT</c>, the command's rule.</summary>
     public string Name => "HYDRA_" + Flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
 
     /// <summary>
     /// Applies the variable when it is set and the key is not set by a source that wins over it (the command line,
-    /// a <c>Hydra__…</c> variable); returns the error line when its value cannot be taken.
+    /// a <c>Hydra__…</c> variable); returns the error line when its value cannot be taken. The command's warning about
+    /// a secret key file others can read goes to <paramref name="warnings"/>.
     /// </summary>
-    public string? ApplyTo(ref TOptions options, CommandLineVariables variables, IConfiguration? configuration, string section)
+    public string? ApplyTo(ref TOptions options, CommandLineVariables variables, IConfiguration? configuration, string section, ICollection<string> warnings)
     {
         if (variables.Get(Name) is not { } value || (configuration is not null && VariablePrecedence.SetAbove(configuration, $"{section}:{Key}")))
         {
@@ -51,6 +54,10 @@ internal sealed partial record CommandLineVariable<TOptions>(string Flag, string
         {
             // As the command explains an error: the variable is named when the message names its flag.
             return FlagIn(Flag).IsMatch(problem) ? $"{problem} ({Flag} from {Name})" : problem;
+        }
+        if (SecretKeyFile && KeyFile.PrivacyProblem(value) is { } privacy)
+        {
+            warnings.Add($"{value} holds a secret key and is {privacy}; make it private: chmod 600 {value}");
         }
         options = changed!;
         return null;
@@ -67,7 +74,8 @@ internal static class RouterVariables
         new("--address", nameof(RouterOptions.Address), (o, v, _) => (o with { Address = v }, null)),
         new("--port", nameof(RouterOptions.Port), (o, v, flag) => VariableValues.Port(v, 0, flag) is var (port, problem) && problem is null ? (o with { Port = port }, null) : (null, problem)),
         new("--heartbeat-port", nameof(RouterOptions.HeartbeatPort), (o, v, flag) => VariableValues.Port(v, 0, flag) is var (port, problem) && problem is null ? (o with { HeartbeatPort = port }, null) : (null, problem)),
-        new("--curve-key", nameof(RouterOptions.CurveSecretKey), (o, v, flag) => VariableValues.Key(v, KeyFileKind.Secret, flag) is var (key, problem) && problem is null ? (o with { CurveSecretKey = key }, null) : (null, problem)),
+        new("--curve-key", nameof(RouterOptions.CurveSecretKey), (o, v, flag) => VariableValues.Key(v, KeyFileKind.Secret, flag) is var (key, problem) && problem is null ? (o with { CurveSecretKey = key }, null) : (null, problem),
+            SecretKeyFile: true),
         new("--authorized-keys", nameof(RouterOptions.AuthorizedKeys), (o, v, flag) => VariableValues.AuthorizedKeys(v, flag) is var (keys, problem) && problem is null ? (o with { AuthorizedKeys = keys }, null) : (null, problem)),
         new("--transport", nameof(RouterOptions.Transport), (o, v, flag) => VariableValues.Transport(v, flag) is var (transport, problem) && problem is null ? (o with { Transport = transport }, null) : (null, problem)),
         new("--cluster", "Cluster:Urls", (o, v, flag) => VariableValues.ClusterUrls(v, flag) is { } problem
@@ -92,7 +100,8 @@ internal static class PeerVariables
         new("--port", nameof(HydraMQOptions.RouterPort), (o, v, flag) => VariableValues.Port(v, 1, flag) is var (port, problem) && problem is null ? (o with { RouterPort = port }, null) : (null, problem)),
         new("--heartbeat-port", nameof(HydraMQOptions.RouterHeartbeatPort), (o, v, flag) => VariableValues.Port(v, 1, flag) is var (port, problem) && problem is null ? (o with { RouterHeartbeatPort = port }, null) : (null, problem)),
         new("--server-key", nameof(HydraMQOptions.CurveServerKey), (o, v, flag) => VariableValues.Key(v, KeyFileKind.Public, flag) is var (key, problem) && problem is null ? (o with { CurveServerKey = key }, null) : (null, problem)),
-        new("--curve-key", nameof(HydraMQOptions.CurveSecretKey), (o, v, flag) => VariableValues.Key(v, KeyFileKind.Secret, flag) is var (key, problem) && problem is null ? (o with { CurveSecretKey = key }, null) : (null, problem)),
+        new("--curve-key", nameof(HydraMQOptions.CurveSecretKey), (o, v, flag) => VariableValues.Key(v, KeyFileKind.Secret, flag) is var (key, problem) && problem is null ? (o with { CurveSecretKey = key }, null) : (null, problem),
+            SecretKeyFile: true),
         new("--transport", nameof(HydraMQOptions.Transport), (o, v, flag) => VariableValues.Transport(v, flag) is var (transport, problem) && problem is null ? (o with { Transport = transport }, null) : (null, problem)),
         new("--id", nameof(HydraMQOptions.Identity), (o, v, flag) => VariableValues.Identity(v, flag) is { } problem ? (null, problem) : (o with { Identity = v }, null)),
     ];

@@ -147,7 +147,7 @@ public static class HydraServiceCollectionExtensions
                 var source = provider.GetService<CommandLineVariables>() ?? CommandLineVariables.Process;
                 foreach (var variable in variables)
                 {
-                    if (variable.ApplyTo(ref fromVariables, source, configuration, section) is { } problem)
+                    if (variable.ApplyTo(ref fromVariables, source, configuration, section, settings.Warnings) is { } problem)
                     {
                         settings.Problem ??= problem;
                         break;
@@ -159,8 +159,24 @@ public static class HydraServiceCollectionExtensions
                     settings.Options = configure(provider, settings.Options) ?? throw new InvalidOperationException($"the configure function for {section} returned null");
                 }
             })
-            .PostConfigure<ILoggerFactory>((settings, logs) => settings.Options = withLogs(settings, logs))
+            .PostConfigure<ILoggerFactory>((settings, logs) =>
+            {
+                settings.Options = withLogs(settings, logs);
+                foreach (var warning in settings.Warnings)
+                {
+                    HostingLog.OptionsWarning(logs.CreateLogger(HostingLog.Category), warning);
+                }
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TSettings>, SettingsValidation<TSettings, TOptions>>());
     }
+}
+
+/// <summary>The hosting package's lines about its options (5xxx, with the hosted services' in HostedServices.cs).</summary>
+internal static partial class HostingLog
+{
+    public const string Category = "Hydra.Hosting";
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void OptionsWarning(ILogger logger, string warning);
 }

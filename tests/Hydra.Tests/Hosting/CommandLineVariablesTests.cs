@@ -16,6 +16,7 @@ namespace Hydra.Tests.Hosting;
 /// .NET's <c>Hydra__Router__Port</c>: the command line and the section's own variables win over them, they win over
 /// appsettings.json, and a value that does not fit fails the start with the command's own line.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // file modes
 public sealed class CommandLineVariablesTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
@@ -153,6 +154,26 @@ public sealed class CommandLineVariablesTests : IDisposable
 
         Assert.Equal(line["ERROR: ".Length..], failed.Message);
         Assert.Contains(variable, failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_key_file_others_can_read_is_warned_about_as_the_command_does()
+    {
+        var keys = KeyFile.WritePair(CurveKeyPair.Generate(), Path.Combine(_dir, "router"));
+        File.SetUnixFileMode(keys.SecretFile, (UnixFileMode)0b110_100_100); // 644
+        var variables = new Dictionary<string, string> { ["HYDRA_CURVE_KEY"] = keys.SecretFile };
+        await using var hydra = ChildProcess.Hydra(variables, "router", "--headless", "--address", "127.0.0.1", "--port", "0", "--heartbeat-port", "0");
+        var warning = await hydra.WaitForLineAsync(l => l.StartsWith("WARNING: ", StringComparison.Ordinal), "the command's warning");
+
+        var logs = new CapturedLog(Microsoft.Extensions.Logging.LogLevel.Warning);
+        var builder = NewBuilder(variables);
+        builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(logs);
+        builder.Services.AddHydraRouter();
+        using var host = builder.Build();
+        _ = host.Services.GetRequiredService<RouterEngine>(); // reads the options, as the host's start does
+
+        Assert.Equal([warning["WARNING: ".Length..]], logs.Lines);
+        Assert.Contains("(mode 644); make it private: chmod 600", warning, StringComparison.Ordinal);
     }
 
     private static HostApplicationBuilder NewBuilder(Dictionary<string, string> variables)
