@@ -113,7 +113,8 @@ public static class HydraServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The options pipeline for one options record: bind the section, apply the caller's change, give it
+    /// The options pipeline for one options record: bind the section, take the hydra command's variables
+    /// (<see cref="CommandLineVariable{TOptions}"/>), apply the caller's change, give it
     /// the host's loggers, check it (at start). The records have <c>init</c> properties, so the pipeline
     /// works on a holder and replaces the record at each step instead of mutating it.
     /// </summary>
