@@ -1,5 +1,5 @@
 // A router and a server peer in one generic host: options from appsettings.json (and Hydra__Router__Port-style
-// variables), checked at start, health checks reported to the log. `dotnet run`, then from another terminal:
+// variables, or the hydra command's HYDRA_PORT-style ones), checked at start, health checks reported to the log. `dotnet run`, then from another terminal:
 //   hydra ping --router 127.0.0.1 --target HostedServer --count 2
 using Hydra;
 using Hydra.Hosting;
@@ -32,6 +32,12 @@ try
 catch (OptionsValidationException e)
 {
     await Console.Error.WriteLineAsync($"ERROR: {e.Message}"); // one line, naming the section: Hydra:Router: Port must be ...
+    return 1;
+}
+catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OptionsValidationException))
+{
+    // The router and the peer both refused (HYDRA_PORT=fifty is where the router listens and where the peer connects): the first says it.
+    await Console.Error.WriteLineAsync($"ERROR: {e.InnerExceptions[0].Message}");
     return 1;
 }
 catch (HydraException e)

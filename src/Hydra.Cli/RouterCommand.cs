@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.Logging;
 using Hydra.Logging;
-using Hydra.Routing;
 using Hydra.Telemetry;
 using Hydra.Tui.Router;
 
@@ -65,27 +63,8 @@ internal static class RouterCommand
                 }, Shutdown.Token);
             }
             using var log = new HydraLog("HydraRouter", parse.GetValue(logFile), toConsole: true, level, format: format);
-            return await RunHeadlessAsync(options with { LoggerFactory = log.LoggerFactory }, export);
+            return await HeadlessHost.RunAsync(options with { LoggerFactory = log.LoggerFactory }, export, Shutdown.Token);
         });
         return command;
-    }
-
-    private static async Task<int> RunHeadlessAsync(RouterOptions options, MetricsExportOptions export)
-    {
-        await using var router = new RouterEngine(options);
-        try
-        {
-            await router.StartAsync();
-            OpenFileLimit.Log(options.LoggerFactory.CreateLogger("HydraRouter")); // once listening: a router that cannot start says only why
-            using var metrics = MetricsExport.Start(export, options.LoggerFactory.CreateLogger("Hydra.Metrics"));
-            // Ctrl+C and SIGTERM cancel the token; then the router closes its sockets and we exit 0.
-            await Shutdown.WaitAsync();
-        }
-        catch (HydraException e)
-        {
-            await Console.Error.WriteLineAsync($"ERROR: {e.Message}");
-            return 1;
-        }
-        return 0;
     }
 }

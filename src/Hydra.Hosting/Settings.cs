@@ -14,6 +14,9 @@ internal abstract class Settings<TOptions> where TOptions : class, new()
     /// <summary>Why the section could not be bound, if it could not.</summary>
     public string? Problem { get; set; }
 
+    /// <summary>What the host logs when it reads the options (a secret key file others can read), as the command prints it.</summary>
+    public List<string> Warnings { get; } = [];
+
     /// <summary>Throws <see cref="ArgumentException"/> when the options do not fit together.</summary>
     public abstract void Check();
 }

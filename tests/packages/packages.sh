@@ -55,7 +55,20 @@ if [[ "$bad" != "ERROR: Hydra:Router: Port must be 0–65535 (0 picks a free por
     echo "FAIL: samples/HostedRouter with port 70000 ended with '$bad'"
     exit 1
 fi
-echo "ok: samples/HostedRouter reported healthy against Hydra.Router.Hosting $version, and refused port 70000 in one line"
+# The hydra command's variables: one pair moves the router and the peer (where hydra router listens, where hydra pong connects).
+port=$(free_port)
+if ! log=$(cd "$hosted" && HYDRA_PORT=$port HYDRA_HEARTBEAT_PORT=$((port + 1)) Sample__ExitWhenHealthy=true timeout 60 dotnet run -c Release --no-build 2>&1); then
+    echo "$log"
+    echo "FAIL: samples/HostedRouter with HYDRA_PORT=$port did not report healthy and exit 0 within 60 s"
+    exit 1
+fi
+grep -q "Router listening on tcp://127.0.0.1:$port " <<<"$log" || { echo "$log"; echo "FAIL: samples/HostedRouter did not listen on HYDRA_PORT=$port"; exit 1; }
+bad=$(cd "$hosted" && HYDRA_PORT=fifty timeout 60 dotnet run -c Release --no-build 2>&1 | tail -1 || true)
+if [[ "$bad" != "ERROR: --port must be a port number from 0 to 65535 (0: any free port), got 'fifty' (--port from HYDRA_PORT)" ]]; then
+    echo "FAIL: samples/HostedRouter with HYDRA_PORT=fifty ended with '$bad'"
+    exit 1
+fi
+echo "ok: samples/HostedRouter reported healthy against Hydra.Router.Hosting $version, on Hydra__* and on HYDRA_* variables, and refused port 70000 and HYDRA_PORT=fifty in one line"
 
 echo "-- samples/RequestReplyWithPython"
 if ! /usr/bin/python3 -c "import zmq" 2>/dev/null; then
