@@ -11,6 +11,7 @@ internal sealed partial class LibZmqRouterTransport
 {
     private ZmqMsgBlock? _frames; // [0] the routing identity, [1] the body (the last frame); made at start
     private readonly PeerConnections _connections = new();
+    private readonly SourceFds _sourceFds = new();
     private readonly Action<PortKind, byte[]> _gone;
 
     private DrainResult Drain(ZmqSocket socket, PortKind port)
@@ -31,12 +32,16 @@ internal sealed partial class LibZmqRouterTransport
                     continue;
                 }
                 var name = identity.Bytes;
-                var fd = body.SourceFd;
-                if (!_connections.IsCurrent(fd, name))
+                if (!_connections.IsCurrent(_sourceFds.Of(body), name))
                 {
-                    // A connection's first message (or a reused fd): its DISCONNECTED news, if any, is already queued.
-                    _ = ReadConnectionEvents(port == PortKind.Main ? _mainMonitor! : _heartbeatMonitor!);
-                    _connections.Add(fd, port, name, _gone);
+                    // Not on record: the remembered fd may be stale, so ask libzmq.
+                    var fd = _sourceFds.Read(body);
+                    if (!_connections.IsCurrent(fd, name))
+                    {
+                        // A connection's first message (or a reused fd): its DISCONNECTED news, if any, is already queued.
+                        _ = ReadConnectionEvents(port == PortKind.Main ? _mainMonitor! : _heartbeatMonitor!);
+                        _connections.Add(fd, port, name, _gone);
+                    }
                 }
                 var key = _keyCheck is null ? default : body.UserId;
                 if (receivedAt == 0)
