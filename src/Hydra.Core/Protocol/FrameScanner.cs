@@ -401,7 +401,7 @@ internal static class FrameScanner
 
     private static bool IsNull(ReadOnlySpan<byte> frame, int i) => frame[i..].StartsWith("null"u8);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called between every two tokens; the JIT stopped inlining it once the scanner grew
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called between every two tokens; the JIT does not inline it here on its own
     private static int SkipSpace(ReadOnlySpan<byte> frame, int i)
     {
         while ((uint)i < (uint)frame.Length && frame[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
