@@ -1,65 +1,105 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using Hydra.Bench.Load;
 
 namespace Hydra.Bench.Suite;
 
 // The load generator's ceiling, checked from outside: the C++ load generator (bench/cpp) measures
-// the anchor and Hydra too. Where it and this program's load generator agree, neither is the limit.
+// the anchor, Hydra and the baseline build too, in turns (a noisy moment hits them all), and the
+// router's CPU is read around the measured part only, the same way for each (issue 19's yardstick).
 internal sealed partial class SuiteRunner
 {
-    private static readonly (int Pairs, int Size)[] CppScenarios = [(1, 100), (4, 100), (1, 1000)];
-    private readonly Dictionary<(string Load, string Router), double> _cppRates = [];
-    private readonly Dictionary<string, double> _cppRoundTrip = [];
+    private readonly Dictionary<(string Load, string Router), List<(double Rate, double CpuMicros)>> _cppRuns = [];
+    private readonly Dictionary<string, List<LatencyResult>> _cppRoundTrips = [];
 
     private void CrossCheckWithCppLoadgen(IReadOnlyList<RouterProcess> routers)
     {
-        if (_cpp?.Loadgen is null)
+        if (_cpp?.Loadgen is not { } loadgen)
         {
             return;
         }
-        foreach (var router in routers.Where(r => r.Name is Routers.Anchor or Routers.Hydra))
+        var measured = routers.Where(r => r.Name is Routers.Anchor or Routers.Hydra or Routers.Baseline).ToList();
+        for (var repeat = 0; repeat < settings.Repeats; repeat++)
         {
-            foreach (var (pairs, size) in CppScenarios)
+            foreach (var (pairs, size) in settings.Scenarios)
             {
-                var line = RunLoadgen(["--router", $"tcp://127.0.0.1:{router.Port}", "--pairs", Text(pairs), "--size", Text(size),
-                    "--seconds", settings.ThroughputDuration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--runs", Text(settings.Repeats)]);
-                if (line?.RootElement.GetProperty("clean").GetBoolean() != true)
+                foreach (var router in measured)
                 {
-                    Fail($"C++ loadgen through {router.Name}, {LoadName(pairs, size)}: {line?.RootElement.GetRawText() ?? "no result"}");
-                    continue;
+                    CppThroughput(loadgen, router, pairs, size);
                 }
-                _cppRates[(LoadName(pairs, size), router.Name)] = line.RootElement.GetProperty("msg_per_s").GetDouble();
-                Progress($"C++ loadgen -> {Label(router.Name)} {LoadName(pairs, size)}: {_cppRates[(LoadName(pairs, size), router.Name)]:N0} msg/s");
             }
-            var roundTrip = RunLoadgen(["--mode", "roundtrip", "--router", $"tcp://127.0.0.1:{router.Port}", "--size", "100",
-                "--count", Text(settings.LatencyCount), "--warmup", Text(settings.LatencyWarmup), "--runs", Text(settings.Repeats)]);
-            if (roundTrip is not null)
+            foreach (var router in measured)
             {
-                _cppRoundTrip[router.Name] = roundTrip.RootElement.GetProperty("p50_us").GetDouble();
+                CppRoundTrip(loadgen, router);
             }
         }
     }
 
-    private JsonDocument? RunLoadgen(string[] arguments)
+    private void CppThroughput(string loadgen, RouterProcess router, int pairs, int size)
     {
-        var info = new ProcessStartInfo(_cpp!.Loadgen!, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var loadgen = Process.Start(info)!;
-        var errors = loadgen.StandardError.ReadToEndAsync();
-        var output = loadgen.StandardOutput.ReadToEnd();
-        if (!loadgen.WaitForExit(TimeSpan.FromMinutes(5)))
+        var load = LoadName(pairs, size);
+        using var run = LoadgenProcess.Start(loadgen, ["--router", $"tcp://127.0.0.1:{router.Port}", "--pairs", Text(pairs), "--size", Text(size),
+            "--seconds", settings.ThroughputDuration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--window", Text(settings.Window), "--names", $"c{++_runNumber}"]);
+        if (!run.WaitUntilReady(LoadgenReadyLimit))
         {
-            loadgen.Kill();
-            return null;
+            Fail($"C++ loadgen through {router.Name}, {load}: it did not get going: {run.Errors()}");
+            return;
         }
-        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        if (last is null || !last.StartsWith('{'))
+        var before = router.CpuTime();
+        run.Go();
+        using var result = run.Result();
+        var after = router.CpuTime();
+        if (result is null || !result.RootElement.GetProperty("clean").GetBoolean())
         {
-            Progress($"C++ loadgen {string.Join(' ', arguments)}: {errors.Result.Trim()}");
-            return null;
+            Fail($"C++ loadgen through {router.Name}, {load}: {result?.RootElement.GetRawText() ?? run.Errors()}");
+            return;
         }
-        return JsonDocument.Parse(last);
+        var json = result.RootElement;
+        Account($"C++ loadgen, {Label(router.Name)}", load, [LoadgenPairResult(json)]);
+        var rate = json.GetProperty("msg_per_s").GetDouble();
+        var cpu = (after - before).TotalMicroseconds / Math.Max(1, json.GetProperty("received").GetInt64());
+        CppRuns(load, router.Name).Add((rate, cpu));
+        Progress($"C++ loadgen -> {Label(router.Name)} {load}: {rate:N0} msg/s, router CPU {cpu:F2} us/msg");
     }
+
+    private void CppRoundTrip(string loadgen, RouterProcess router)
+    {
+        using var run = LoadgenProcess.Start(loadgen, ["--mode", "roundtrip", "--router", $"tcp://127.0.0.1:{router.Port}", "--size", "100",
+            "--count", Text(settings.LatencyCount), "--warmup", Text(settings.LatencyWarmup), "--names", $"c{++_runNumber}"]);
+        if (!run.WaitUntilReady(LoadgenReadyLimit))
+        {
+            Fail($"C++ loadgen round trip through {router.Name}: it did not get going: {run.Errors()}");
+            return;
+        }
+        run.Go();
+        using var result = run.Result();
+        if (result is null)
+        {
+            Fail($"C++ loadgen round trip through {router.Name}: a wrong or missing answer: {run.Errors()}");
+            return;
+        }
+        var json = result.RootElement;
+        var roundTrip = new LatencyResult(json.GetProperty("count").GetInt64(), json.GetProperty("p50_us").GetDouble(), json.GetProperty("p90_us").GetDouble(),
+            json.GetProperty("p99_us").GetDouble(), json.GetProperty("p999_us").GetDouble(), 0, 0);
+        if (!_cppRoundTrips.TryGetValue(router.Name, out var list))
+        {
+            _cppRoundTrips[router.Name] = list = [];
+        }
+        list.Add(roundTrip);
+        Progress($"C++ loadgen round trip -> {Label(router.Name)}: p50 {roundTrip.P50:F0} us, p99 {roundTrip.P99:F0} us");
+    }
+
+    private List<(double Rate, double CpuMicros)> CppRuns(string load, string router)
+    {
+        if (!_cppRuns.TryGetValue((load, router), out var runs))
+        {
+            _cppRuns[(load, router)] = runs = [];
+        }
+        return runs;
+    }
+
+    private double CppRate(string load, string router) => Median.Of(CppRuns(load, router).Select(r => r.Rate));
+
+    private double CppCpu(string load, string router) => Median.Of(CppRuns(load, router).Select(r => r.CpuMicros));
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -148,25 +148,41 @@ internal sealed partial class SuiteRunner
 
     private void PrintCppCrossCheck(TextWriter w)
     {
-        if (_cppRates.Count == 0)
+        if (_cppRuns.Count == 0)
         {
             return;
         }
-        w.WriteLine($"### Cross-check with the C++ load generator (bench/cpp/loadgen, median of {settings.Repeats} runs, same routers)");
+        // The routers that ran, in the order of the columns: Hydra, the baseline build (if any), the anchor.
+        string[] others = [.. new[] { Routers.Baseline }.Where(r => _cppRuns.Keys.Any(k => k.Router == r))];
+        w.WriteLine($"### With the C++ load generator (bench/cpp/loadgen; medians of {settings.Repeats} runs, in turns; router CPU read around the measured part)");
         w.WriteLine();
-        w.WriteLine($"| load | {Label(Routers.Anchor)}, C# load | {Label(Routers.Anchor)}, C++ load | {Label(Routers.Hydra)}, C# load | {Label(Routers.Hydra)}, C++ load | Hydra / anchor, C++ load |");
-        w.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var (pairs, size) in CppScenarios)
+        w.WriteLine($"| load | {Label(Routers.Hydra)} msg/s |{string.Concat(others.Select(o => $" {Label(o)} msg/s |"))} {Label(Routers.Anchor)} msg/s | Hydra / anchor |{string.Concat(others.Select(o => $" {Label(o)} / anchor |"))} " +
+            $"Hydra CPU µs/msg |{string.Concat(others.Select(o => $" {Label(o)} CPU µs/msg |"))} anchor CPU µs/msg | Hydra CPU / anchor's | {Label(Routers.Hydra)}, C# load msg/s | {Label(Routers.Anchor)}, C# load msg/s |");
+        w.WriteLine($"|---|---:|{string.Concat(others.Select(_ => "---:|"))}---:|---:|{string.Concat(others.Select(_ => "---:|"))}---:|{string.Concat(others.Select(_ => "---:|"))}---:|---:|---:|---:|");
+        foreach (var (pairs, size) in settings.Scenarios)
         {
             var load = LoadName(pairs, size);
-            var anchor = _cppRates.GetValueOrDefault((load, Routers.Anchor), double.NaN);
-            var hydra = _cppRates.GetValueOrDefault((load, Routers.Hydra), double.NaN);
-            w.WriteLine($"| {load} | {N(Rate(load, Routers.Anchor))} | {N(anchor)} | {N(Rate(load, Routers.Hydra))} | {N(hydra)} | {X(hydra / anchor)} |");
+            var anchor = CppRate(load, Routers.Anchor);
+            var anchorCpu = CppCpu(load, Routers.Anchor);
+            w.WriteLine($"| {load} | {N(CppRate(load, Routers.Hydra))} |{string.Concat(others.Select(o => $" {N(CppRate(load, o))} |"))} {N(anchor)} | {X(CppRate(load, Routers.Hydra) / anchor)} |" +
+                $"{string.Concat(others.Select(o => $" {X(CppRate(load, o) / anchor)} |"))} {F(CppCpu(load, Routers.Hydra))} |{string.Concat(others.Select(o => $" {F(CppCpu(load, o))} |"))} {F(anchorCpu)} | " +
+                $"{X(CppCpu(load, Routers.Hydra) / anchorCpu)} | {N(Rate(load, Routers.Hydra))} | {N(Rate(load, Routers.Anchor))} |");
         }
-        if (_cppRoundTrip.TryGetValue(Routers.Anchor, out var anchorP50) && _cppRoundTrip.TryGetValue(Routers.Hydra, out var hydraP50))
+        if (_cppRoundTrips.Count > 0)
         {
             w.WriteLine();
-            w.WriteLine($"Round trip p50 with the C++ load generator: {Label(Routers.Anchor)} {F0(anchorP50)} µs, {Label(Routers.Hydra)} {F0(hydraP50)} µs ({X(hydraP50 / anchorP50)}).");
+            w.WriteLine("Round trip with the C++ load generator, 100 B, µs (medians of the runs' percentiles):");
+            w.WriteLine();
+            w.WriteLine("| router | p50 | p99 | p50 / anchor's | p99 / anchor's |");
+            w.WriteLine("|---|---:|---:|---:|---:|");
+            var anchorP50 = Median.Of(_cppRoundTrips.GetValueOrDefault(Routers.Anchor, []).Select(r => r.P50));
+            var anchorP99 = Median.Of(_cppRoundTrips.GetValueOrDefault(Routers.Anchor, []).Select(r => r.P99));
+            foreach (var (router, runs) in _cppRoundTrips)
+            {
+                var p50 = Median.Of(runs.Select(r => r.P50));
+                var p99 = Median.Of(runs.Select(r => r.P99));
+                w.WriteLine($"| {Label(router)} | {F0(p50)} | {F0(p99)} | {X(p50 / anchorP50)} | {X(p99 / anchorP99)} |");
+            }
         }
         w.WriteLine();
     }

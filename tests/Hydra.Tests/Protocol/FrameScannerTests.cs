@@ -117,6 +117,36 @@ public sealed class FrameScannerTests(ITestOutputHelper output)
         Assert.False(FrameScanner.TryRead(Encoding.UTF8.GetBytes(json), ref header));
     }
 
+    /// <summary>
+    /// The scanner marks quotes 16 bytes at a time and the last few bytes one by one, on frames up
+    /// to 2,048 bytes: an escape or a control character must send the frame to the full reader
+    /// wherever it falls, and a plain frame of any length must be read the same.
+    /// </summary>
+    [Fact]
+    public void An_escape_anywhere_in_a_frame_of_any_length_is_left_to_the_full_reader()
+    {
+        foreach (var length in Enumerable.Range(0, 40).Concat(Enumerable.Range(1_930, 150)))
+        {
+            var pad = new string('x', length);
+            var plain = Encoding.UTF8.GetBytes($$"""{"sender":"a","target":"b","method":"m","protocol_version":1,"pad":"{{pad}}"}""");
+            var scanned = default(FrameHeader);
+            var read = default(FrameHeader);
+            Assert.True(FrameScanner.TryRead(plain, ref scanned), $"pad {length}");
+            Assert.Null(FrameInspector.ReadWithJsonReader(plain, ref read));
+            AssertSameFields(plain, read, scanned, $"pad {length}");
+            foreach (var odd in new[] { "\\n", "\t", "\"" })
+            {
+                // At each place of the last 16-byte chunk and of the bytes after it (the frame ends 2 bytes after the pad).
+                for (var at = Math.Max(0, length - 20); at < length; at++)
+                {
+                    var frame = Encoding.UTF8.GetBytes($$"""{"sender":"a","target":"b","method":"m","protocol_version":1,"pad":"{{pad[..at]}}{{odd}}{{pad[at..]}}"}""");
+                    var header = default(FrameHeader);
+                    Assert.False(FrameScanner.TryRead(frame, ref header), $"pad {length}, {odd} at {at}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Deep_payloads_are_left_to_the_full_reader_and_its_nesting_limit()
     {

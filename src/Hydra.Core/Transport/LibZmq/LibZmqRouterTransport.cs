@@ -58,7 +58,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
         // Nothing native exists before this: a router made and never started holds no thread.
         // One I/O thread carries ~1M msg/s; a context of its own, so stopping frees the ports.
         _context = ZmqContext.Create(ioThreads: 1);
-        _frames = new ZmqMsgBlock(2);
+        _frames = new ZmqMsgBlock(2 * Burst);
         int port, heartbeatPort;
         try
         {

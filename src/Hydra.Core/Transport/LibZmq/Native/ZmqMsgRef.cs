@@ -68,6 +68,14 @@ internal readonly unsafe struct ZmqMsgRef
     /// </summary>
     public int SourceFd => ZmqNative.zmq_msg_get(Pointer, (int)ZmqMsgProperty.SourceFd);
 
+    /// <summary>
+    /// The address of the metadata libzmq attached to a received message, or 0 (none: inproc, or a
+    /// message this process built). All messages of one connection share that object, so it tells
+    /// connections apart without a call; it is only compared, never followed. It is the first field
+    /// of every variant of zmq_msg_t in libzmq 4.x (msg.hpp), the only layout read here.
+    /// </summary>
+    public nint Connection => *(nint*)Pointer;
+
     /// <summary>The user id the ZAP handler gave this connection (empty without ZAP).</summary>
     public ReadOnlySpan<byte> UserId => Property(UserIdName);
 
