@@ -16,7 +16,7 @@ namespace Hydra.Tests.Reliability;
 /// </summary>
 public partial class OpenFileLimitTests
 {
-    private const int Limit = 256;
+    private const int Limit = 512; // a quarter kept free: room for what slips in before the gate closes on a busy machine
 
     [Theory, OnLibZmq]
     public async Task At_the_open_file_limit_the_router_says_so_once_and_keeps_serving_its_peers(HydraTransport transport)
