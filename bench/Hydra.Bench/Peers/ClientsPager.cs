@@ -20,8 +20,8 @@ internal sealed class ClientsPager(int port) : IDisposable
     private Thread? _thread;
     private volatile bool _stop;
 
-    /// <summary>One walk through the table: rows seen, of them GOOD, the table's total, pages, and how long it took.</summary>
-    public (int Rows, int Good, int Total, int Pages, TimeSpan Elapsed) Walk(TimeSpan limit)
+    /// <summary>One walk through the table: rows named <paramref name="prefix"/>…, of them GOOD, the table's total, pages, and how long it took.</summary>
+    public (int Rows, int Good, int Total, int Pages, TimeSpan Elapsed) Walk(TimeSpan limit, string prefix = "")
     {
         var clock = Stopwatch.StartNew();
         int rows = 0, good = 0, total = 0, pages = 0;
@@ -37,8 +37,11 @@ internal sealed class ClientsPager(int port) : IDisposable
             var payload = json.RootElement.GetProperty("payload");
             foreach (var row in payload.GetProperty("clients").EnumerateArray())
             {
-                rows++;
-                good += row.GetProperty("status").GetString() == "GOOD" ? 1 : 0;
+                if (row.GetProperty("identity").GetString()!.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    rows++;
+                    good += row.GetProperty("status").GetString() == "GOOD" ? 1 : 0;
+                }
             }
             total = payload.GetProperty("total").GetInt32();
             offset = payload.GetProperty("next_offset") is { ValueKind: JsonValueKind.Number } next ? next.GetInt32() : null;

@@ -49,10 +49,13 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         var without = Median.Of(Enumerable.Range(0, repeats).Select(_ => Pair(router, seconds)));
         var before = router.ResidentBytes();
         var anchor = router.Name == Routers.Anchor;
-        using var fleet = new PeerFleet(peers, perProcess, $"{router.Name[0]}{++_run}p", router.Port, router.HeartbeatPort, interval, onePort: anchor);
+        var names = $"{router.Name[0]}{++_run}p";
+        var overflowsBefore = ListenOverflows();
+        using var fleet = new PeerFleet(peers, perProcess, names, router.Port, router.HeartbeatPort, interval, onePort: anchor);
         var (answered, connect) = fleet.WaitConnected(TimeSpan.FromMinutes(5));
         var after = router.ResidentBytes();
-        Progress($"{router.Name}: {answered:N0} of {peers:N0} peers answered in {connect.TotalSeconds:F1} s ({fleet.Processes} load processes); RSS {before / 1e6:F1} -> {after / 1e6:F1} MB; load {Load()}");
+        // A connect storm overflows a listener's queue (libzmq's backlog, 100): the SYN is dropped and resent after 1, 3, 7 … s.
+        Progress($"{router.Name}: {answered:N0} of {peers:N0} peers answered in {connect.TotalSeconds:F1} s ({fleet.Processes} load processes; {ListenOverflows() - overflowsBefore:N0} listen-queue overflows on this machine meanwhile); RSS {before / 1e6:F1} -> {after / 1e6:F1} MB; load {Load()}");
         if (answered < peers)
         {
             Fail($"{router.Name}: only {answered} of {peers} peers got a heartbeat reply within 5 min");
@@ -63,9 +66,9 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         if (!anchor)
         {
             using var pager = new ClientsPager(router.Port);
-            var walk = pager.Walk(TimeSpan.FromMinutes(1));
-            // The pair's two peers and the pager itself are in the table too.
-            table = $"{walk.Good:N0} GOOD of {walk.Total:N0} rows, {walk.Pages} pages in {walk.Elapsed.TotalSeconds:F1} s";
+            var walk = pager.Walk(TimeSpan.FromMinutes(1), names);
+            // The pairs' peers and the pager itself are in the table too.
+            table = $"{walk.Good:N0} of the {walk.Rows:N0} idle peers' rows GOOD; {walk.Total:N0} rows in {walk.Pages} pages, read in {walk.Elapsed.TotalSeconds:F1} s";
             Progress($"{router.Name}: client table {table}");
             if (walk.Good < peers)
             {
@@ -114,4 +117,12 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
     private void Progress(string line) => output.WriteLine($"  {line}");
 
     private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
+
+    /// <summary>TcpExt ListenOverflows from /proc/net/netstat (the whole machine).</summary>
+    private static long ListenOverflows()
+    {
+        var lines = File.ReadAllLines("/proc/net/netstat").Where(l => l.StartsWith("TcpExt:", StringComparison.Ordinal)).ToArray();
+        var index = Array.IndexOf(lines[0].Split(' '), "ListenOverflows");
+        return long.Parse(lines[1].Split(' ')[index], CultureInfo.InvariantCulture);
+    }
 }
