@@ -34,8 +34,8 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         output.WriteLine();
         output.WriteLine($"### {peers:N0} idle peers, heartbeating every {interval.TotalSeconds:0.#} s, {perProcess:N0} a load process; one 100 B pair (median of {repeats} runs of {seconds.TotalSeconds:0.#} s)");
         output.WriteLine();
-        output.WriteLine("| router | connect (s) | heartbeats answered | RSS before (MB) | RSS with peers (MB) | RSS per peer (B) | pair msg/s without | with | with, table read in a loop | client table |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        output.WriteLine("| router | connect (s) | heartbeats answered | router CPU per heartbeat, idle (µs) | RSS before (MB) | RSS with peers (MB) | RSS per peer (B) | pair msg/s without | with | with, table read in a loop | client table |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         _rows.ForEach(output.WriteLine);
         output.WriteLine();
         output.WriteLine($"load average at the end {Load()}");
@@ -60,6 +60,12 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         {
             Fail($"{router.Name}: only {answered} of {peers} peers got a heartbeat reply within 5 min");
         }
+        // What the heartbeats alone cost the router: its CPU over a quiet stretch, per heartbeat due in it.
+        var quiet = TimeSpan.FromSeconds(3 * interval.TotalSeconds);
+        var cpuBefore = router.CpuTime();
+        Thread.Sleep(quiet); // a measuring window, not a wait for anything
+        var perBeat = (router.CpuTime() - cpuBefore).TotalMicroseconds / (peers * quiet.TotalSeconds / interval.TotalSeconds);
+        Progress($"{router.Name}: idle with {peers:N0} peers: {perBeat:F1} µs of router CPU per heartbeat answered ({peers / interval.TotalSeconds:N0} a second)");
         var with = Median.Of(Enumerable.Range(0, repeats).Select(_ => Pair(router, seconds)));
         var table = "–";
         var withPager = double.NaN;
@@ -86,7 +92,7 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         }
         var perPeer = (after - before) / (double)peers;
         _rows.Add(string.Create(CultureInfo.InvariantCulture,
-            $"| {router.Name} | {connect.TotalSeconds:F1} | {replies:N0} / {sent:N0} | {before / 1e6:F1} | {after / 1e6:F1} | {perPeer:N0} | {without:N0} | {with:N0} ({with / without:P0}) | {(double.IsNaN(withPager) ? "–" : $"{withPager:N0} ({withPager / without:P0})")} | {table} |"));
+            $"| {router.Name} | {connect.TotalSeconds:F1} | {replies:N0} / {sent:N0} | {perBeat:F1} | {before / 1e6:F1} | {after / 1e6:F1} | {perPeer:N0} | {without:N0} | {with:N0} ({with / without:P0}) | {(double.IsNaN(withPager) ? "–" : $"{withPager:N0} ({withPager / without:P0})")} | {table} |"));
     }
 
     /// <summary>One 100 B pair through the router; its delivered rate (a run that lost anything fails the benchmark).</summary>
