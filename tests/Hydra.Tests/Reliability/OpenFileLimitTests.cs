@@ -30,6 +30,7 @@ public partial class OpenFileLimitTests
             RouterPort = int.Parse(ports.Groups[1].Value, CultureInfo.InvariantCulture),
             RouterHeartbeatPort = int.Parse(ports.Groups[2].Value, CultureInfo.InvariantCulture),
             Transport = transport,
+            NetworkTimeout = TimeSpan.FromSeconds(10),
         };
         var peers = Enumerable.Range(0, 3).Select(i => new HydraClient(options with { Identity = $"before-limit-{i}" })).ToList();
         var flood = new List<Socket>();
@@ -37,8 +38,8 @@ public partial class OpenFileLimitTests
         {
             foreach (var peer in peers)
             {
-                peer.Start();
-                Assert.Equal("pong", (await peer.PingAsync(timeout: TimeSpan.FromSeconds(10))).Reply.Method);
+                await peer.StartAsync();
+                Assert.Equal("pong", (await peer.PingAsync()).Reply.Method);
             }
 
             // Bare TCP connections until one is not let in: the router's limit, not this process's.
@@ -64,17 +65,17 @@ public partial class OpenFileLimitTests
             Assert.Contains($"Open-file limit reached ({Limit};", line, StringComparison.Ordinal);
             foreach (var peer in peers)
             {
-                Assert.Equal("pong", (await peer.PingAsync(timeout: TimeSpan.FromSeconds(10))).Reply.Method);
-                Assert.True(peer.MQ.IsConnected, $"{peer.Identity}: no recent heartbeat reply"); // its heartbeat connection is served too
+                Assert.Equal("pong", (await peer.PingAsync()).Reply.Method);
+                Assert.True(peer.IsConnected, $"{peer.Identity}: no recent heartbeat reply"); // its heartbeat connection is served too
             }
             Assert.Single(Regex.Matches(router.Output, "Open-file limit reached"));
 
             // Once connections close, new peers get in again.
             flood.ForEach(s => s.Dispose());
             flood.Clear();
-            await using var after = new HydraClient(options with { Identity = "after-limit" });
-            after.Start();
-            Assert.Equal("pong", (await after.PingAsync(timeout: TimeSpan.FromSeconds(30))).Reply.Method);
+            await using var after = new HydraClient(options with { Identity = "after-limit", NetworkTimeout = TimeSpan.FromSeconds(30) });
+            await after.StartAsync();
+            Assert.Equal("pong", (await after.PingAsync()).Reply.Method);
             Assert.DoesNotContain("Out of memory", router.Output, StringComparison.Ordinal);
         }
         finally
