@@ -9,6 +9,9 @@ using NetMQ;
 //   dotnet run -c Release --project bench/Hydra.Bench -- --smoke   quick check for CI (< 60 s), exit 1 on any loss
 //   Hydra.Bench serve hydra|raw|raw-libzmq [--hwm N] [--transport T] [--cluster URL --cluster-name N --router-id ID]
 //                                                                   a router under test (started by the suite)
+//   Hydra.Bench --peers N [--per-process 2500] [--peers-interval S] [--repeats N] [--seconds S]
+//                                                                   N idle peers on Hydra and the C++ anchor, from several load processes (issue 19)
+//   Hydra.Bench peers-child ...                                    one of those load processes (started by --peers)
 //   Hydra.Bench sender [--seconds S] [--repeats N]                 only the HydraMQ-peer sender runs (libzmq and NetMQ peers)
 //   Hydra.Bench chart REPORT.md OUT.svg                            draws a saved report's throughput table
 // Other flags: --repeats N, --seconds S, --window N (messages in flight per pair), --no-python, --out FILE (also write the report there),
@@ -44,6 +47,18 @@ try
     {
         ThroughputChart.Redraw(savedReport, svg);
         return 0;
+    }
+    if (args is ["peers-child", ..])
+    {
+        return Hydra.Bench.Peers.PeersChild.Run(IntFlag(args, "--count")!.Value, StringFlag(args, "--names")!, IntFlag(args, "--port")!.Value,
+            IntFlag(args, "--heartbeat-port")!.Value, TimeSpan.FromSeconds(DoubleFlag(args, "--interval")!.Value), args.Contains("--one-port"));
+    }
+    if (IntFlag(args, "--peers") is { } manyPeers)
+    {
+        // Issue 19: that many idle peers on Hydra and on the C++ anchor, from several load processes.
+        var interval = DoubleFlag(args, "--peers-interval") is { } pi ? TimeSpan.FromSeconds(pi) : RouterOptions.Default.HeartbeatInterval;
+        return new Hydra.Bench.Peers.ManyPeersMode(manyPeers, IntFlag(args, "--per-process") ?? 2_500, interval,
+            IntFlag(args, "--repeats") ?? 3, TimeSpan.FromSeconds(DoubleFlag(args, "--seconds") ?? 3), Console.Out).Run();
     }
     if (args is ["sender", ..])
     {

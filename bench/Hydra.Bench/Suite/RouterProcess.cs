@@ -112,7 +112,7 @@ internal sealed class RouterProcess : IRouterUnderTest
     }
 
     /// <summary>This program again, whether it was started as an apphost or as <c>dotnet Hydra.Bench.dll</c>.</summary>
-    private static ProcessStartInfo SelfStartInfo(string[] args)
+    internal static ProcessStartInfo SelfStartInfo(string[] args)
     {
         var host = Environment.ProcessPath!;
         var info = new ProcessStartInfo(host);

@@ -26,4 +26,8 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
         Message = "Refused a connection from {Address} in the CURVE handshake: key {Key} is not authorized on this router{Repeats}")]
     public static partial void LogKeyRefusedInHandshake(this ILogger log, string address, string key, string repeats);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning,
+        Message = "Open-file limit reached ({Limit}; {Why}): serving the {Connections} connections open, refusing new ones until some close{Repeats}")]
+    public static partial void LogOpenFileLimit(this ILogger log, int limit, string why, int connections, string repeats);
 }

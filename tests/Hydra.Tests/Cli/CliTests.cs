@@ -97,7 +97,7 @@ public class CliTests
 
         Assert.Contains(hard == "unlimited"
             ? "Open files: unlimited (hard limit unlimited); each peer takes 2, so any number of peers"
-            : $"Open files: {long.Parse(hard, CultureInfo.InvariantCulture):N0} (hard limit {long.Parse(hard, CultureInfo.InvariantCulture):N0}); each peer takes 2, so about {(long.Parse(hard, CultureInfo.InvariantCulture) - 64) / 2:N0} peers",
+            : $"Open files: {long.Parse(hard, CultureInfo.InvariantCulture):N0} (hard limit {long.Parse(hard, CultureInfo.InvariantCulture):N0}); each peer takes 2, so about {(long.Parse(hard, CultureInfo.InvariantCulture) - 100 - Math.Min(1024, long.Parse(hard, CultureInfo.InvariantCulture) / 4)) / 2:N0} peers",
             line, StringComparison.Ordinal);
     }
 

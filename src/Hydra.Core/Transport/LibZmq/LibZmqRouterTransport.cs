@@ -67,8 +67,10 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
             _main = CreateSocket();
             _heartbeat = CreateSocket();
             // Before binding, so no connection is missed.
-            _mainMonitor = new ZmqMonitor(_context, _main, ZmqMonitorEvents.Accepted | ZmqMonitorEvents.Disconnected);
-            _heartbeatMonitor = new ZmqMonitor(_context, _heartbeat, ZmqMonitorEvents.Accepted | ZmqMonitorEvents.Disconnected);
+            // Listening and AcceptFailed for the open-file limit (OpenFileGate).
+            const ZmqMonitorEvents events = ZmqMonitorEvents.Listening | ZmqMonitorEvents.Accepted | ZmqMonitorEvents.AcceptFailed | ZmqMonitorEvents.Disconnected;
+            _mainMonitor = new ZmqMonitor(_context, _main, events);
+            _heartbeatMonitor = new ZmqMonitor(_context, _heartbeat, events);
             port = Bind(_main, _options.Port);
             heartbeatPort = Bind(_heartbeat, _options.HeartbeatPort);
         }
@@ -138,6 +140,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
             socket.SetOption(ZmqSocketOption.RouterHandover, _options.AuthorizedKeys is null);
             socket.SetOption(ZmqSocketOption.SendHighWaterMark, _options.HighWatermark);
             socket.SetOption(ZmqSocketOption.ReceiveHighWaterMark, _options.HighWatermark);
+            socket.SetOption(ZmqSocketOption.Backlog, _gate.Backlog); // what still arrives once the gate closes
             socket.SetOption(ZmqSocketOption.MaxMessageSize, _options.MaxFrameRead); // larger frames drop the connection; smaller ones over the limit are answered
             if (_options.CurveSecretKey is { } secretKey)
             {

@@ -39,6 +39,8 @@ internal enum ZmqSocketOption
     Fd = 14,
     /// <summary>int, read-only: ZMQ_POLLIN / ZMQ_POLLOUT right now.</summary>
     Events = 15,
+    /// <summary>int: connections the kernel queues for a listener before libzmq accepts them (default 100); set before bind.</summary>
+    Backlog = 19,
     /// <summary>int, ms: how long close waits to flush; -1 forever (the default unless ZMQ_BLOCKY is 0).</summary>
     Linger = 17,
     /// <summary>int64: a peer sending a larger message is disconnected; -1 no limit.</summary>
