@@ -55,9 +55,32 @@ internal sealed partial class ClusterNode
     private void Restart(Link link, string why)
     {
         var (unconfirmed, unsent) = AnswerUnconfirmed(link, why);
+        var refusals = RefusalsStillOwed(link);
         link.OpenSession(++_lastSession, Now);
         AppendSnapshot(link);
+        // Only our stream restarts: the other router's goes on and takes our acknowledgements, so the
+        // refusals of its frames must reach it in the new session, or those frames go unanswered.
+        foreach (var refusal in refusals)
+        {
+            refusal.CopyTo(link.Log.Append(EntryKind.Refusal, refusal.Length, out _));
+        }
+        MarkDirty(link);
         _log.LogLinkRestarted(RouterId, link.Router, why, unconfirmed, unsent);
+    }
+
+    /// <summary>The refusals in our stream of frames from the other router's current session (copies: a restart is rare).</summary>
+    private static List<byte[]> RefusalsStillOwed(Link link)
+    {
+        var owed = new List<byte[]>();
+        for (var seq = link.Log.FirstSeq; seq < link.Log.NextSeq; seq++)
+        {
+            if (link.Log.Entry(seq, out var body) == EntryKind.Refusal && new FieldReader(body).TryInt64(out var session)
+                && (ulong)session == link.InSession && !link.InClosed)
+            {
+                owed.Add(body.ToArray());
+            }
+        }
+        return owed;
     }
 
     /// <summary>The router is gone for good (it said goodbye, or stayed unreachable too long): its names are no longer held anywhere.</summary>
