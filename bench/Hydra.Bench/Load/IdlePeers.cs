@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NetMQ;
 using NetMQ.Sockets;
 
@@ -6,10 +5,9 @@ namespace Hydra.Bench.Load;
 
 /// <summary>
 /// Many connected peers that do nothing but heartbeat, as HydraMQ peers do: each has a
-/// main and a heartbeat DEALER; one thread sends each peer's heartbeat in turn, spread
-/// evenly over the interval, and counts the replies.
+/// main and a heartbeat DEALER (NetMQ), on the schedule of <see cref="IdleFleet"/>.
 /// </summary>
-internal sealed class IdlePeers : IDisposable
+internal sealed class IdlePeers : IdleFleet, IDisposable
 {
     private readonly DealerSocket[] _main;
     private readonly DealerSocket[] _heartbeat;
@@ -17,9 +15,9 @@ internal sealed class IdlePeers : IDisposable
     private readonly TimeSpan _interval;
     private Thread? _thread;
     private volatile bool _stop;
-    private long _sent, _replies;
 
     private IdlePeers(int count, TimeSpan interval, int port, int heartbeatPort)
+        : base(count)
     {
         _interval = interval;
         _main = new DealerSocket[count];
@@ -34,9 +32,6 @@ internal sealed class IdlePeers : IDisposable
         }
     }
 
-    public long Sent => Interlocked.Read(ref _sent);
-    public long Replies => Interlocked.Read(ref _replies);
-
     /// <summary>
     /// Creates and connects the peers on a thread that will own their sockets from then on,
     /// sends one round of heartbeats and waits (bounded) until every peer has its reply.
@@ -49,9 +44,9 @@ internal sealed class IdlePeers : IDisposable
         var thread = new Thread(() =>
         {
             peers = new IdlePeers(count, interval, port, heartbeatPort);
-            answered = peers.FirstRound(connectLimit);
+            answered = peers.FirstRound(connectLimit) == count;
             ready.Set();
-            peers.Beat();
+            peers.BeatUntilStopped();
         }) { IsBackground = true, Name = "idle peers" };
         thread.Start();
         ready.Wait();
@@ -60,73 +55,12 @@ internal sealed class IdlePeers : IDisposable
         return peers;
     }
 
-    private bool FirstRound(TimeSpan limit)
-    {
-        var answered = new bool[_heartbeat.Length];
-        var missing = _heartbeat.Length;
-        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        var lastSend = 0L;
-        while (missing > 0 && Stopwatch.GetTimestamp() < deadline)
-        {
-            if (Stopwatch.GetElapsedTime(lastSend).TotalSeconds > 1)
-            {
-                // (Re)send to those still without a reply: early ones may precede the connection.
-                for (var i = 0; i < _heartbeat.Length; i++)
-                {
-                    if (!answered[i] && Sockets.TrySendNoCopy(_heartbeat[i], _beats[i]))
-                    {
-                        _sent++;
-                    }
-                }
-                lastSend = Stopwatch.GetTimestamp();
-            }
-            for (var i = 0; i < _heartbeat.Length; i++)
-            {
-                var got = Drain(i);
-                if (got > 0 && !answered[i])
-                {
-                    answered[i] = true;
-                    missing--;
-                }
-            }
-            Thread.Sleep(10);
-        }
-        return missing == 0;
-    }
+    protected override bool TrySendHeartbeat(int peer) => Sockets.TrySendNoCopy(_heartbeat[peer], _beats[peer]);
 
-    private void Beat()
+    /// <summary>Beats until disposed, then closes every socket on this, their owning thread.</summary>
+    private void BeatUntilStopped()
     {
-        var start = Stopwatch.GetTimestamp();
-        var perPeer = _interval.TotalSeconds / _heartbeat.Length;
-        long slot = 0;
-        while (!_stop)
-        {
-            // Peer (slot % n) is due at start + slot × interval/n.
-            var due = start + (long)(slot * perPeer * Stopwatch.Frequency);
-            if (Stopwatch.GetTimestamp() < due)
-            {
-                Thread.Sleep(1);
-                continue;
-            }
-            var i = (int)(slot % _heartbeat.Length);
-            Drain(i);
-            if (Sockets.TrySendNoCopy(_heartbeat[i], _beats[i]))
-            {
-                Interlocked.Increment(ref _sent);
-            }
-            slot++;
-        }
-        // Last replies: a slow router may still be working through a backlog; wait (bounded).
-        var giveUp = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
-        do
-        {
-            Thread.Sleep(50);
-            for (var i = 0; i < _heartbeat.Length; i++)
-            {
-                Drain(i);
-            }
-        }
-        while (Replies < Sent && Stopwatch.GetTimestamp() < giveUp);
+        Beat(_interval, () => _stop);
         foreach (var socket in _main)
         {
             socket.Dispose();
@@ -137,14 +71,14 @@ internal sealed class IdlePeers : IDisposable
         }
     }
 
-    private int Drain(int i)
+    protected override int ReceiveReplies(int peer)
     {
         var n = 0;
         var msg = new Msg();
         while (true)
         {
             msg.InitEmpty();
-            var got = Sockets.TryReceiveLast(_heartbeat[i], ref msg, TimeSpan.Zero);
+            var got = Sockets.TryReceiveLast(_heartbeat[peer], ref msg, TimeSpan.Zero);
             msg.Close();
             if (!got)
             {
@@ -152,7 +86,6 @@ internal sealed class IdlePeers : IDisposable
             }
             n++;
         }
-        Interlocked.Add(ref _replies, n);
         return n;
     }
 
