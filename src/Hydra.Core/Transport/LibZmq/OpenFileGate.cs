@@ -5,8 +5,8 @@ namespace Hydra.Transport.LibZmq;
 /// <summary>
 /// Keeps the router's connections from using up the process's open-file limit (Linux). libzmq
 /// accepts every connection it can; at the limit its accept fails with EMFILE, the listener stays
-/// readable, and its I/O thread retries without pause (libzmq 4.3.4, tcp_listener.cpp: "TODO:
-/// Handle specific errors like ENFILE/EMFILE"). Worse, the .NET runtime needs descriptors too: a
+/// readable, and its I/O thread retries without pause (libzmq 4.3.4's tcp_listener.cpp leaves
+/// EMFILE and ENFILE unhandled). Worse, the .NET runtime needs descriptors too: a
 /// new thread takes a pipe, and when that fails the runtime stops the process with "Out of
 /// memory." (measured: strace shows pipe2 failing with EMFILE just before). So when an accepted
 /// connection's descriptor comes within <see cref="Reserve"/> of the limit, the gate closes: a
