@@ -9,12 +9,15 @@ namespace Hydra.Bench.Peers;
 /// connection, on Hydra (libzmq) and then on the C++ anchor, driven from several load processes.
 /// Per router: one 100 B pair's throughput without them and with them, connect time, resident
 /// memory per peer, heartbeats answered; on Hydra also the client table (all GOOD?) read page by
-/// page, and the pair's throughput while a peer keeps reading it.
+/// page, and the pair's throughput while a peer keeps reading it. "With against without" is also
+/// taken side by side: a twin router of the same kind, with no peers, runs the same pair in turns
+/// with the loaded one, so both see the same machine (single runs here swing by ±30 %).
 /// </summary>
 internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval, int repeats, TimeSpan seconds, TextWriter output)
 {
     private readonly List<string> _failures = [];
     private readonly List<string> _rows = [];
+    private readonly List<string> _twinRows = [];
     private int _run;
 
     public int Run()
@@ -29,7 +32,8 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         foreach (var name in names)
         {
             using var router = RouterProcess.Start(name, 10_000, pool: true, anchorRouter: cpp.AnchorRouter);
-            Measure(router);
+            using var twin = RouterProcess.Start(name, 10_000, pool: true, anchorRouter: cpp.AnchorRouter);
+            Measure(router, twin);
         }
         output.WriteLine();
         output.WriteLine($"### {peers:N0} idle peers, heartbeating every {interval.TotalSeconds:0.#} s, {perProcess:N0} a load process; one 100 B pair (median of {repeats} runs of {seconds.TotalSeconds:0.#} s)");
@@ -38,14 +42,21 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         _rows.ForEach(output.WriteLine);
         output.WriteLine();
+        output.WriteLine($"Side by side, with the peers connected: the pair through the router that has them and through a twin router with none, in turns, the order alternating ({2 * repeats} runs each). Router CPU is the process's user + system time during the pair's run, per message delivered (heartbeats included):");
+        output.WriteLine();
+        output.WriteLine("| router | pair msg/s, with the peers | twin, without | with ÷ without (median of the turns) | each turn | router CPU µs/msg, with | twin, without |");
+        output.WriteLine("|---|---:|---:|---:|---|---:|---:|");
+        _twinRows.ForEach(output.WriteLine);
+        output.WriteLine();
         output.WriteLine($"load average at the end {Load()}");
         _failures.ForEach(f => output.WriteLine($"FAIL: {f}"));
         return _failures.Count == 0 ? 0 : 1;
     }
 
-    private void Measure(RouterProcess router)
+    private void Measure(RouterProcess router, RouterProcess twin)
     {
         Pair(router, TimeSpan.FromSeconds(1)); // warm-up: JIT, connections
+        Pair(twin, TimeSpan.FromSeconds(1));
         var without = Median.Of(Enumerable.Range(0, repeats).Select(_ => Pair(router, seconds)));
         var before = router.ResidentBytes();
         var anchor = router.Name == Routers.Anchor;
@@ -67,6 +78,7 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         var perBeat = (router.CpuTime() - cpuBefore).TotalMicroseconds / (peers * quiet.TotalSeconds / interval.TotalSeconds);
         Progress($"{router.Name}: idle with {peers:N0} peers: {perBeat:F1} µs of router CPU per heartbeat answered ({peers / interval.TotalSeconds:N0} a second)");
         var with = Median.Of(Enumerable.Range(0, repeats).Select(_ => Pair(router, seconds)));
+        SideBySide(router, twin);
         var table = "–";
         var withPager = double.NaN;
         if (!anchor)
@@ -95,16 +107,48 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
             $"| {router.Name} | {connect.TotalSeconds:F1} | {replies:N0} / {sent:N0} | {perBeat:F1} | {before / 1e6:F1} | {after / 1e6:F1} | {perPeer:N0} | {without:N0} | {with:N0} ({with / without:P0}) | {(double.IsNaN(withPager) ? "–" : $"{withPager:N0} ({withPager / without:P0})")} | {table} |"));
     }
 
-    /// <summary>One 100 B pair through the router; its delivered rate (a run that lost anything fails the benchmark).</summary>
-    private double Pair(RouterProcess router, TimeSpan duration)
+    /// <summary>The pair through the router with the peers and through the twin without, in turns; the ratio of each turn.</summary>
+    private void SideBySide(RouterProcess router, RouterProcess twin)
     {
+        var turns = new List<(double With, double Without, double CpuWith, double CpuWithout)>();
+        for (var turn = 0; turn < 2 * repeats; turn++)
+        {
+            double cpuWith = 0, cpuWithout = 0;
+            double withRate, withoutRate;
+            if (turn % 2 == 0)
+            {
+                withRate = Pair(router, seconds, out cpuWith);
+                withoutRate = Pair(twin, seconds, out cpuWithout);
+            }
+            else
+            {
+                withoutRate = Pair(twin, seconds, out cpuWithout);
+                withRate = Pair(router, seconds, out cpuWith);
+            }
+            turns.Add((withRate, withoutRate, cpuWith, cpuWithout));
+        }
+        var ratios = turns.Select(t => t.With / t.Without).ToArray();
+        var ratio = Median.Of(ratios);
+        Progress($"{router.Name}: side by side, with ÷ without {ratio:F2} (each turn {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))})");
+        _twinRows.Add(string.Create(CultureInfo.InvariantCulture,
+            $"| {router.Name} | {Median.Of(turns.Select(t => t.With)):N0} | {Median.Of(turns.Select(t => t.Without)):N0} | {ratio:F2}× | {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {Median.Of(turns.Select(t => t.CpuWith)):F2} | {Median.Of(turns.Select(t => t.CpuWithout)):F2} |"));
+    }
+
+    private double Pair(RouterProcess router, TimeSpan duration) => Pair(router, duration, out _);
+
+    /// <summary>One 100 B pair through the router; its delivered rate (a run that lost anything fails the benchmark), and the router's CPU per message meanwhile.</summary>
+    private double Pair(RouterProcess router, TimeSpan duration, out double cpuPerMessage)
+    {
+        cpuPerMessage = double.NaN;
         using var run = new ZmqPairRun($"mp{++_run}", router.Port, 100, 400, byteExact: true);
         if (!run.Handshake(TimeSpan.FromSeconds(30)))
         {
             Fail($"{router.Name}: the pair got no answer to its ping within 30 s");
             return double.NaN;
         }
+        var cpuBefore = router.CpuTime();
         var result = run.Run(duration, TimeSpan.FromSeconds(10));
+        cpuPerMessage = (router.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, result.Received);
         if (!result.Clean)
         {
             Fail($"{router.Name}: sent {result.Sent}, delivered {result.Received}, errors {result.Errors}, gaps {result.Gaps}");
