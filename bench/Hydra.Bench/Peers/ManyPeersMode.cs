@@ -44,8 +44,8 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         output.WriteLine();
         output.WriteLine($"Side by side, with the peers connected: the pair through the router that has them and through a twin router with none, in turns, the order alternating ({2 * repeats} runs each). Router CPU is the process's user + system time during the pair's run, per message delivered (heartbeats included):");
         output.WriteLine();
-        output.WriteLine("| router | pair msg/s, with the peers | twin, without | with ÷ without (median of the turns) | each turn | router CPU µs/msg, with | twin, without |");
-        output.WriteLine("|---|---:|---:|---:|---|---:|---:|");
+        output.WriteLine("| router | meanwhile | pair msg/s, with the peers | twin, without | with ÷ without (median of the turns) | each turn | router CPU µs/msg, with | twin, without |");
+        output.WriteLine("|---|---|---:|---:|---:|---|---:|---:|");
         _twinRows.ForEach(output.WriteLine);
         output.WriteLine();
         output.WriteLine($"load average at the end {Load()}");
@@ -78,7 +78,7 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         var perBeat = (router.CpuTime() - cpuBefore).TotalMicroseconds / (peers * quiet.TotalSeconds / interval.TotalSeconds);
         Progress($"{router.Name}: idle with {peers:N0} peers: {perBeat:F1} µs of router CPU per heartbeat answered ({peers / interval.TotalSeconds:N0} a second)");
         var with = Median.Of(Enumerable.Range(0, repeats).Select(_ => Pair(router, seconds)));
-        SideBySide(router, twin);
+        SideBySide(router, twin, "the peers heartbeating");
         var table = "–";
         var withPager = double.NaN;
         if (!anchor)
@@ -94,6 +94,7 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
             }
             pager.Start();
             withPager = Median.Of(Enumerable.Range(0, repeats).Select(_ => Pair(router, seconds)));
+            SideBySide(router, twin, "and the client table read in a loop");
             var (requests, pages, busy, walks) = pager.Stop();
             Progress($"{router.Name}: meanwhile the pager asked {requests} times: {pages} pages, {busy} busy, {walks} whole walks");
         }
@@ -108,7 +109,7 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
     }
 
     /// <summary>The pair through the router with the peers and through the twin without, in turns; the ratio of each turn.</summary>
-    private void SideBySide(RouterProcess router, RouterProcess twin)
+    private void SideBySide(RouterProcess router, RouterProcess twin, string meanwhile)
     {
         var turns = new List<(double With, double Without, double CpuWith, double CpuWithout)>();
         for (var turn = 0; turn < 2 * repeats; turn++)
@@ -129,9 +130,9 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         }
         var ratios = turns.Select(t => t.With / t.Without).ToArray();
         var ratio = Median.Of(ratios);
-        Progress($"{router.Name}: side by side, with ÷ without {ratio:F2} (each turn {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))})");
+        Progress($"{router.Name}: side by side ({meanwhile}), with ÷ without {ratio:F2} (each turn {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))})");
         _twinRows.Add(string.Create(CultureInfo.InvariantCulture,
-            $"| {router.Name} | {Median.Of(turns.Select(t => t.With)):N0} | {Median.Of(turns.Select(t => t.Without)):N0} | {ratio:F2}× | {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {Median.Of(turns.Select(t => t.CpuWith)):F2} | {Median.Of(turns.Select(t => t.CpuWithout)):F2} |"));
+            $"| {router.Name} | {meanwhile} | {Median.Of(turns.Select(t => t.With)):N0} | {Median.Of(turns.Select(t => t.Without)):N0} | {ratio:F2}× | {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {Median.Of(turns.Select(t => t.CpuWith)):F2} | {Median.Of(turns.Select(t => t.CpuWithout)):F2} |"));
     }
 
     private double Pair(RouterProcess router, TimeSpan duration) => Pair(router, duration, out _);
