@@ -202,24 +202,45 @@ public sealed partial class RouterEngine
             return;
         }
         var traced = _trace is null ? null : Traced(sender, RouteOutcome.Forwarded);
-        switch (_transport.Forward(PortKind.Main, target, known ? targetEntry.Envelope : Envelope.Bare, frame))
+        var result = _transport.Forward(PortKind.Main, target, known ? targetEntry.Envelope : Envelope.Bare, frame, known ? targetEntry : null);
+        if (result is SendResult.Sent or SendResult.Queued)
         {
-            case SendResult.Sent:
-                _counters.Routed++;
-                if (known)
-                {
-                    targetEntry.MessagesOut++;
-                }
-                Record(traced);
-                break;
-            case SendResult.UnknownPeer:
-                Refuse(sender, HydraErrorCode.UnknownTarget, $"no peer named '{sender.Header.Target.ToString(sender.Body)}' is connected");
-                break;
-            default:
-                Refuse(sender, HydraErrorCode.Busy,
-                    $"'{sender.Header.Target.ToString(sender.Body)}' has {_options.HighWatermark} messages waiting; this one was not delivered");
-                break;
+            // Counted now; a queued forward that then fails is taken back in OnForwardFailed.
+            _counters.Routed++;
+            if (known)
+            {
+                targetEntry.MessagesOut++;
+            }
+            Record(traced);
+            return;
         }
+        RefuseForward(sender, result);
+    }
+
+    /// <summary>A forward the transport queued could not be sent: uncounted, and refused as if it had failed at once.</summary>
+    private void OnForwardFailed(PortKind port, ReadOnlySpan<byte> identity, in ReceivedFrame frame, SendResult result, object? target)
+    {
+        _counters.Routed--;
+        if (target is ClientEntry entry)
+        {
+            entry.MessagesOut--;
+        }
+        // The message was admitted a moment ago: only what a refusal needs is read again.
+        var sender = new Sender(port, identity, frame.Body, Framing.Classify(frame.Parts, frame.FirstPartEmpty) ?? Envelope.Bare);
+        FrameInspector.Inspect(frame.Body, out sender.Header);
+        sender.Entry = _clients.TryGet(identity, out var senderEntry) ? senderEntry : null;
+        RefuseForward(sender, result);
+    }
+
+    private void RefuseForward(in Sender sender, SendResult result)
+    {
+        if (result == SendResult.UnknownPeer)
+        {
+            Refuse(sender, HydraErrorCode.UnknownTarget, $"no peer named '{sender.Header.Target.ToString(sender.Body)}' is connected");
+            return;
+        }
+        Refuse(sender, HydraErrorCode.Busy,
+            $"'{sender.Header.Target.ToString(sender.Body)}' has {_options.HighWatermark} messages waiting; this one was not delivered");
     }
 
     private void Refuse(in Sender sender, HydraErrorCode code, string detail, LogLevel level = LogLevel.Warning)

@@ -236,5 +236,10 @@ public sealed partial class RouterEngine : IAsyncDisposable
         public void OnFrame(PortKind port, ReadOnlySpan<byte> identity, in ReceivedFrame frame) => router.OnFrame(port, identity, frame);
 
         public void OnPeerGone(PortKind port, ReadOnlySpan<byte> identity) => router.OnPeerGone(port, identity);
+
+        public bool MayQueueForwards => router._trace is null;
+
+        public void OnForwardFailed(PortKind port, ReadOnlySpan<byte> identity, in ReceivedFrame frame, SendResult result, object? token) =>
+            router.OnForwardFailed(port, identity, frame, result, token);
     }
 }

@@ -13,6 +13,19 @@ internal interface IRouterRules
     /// from transports with <see cref="TransportCapabilities.PeerGone"/>.
     /// </summary>
     void OnPeerGone(PortKind port, ReadOnlySpan<byte> identity);
+
+    /// <summary>
+    /// Whether a forward may wait for the end of its burst (<see cref="SendResult.Queued"/>). Read
+    /// once, at start. Off when the rules keep a trace of messages, which records each outcome as it happens.
+    /// </summary>
+    bool MayQueueForwards { get; }
+
+    /// <summary>
+    /// A forward the transport queued could not be sent, for <paramref name="result"/>.
+    /// <paramref name="identity"/> and <paramref name="frame"/> are the message's sender and the
+    /// message, as <see cref="OnFrame"/> had them; <paramref name="token"/> is what the rules gave <see cref="IRouterTransport.Forward"/>.
+    /// </summary>
+    void OnForwardFailed(PortKind port, ReadOnlySpan<byte> identity, in ReceivedFrame frame, SendResult result, object? token);
 }
 
 /// <summary>
@@ -35,8 +48,12 @@ internal interface IRouterTransport : IAsyncDisposable
     /// <exception cref="HydraException">Code <see cref="HydraErrorCode.Network"/>, saying what is wrong in words (port in use, not an address of this machine, …).</exception>
     (int Port, int HeartbeatPort) Start(IRouterRules rules);
 
-    /// <summary>Loop thread: hands the frame being handled on to <paramref name="identity"/>, without copying it.</summary>
-    SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame);
+    /// <summary>
+    /// Loop thread: hands the frame being handled on to <paramref name="identity"/>, without copying
+    /// it; or queues it (<see cref="SendResult.Queued"/>), when the rules allow, with <paramref name="token"/>
+    /// to hand back should it fail.
+    /// </summary>
+    SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame, object? token);
 
     /// <summary>Loop thread: sends bytes the rules wrote (a reply); the transport copies them.</summary>
     SendResult Send(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, ReadOnlySpan<byte> body);

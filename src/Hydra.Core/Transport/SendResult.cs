@@ -9,4 +9,9 @@ internal enum SendResult
     UnknownPeer,
     /// <summary>The connection's queue is at its high-water mark; nothing was sent.</summary>
     QueueFull,
+    /// <summary>
+    /// Taken, to be sent once the other messages received with it have been handled. Should it
+    /// not go then, the rules hear why through <see cref="IRouterRules.OnForwardFailed"/>.
+    /// </summary>
+    Queued,
 }

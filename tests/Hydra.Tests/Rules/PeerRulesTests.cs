@@ -86,5 +86,11 @@ public sealed class PeerRulesTests
         public void OnPeerGone(PortKind port, ReadOnlySpan<byte> identity)
         {
         }
+
+        public bool MayQueueForwards => false;
+
+        public void OnForwardFailed(PortKind port, ReadOnlySpan<byte> identity, in ReceivedFrame frame, SendResult result, object? token)
+        {
+        }
     }
 }

@@ -42,7 +42,7 @@ internal sealed class InMemoryRouterTransport(InMemoryNetwork network, RouterTra
         return (_port, _heartbeatPort);
     }
 
-    public SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame) =>
+    public SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame, object? token) =>
         Send(port, identity, envelope, frame.Body);
 
     public SendResult Send(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, ReadOnlySpan<byte> body)

@@ -6,7 +6,8 @@ namespace Hydra.Transport.LibZmq;
 
 // The per-message path, on the loop thread. It allocates nothing managed: frames are received
 // into zmq_msg_t that live in native memory for the router's lifetime, inspected in place,
-// and a forwarded body is sent on as the very zmq_msg_t it arrived in.
+// and a forwarded body is sent on as the very zmq_msg_t it arrived in, once the rules have seen
+// the whole burst (ForwardQueue).
 internal sealed partial class LibZmqRouterTransport
 {
     /// <summary>
@@ -19,6 +20,10 @@ internal sealed partial class LibZmqRouterTransport
     private ZmqMsgBlock? _frames; // made at start: per message of a burst, [2k] the routing identity, [2k+1] the body (the last frame)
     private readonly Received[] _burst = new Received[Burst];
     private ZmqMsgRef _forwarding; // the body the rules are looking at: what Forward sends
+    private const int NotHandling = -1;
+    private int _handling = NotHandling; // which message of the burst the rules are looking at
+    private bool _mayQueue; // the rules' MayQueueForwards, read at start
+    private readonly ForwardQueue _queue = new(Burst);
     private readonly PeerConnections _connections = new();
     private readonly SourceFds _sourceFds = new();
     private readonly Action<PortKind, byte[]> _gone;
@@ -33,6 +38,7 @@ internal sealed partial class LibZmqRouterTransport
             {
                 Handle(port, k, receivedAt);
             }
+            SendQueued(port, receivedAt);
             // Drained only when nothing was sent after the last receive: a send can consume the
             // socket's wake-up (ZMQ_FD) for messages that came in meanwhile.
             if (result == DrainResult.Closed || (result == DrainResult.Drained && count == 0))
@@ -78,15 +84,26 @@ internal sealed partial class LibZmqRouterTransport
                     _connections.Add(fd, port, name, _gone);
                 }
             }
-            var key = _keyCheck is null ? default : body.UserId;
             _forwarding = body;
-            _rules!.OnFrame(port, name, new ReceivedFrame(body.Bytes, _burst[k].Parts, _burst[k].FirstPartEmpty, key, receivedAt));
+            _handling = k;
+            _rules!.OnFrame(port, name, Frame(k, receivedAt));
         }
         catch (Exception e) when (e is not ZmqException { Error: ZmqError.Terminated })
         {
             // The rules guard their own work; this is the transport's: one frame must not stop the loop.
             _log.LogReceiveFailed(e);
         }
+        finally
+        {
+            _handling = NotHandling;
+        }
+    }
+
+    /// <summary>Message <paramref name="k"/> of the burst, as the rules see it.</summary>
+    private ReceivedFrame Frame(int k, long receivedAt)
+    {
+        var body = _frames![2 * k + 1];
+        return new ReceivedFrame(body.Bytes, _burst[k].Parts, _burst[k].FirstPartEmpty, _keyCheck is null ? default : body.UserId, receivedAt);
     }
 
     /// <summary>Reads the frames after the identity; <paramref name="body"/> ends up holding the last.</summary>
@@ -110,8 +127,33 @@ internal sealed partial class LibZmqRouterTransport
         return true;
     }
 
-    public SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame) =>
-        SendHandled(SocketOf(port), identity, envelope, _forwarding, default);
+    public SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame, object? token) =>
+        _mayQueue && _handling != NotHandling
+            ? _queue.Add(SocketOf(port), identity, envelope, _handling, token)
+            : SendHandled(SocketOf(port), identity, envelope, _forwarding, default);
+
+    /// <summary>Sends the burst's queued forwards, in order; the rules hear of each that could not go.</summary>
+    private void SendQueued(PortKind from, long receivedAt)
+    {
+        for (var i = 0; i < _queue.Count; i++)
+        {
+            ref readonly var forward = ref _queue[i];
+            var result = SendHandled(forward.Socket, forward.Target, forward.Envelope, _frames![2 * forward.Message + 1], default);
+            if (result == SendResult.Sent)
+            {
+                continue;
+            }
+            try
+            {
+                _rules!.OnForwardFailed(from, _frames[2 * forward.Message].Bytes, Frame(forward.Message, receivedAt), result, forward.Token);
+            }
+            catch (Exception e) when (e is not ZmqException { Error: ZmqError.Terminated })
+            {
+                _log.LogReceiveFailed(e);
+            }
+        }
+        _queue.Clear();
+    }
 
     public SendResult Send(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, ReadOnlySpan<byte> body) =>
         SendHandled(SocketOf(port), identity, envelope, default, body);

@@ -55,6 +55,7 @@ internal sealed partial class LibZmqRouterTransport : IRouterTransport
             throw new InvalidOperationException("a transport starts once");
         }
         _rules = rules;
+        _mayQueue = rules.MayQueueForwards;
         // Nothing native exists before this: a router made and never started holds no thread.
         // One I/O thread carries ~1M msg/s; a context of its own, so stopping frees the ports.
         _context = ZmqContext.Create(ioThreads: 1);

@@ -60,7 +60,7 @@ internal sealed partial class NetMQRouterTransport
         return (parts, firstPartEmpty);
     }
 
-    public SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame) =>
+    public SendResult Forward(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, in ReceivedFrame frame, object? token) =>
         SendHandled(SocketOf(port), identity, envelope, ref _body);
 
     public SendResult Send(PortKind port, ReadOnlySpan<byte> identity, Envelope envelope, ReadOnlySpan<byte> body)
