@@ -34,6 +34,22 @@ public class ClientTableTests
     }
 
     [Fact]
+    public void A_peer_seen_after_the_rows_clock_was_read_shows_as_just_seen_not_negative()
+    {
+        // `hydra clients` printed "bob  GOOD  -0.0 s": its page is written off the routing thread,
+        // which may touch a row after the page's clock was read.
+        var clock = new ManualClock();
+        var table = new ClientTable(clock, TimeSpan.FromMinutes(1), maxClients: 10);
+        var rows = new ClientRows(clock, Interval);
+        var now = rows.Now();
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var entry = table.Touch("bob"u8)!;
+        var row = rows.Row(entry, now);
+        Assert.Equal(TimeSpan.Zero, row.LastSeenAgo);
+        Assert.Equal(ClientStatus.Good, row.Status);
+    }
+
+    [Fact]
     public void Stale_clients_are_pruned_and_a_touch_brings_them_back()
     {
         var clock = new ManualClock();

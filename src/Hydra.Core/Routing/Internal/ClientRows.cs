@@ -62,7 +62,8 @@ internal sealed class ClientRows(TimeProvider time, TimeSpan heartbeatInterval)
 
     public ClientInfo Row(ClientEntry entry, long now)
     {
-        var ago = time.GetElapsedTime(entry.LastSeenTimestamp, now);
+        // Rows are read off the routing thread, which may have seen the peer since `now` was read.
+        var ago = TimeSpan.FromTicks(Math.Max(0, time.GetElapsedTime(entry.LastSeenTimestamp, now).Ticks));
         return new ClientInfo(entry.DisplayName, ClientStatusRule.Of(ago, heartbeatInterval), ago, entry.MessagesIn, entry.MessagesOut, entry.Connected);
     }
 }
