@@ -114,8 +114,7 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         var turns = new List<(double With, double Without, double CpuWith, double CpuWithout)>();
         for (var turn = 0; turn < 2 * repeats; turn++)
         {
-            double cpuWith = 0, cpuWithout = 0;
-            double withRate, withoutRate;
+            double withRate, withoutRate, cpuWith, cpuWithout;
             if (turn % 2 == 0)
             {
                 withRate = Pair(router, seconds, out cpuWith);
@@ -130,9 +129,10 @@ internal sealed class ManyPeersMode(int peers, int perProcess, TimeSpan interval
         }
         var ratios = turns.Select(t => t.With / t.Without).ToArray();
         var ratio = Median.Of(ratios);
-        Progress($"{router.Name}: side by side ({meanwhile}), with ÷ without {ratio:F2} (each turn {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))})");
+        var eachTurn = string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)));
+        Progress($"{router.Name}: side by side ({meanwhile}), with ÷ without {ratio:F2} (each turn {eachTurn})");
         _twinRows.Add(string.Create(CultureInfo.InvariantCulture,
-            $"| {router.Name} | {meanwhile} | {Median.Of(turns.Select(t => t.With)):N0} | {Median.Of(turns.Select(t => t.Without)):N0} | {ratio:F2}× | {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {Median.Of(turns.Select(t => t.CpuWith)):F2} | {Median.Of(turns.Select(t => t.CpuWithout)):F2} |"));
+            $"| {router.Name} | {meanwhile} | {Median.Of(turns.Select(t => t.With)):N0} | {Median.Of(turns.Select(t => t.Without)):N0} | {ratio:F2}× | {eachTurn} | {Median.Of(turns.Select(t => t.CpuWith)):F2} | {Median.Of(turns.Select(t => t.CpuWithout)):F2} |"));
     }
 
     private double Pair(RouterProcess router, TimeSpan duration) => Pair(router, duration, out _);

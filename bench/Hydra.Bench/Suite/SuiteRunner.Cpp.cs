@@ -63,29 +63,40 @@ internal sealed partial class SuiteRunner
 
     private void CppRoundTrip(string loadgen, RouterProcess router)
     {
-        using var run = LoadgenProcess.Start(loadgen, ["--mode", "roundtrip", "--router", $"tcp://127.0.0.1:{router.Port}", "--size", "100",
-            "--count", Text(settings.LatencyCount), "--warmup", Text(settings.LatencyWarmup), "--names", $"c{++_runNumber}"]);
-        if (!run.WaitUntilReady(LoadgenReadyLimit))
+        if (LoadgenRoundTrip(loadgen, ["--router", $"tcp://127.0.0.1:{router.Port}"], 'c', out var problem) is not { } roundTrip)
         {
-            Fail($"C++ loadgen round trip through {router.Name}: it did not get going: {run.Errors()}");
+            Fail($"C++ loadgen round trip through {router.Name}: {problem}");
             return;
         }
-        run.Go();
-        using var result = run.Result();
-        if (result is null)
-        {
-            Fail($"C++ loadgen round trip through {router.Name}: a wrong or missing answer: {run.Errors()}");
-            return;
-        }
-        var json = result.RootElement;
-        var roundTrip = new LatencyResult(json.GetProperty("count").GetInt64(), json.GetProperty("p50_us").GetDouble(), json.GetProperty("p90_us").GetDouble(),
-            json.GetProperty("p99_us").GetDouble(), json.GetProperty("p999_us").GetDouble(), 0, 0);
         if (!_cppRoundTrips.TryGetValue(router.Name, out var list))
         {
             _cppRoundTrips[router.Name] = list = [];
         }
         list.Add(roundTrip);
         Progress($"C++ loadgen round trip -> {Label(router.Name)}: p50 {roundTrip.P50:F0} us, p99 {roundTrip.P99:F0} us");
+    }
+
+    /// <summary>One run of the C++ load generator's 100 B round trip through <paramref name="endpoints"/>; null, with why in <paramref name="problem"/>, when it gave none.</summary>
+    private LatencyResult? LoadgenRoundTrip(string loadgen, string[] endpoints, char names, out string? problem)
+    {
+        using var run = LoadgenProcess.Start(loadgen, ["--mode", "roundtrip", .. endpoints, "--size", "100",
+            "--count", Text(settings.LatencyCount), "--warmup", Text(settings.LatencyWarmup), "--names", $"{names}{++_runNumber}"]);
+        if (!run.WaitUntilReady(LoadgenReadyLimit))
+        {
+            problem = $"the C++ load generator did not get going: {run.Errors()}";
+            return null;
+        }
+        run.Go();
+        using var result = run.Result();
+        if (result is null)
+        {
+            problem = $"no result from the C++ load generator (a wrong or missing answer): {run.Errors()}";
+            return null;
+        }
+        problem = null;
+        var json = result.RootElement;
+        return new LatencyResult(json.GetProperty("count").GetInt64(), json.GetProperty("p50_us").GetDouble(), json.GetProperty("p90_us").GetDouble(),
+            json.GetProperty("p99_us").GetDouble(), json.GetProperty("p999_us").GetDouble(), 0, 0);
     }
 
     private List<(double Rate, double CpuMicros)> CppRuns(string load, string router)

@@ -95,23 +95,11 @@ internal sealed partial class SuiteRunner
 
     private void RoundTripPath(ClusterUnderTest cluster, string loadgen, string path)
     {
-        using var run = LoadgenProcess.Start(loadgen, ["--mode", "roundtrip", .. PathEndpoints(cluster, path), "--size", "100",
-            "--count", Text(settings.LatencyCount), "--warmup", Text(settings.LatencyWarmup), "--names", $"x{++_runNumber}"]);
-        if (!run.WaitUntilReady(LoadgenReadyLimit))
+        if (LoadgenRoundTrip(loadgen, PathEndpoints(cluster, path), 'x', out var problem) is not { } roundTrip)
         {
-            Fail($"cluster {path} round trip: the C++ load generator did not get going: {run.Errors()}");
+            Fail($"cluster {path} round trip: {problem}");
             return;
         }
-        run.Go();
-        using var result = run.Result();
-        if (result is null)
-        {
-            Fail($"cluster {path} round trip: no result from the C++ load generator (a wrong or missing answer): {run.Errors()}");
-            return;
-        }
-        var json = result.RootElement;
-        var roundTrip = new LatencyResult(json.GetProperty("count").GetInt64(), json.GetProperty("p50_us").GetDouble(), json.GetProperty("p90_us").GetDouble(),
-            json.GetProperty("p99_us").GetDouble(), json.GetProperty("p999_us").GetDouble(), 0, 0);
         RoundTrips(path).Add(roundTrip);
         Progress($"cluster {path,-5} round trip p50 {roundTrip.P50:F0} us, p99 {roundTrip.P99:F0} us");
     }
